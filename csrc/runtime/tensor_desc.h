@@ -24,7 +24,8 @@ struct TensorDesc {
   uint32_t raw_element_size = 1;
 
   int64_t numel() const;
-  // TT-NN's padded shape: ROW_MAJOR == shape; TILE pads the last two dims to 32 (rank 0/1 promoted to 2).
+  // TT-NN's padded shape: ROW_MAJOR == shape (rank 0 -> [1], as TT-NN reports it); TILE pads the last two
+  // dims to 32 (rank 0/1 promoted to 2; a zero-size dim stays 0).
   Shape padded_shape() const;
   size_t host_element_size() const;
   size_t logical_bytes() const;   // numel * host element size: what torch sees
