@@ -1,0 +1,91 @@
+// Copies between ttnn and CPU tensors, and between ttnn tensors (same or different device): copy_,
+// _copy_from, _copy_from_and_resize, and reading one element (_local_scalar_dense, i.e. .item()).
+#include <ATen/ATen.h>
+#include <c10/core/DeviceGuard.h>
+#include <torch/library.h>
+
+#include "core/tensor_access.h"
+#include "core/transfers.h"
+
+namespace ttnn_device::aten {
+namespace {
+
+using core::is_ttnn;
+
+void check_copyable(const at::Tensor& tensor) {
+  TORCH_CHECK(tensor.layout() == c10::kStrided, "ttnn copies support strided tensors only, got layout ",
+              tensor.layout());
+  TORCH_CHECK(!tensor.is_quantized(), "ttnn does not hold quantized tensors");
+  TORCH_CHECK(is_ttnn(tensor) || tensor.device().is_cpu(), "copies to or from ttnn need a CPU or ttnn tensor, got ",
+              tensor.device());
+}
+
+bool is_plain_same_layout_copy(const at::Tensor& src, const at::Tensor& dst) {
+  return src.device() == dst.device() && src.dtype() == dst.dtype() && src.sizes() == dst.sizes() &&
+         src.strides() == dst.strides() && src.is_non_overlapping_and_dense() && dst.is_non_overlapping_and_dense() &&
+         src.is_conj() == dst.is_conj() && src.is_neg() == dst.is_neg();
+}
+
+// Copies src's values into dst (broadcasting src, converting dtype), whichever side is on ttnn.
+void copy_values(const at::Tensor& src, const at::Tensor& dst) {
+  check_copyable(src);
+  check_copyable(dst);
+  if (dst.numel() == 0) return;
+  if (!is_ttnn(dst)) {
+    at::Tensor host = core::read_to_host(src);
+    core::count_device_to_host(core::spanned_bytes(src));
+    dst.copy_(host);
+    return;
+  }
+  c10::DeviceGuard guard(dst.device());
+  if (!is_ttnn(src)) {
+    at::Tensor values = src.expand_as(dst);
+    core::count_host_to_device(src.numel() * src.element_size());
+    core::write_from_host(dst, values);
+    return;
+  }
+  if (is_plain_same_layout_copy(src, dst)) {
+    const uint64_t itemsize = src.element_size();
+    core::DeviceBuffer::copy(core::buffer_of(src), src.storage_offset() * itemsize, core::buffer_of(dst),
+                             dst.storage_offset() * itemsize, dst.numel() * itemsize);
+    return;
+  }
+  // Device to device with a change of dtype, strides or device: done by the device through host staging
+  // on the reference device (no torch-visible transfer, like a device-side typecast/permute).
+  at::Tensor host = core::read_to_host(src).clone();
+  core::write_from_host(dst, host.expand_as(dst));
+}
+
+at::Tensor& copy_(at::Tensor& self, const at::Tensor& src, bool /*non_blocking*/) {
+  if (self.is_same(src)) return self;
+  copy_values(src, self);
+  return self;
+}
+
+at::Tensor _copy_from(const at::Tensor& self, const at::Tensor& dst, bool /*non_blocking*/) {
+  copy_values(self, dst);
+  return dst;
+}
+
+at::Tensor _copy_from_and_resize(const at::Tensor& self, const at::Tensor& dst) {
+  if (dst.sizes() != self.sizes()) dst.resize_(self.sizes());
+  copy_values(self, dst);
+  return dst;
+}
+
+at::Scalar _local_scalar_dense(const at::Tensor& self) {
+  TORCH_CHECK(self.numel() == 1, "a Tensor with ", self.numel(), " elements cannot be converted to Scalar");
+  at::Tensor host = core::read_to_host(self);
+  core::count_device_to_host(self.element_size());
+  return host.item();
+}
+
+TORCH_LIBRARY_IMPL(aten, PrivateUse1, m) {
+  m.impl("copy_", copy_);
+  m.impl("_copy_from", _copy_from);
+  m.impl("_copy_from_and_resize", _copy_from_and_resize);
+  m.impl("_local_scalar_dense", _local_scalar_dense);
+}
+
+}  // namespace
+}  // namespace ttnn_device::aten

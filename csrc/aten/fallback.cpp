@@ -1,0 +1,56 @@
+// Where the CPU fallback is registered: for every op without a ttnn kernel, and for the ops whose default
+// path on a new backend ends in an error instead of reaching a fallback (convolution goes through
+// convolution_overrideable, which throws unless a backend provides it).
+#include <ATen/ATen.h>
+#include <c10/core/DeviceGuard.h>
+#include <torch/library.h>
+
+#include "core/fallback.h"
+#include "core/tensor_access.h"
+
+namespace ttnn_device::aten {
+namespace {
+
+at::Tensor on_cpu(const at::Tensor& t) { return core::is_ttnn(t) ? t.to(c10::kCPU) : t; }
+std::optional<at::Tensor> on_cpu(const std::optional<at::Tensor>& t) {
+  if (!t.has_value() || !t->defined()) return t;
+  return on_cpu(*t);
+}
+at::Tensor back_to(const at::Tensor& t, const c10::Device& device) { return t.defined() ? t.to(device) : t; }
+
+at::Tensor convolution_overrideable(const at::Tensor& input, const at::Tensor& weight,
+                                    const std::optional<at::Tensor>& bias, c10::IntArrayRef stride,
+                                    c10::IntArrayRef padding, c10::IntArrayRef dilation, bool transposed,
+                                    c10::IntArrayRef output_padding, int64_t groups) {
+  core::note_fallback("aten::convolution_overrideable");
+  c10::DeviceGuard guard(input.device());
+  at::Tensor result = at::convolution(on_cpu(input), on_cpu(weight), on_cpu(bias), stride, padding, dilation,
+                                      transposed, output_padding, groups);
+  return back_to(result, input.device());
+}
+
+std::tuple<at::Tensor, at::Tensor, at::Tensor> convolution_backward_overrideable(
+    const at::Tensor& grad_output, const at::Tensor& input, const at::Tensor& weight, c10::IntArrayRef stride,
+    c10::IntArrayRef padding, c10::IntArrayRef dilation, bool transposed, c10::IntArrayRef output_padding,
+    int64_t groups, std::array<bool, 3> output_mask) {
+  core::note_fallback("aten::convolution_backward_overrideable");
+  c10::DeviceGuard guard(input.device());
+  const std::vector<int64_t> bias_sizes = {weight.size(transposed ? 1 : 0) * (transposed ? groups : 1)};
+  auto [grad_input, grad_weight, grad_bias] =
+      at::convolution_backward(on_cpu(grad_output), on_cpu(input), on_cpu(weight), bias_sizes, stride, padding,
+                               dilation, transposed, output_padding, groups, output_mask);
+  return {back_to(grad_input, input.device()), back_to(grad_weight, input.device()),
+          back_to(grad_bias, input.device())};
+}
+
+TORCH_LIBRARY_IMPL(_, PrivateUse1, m) {
+  m.fallback(torch::CppFunction::makeFromBoxedFunction<&core::cpu_fallback>());
+}
+
+TORCH_LIBRARY_IMPL(aten, PrivateUse1, m) {
+  m.impl("convolution_overrideable", convolution_overrideable);
+  m.impl("convolution_backward_overrideable", convolution_backward_overrideable);
+}
+
+}  // namespace
+}  // namespace ttnn_device::aten

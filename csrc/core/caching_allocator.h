@@ -1,0 +1,30 @@
+// The ttnn caching allocator: torch's allocator for PrivateUse1. It hands out storages backed by
+// DeviceBuffers, caches freed DRAM blocks per device for reuse, and keeps torch.cuda-style statistics.
+#pragma once
+
+#include <c10/core/CachingDeviceAllocator.h>
+
+#include "core/device_buffer.h"
+
+namespace ttnn_device::core {
+
+class CachingAllocator final : public c10::DeviceAllocator {
+ public:
+  c10::DataPtr allocate(size_t bytes) override;
+  c10::DeleterFnPtr raw_deleter() const override { return nullptr; }
+  void copy_data(void* dest, const void* src, std::size_t count) const override;
+  bool initialized() override { return true; }
+  void emptyCache(c10::MempoolId_t mempool_id = {0, 0}) override;
+  void recordStream(const c10::DataPtr&, c10::Stream) override {}
+  c10::CachingDeviceAllocator::DeviceStats getDeviceStats(c10::DeviceIndex device) override;
+  void resetAccumulatedStats(c10::DeviceIndex device) override;
+  void resetPeakStats(c10::DeviceIndex device) override;
+  std::pair<size_t, size_t> getMemoryInfo(c10::DeviceIndex device) override;
+};
+
+CachingAllocator& caching_allocator();
+// The buffer behind a ttnn data pointer (a storage's base or any address inside it); nullptr if none.
+DeviceBuffer* buffer_at(const void* address);
+c10::Device device_of_address(const void* address);
+
+}  // namespace ttnn_device::core

@@ -1,0 +1,173 @@
+#include "core/device_buffer.h"
+
+#include <cstring>
+#include <stdexcept>
+#include <string>
+
+#include "core/block_pool.h"
+
+namespace ttnn_device::core {
+
+using runtime::DataType;
+using runtime::DeviceRegistry;
+using runtime::Layout;
+
+namespace {
+runtime::Device& device_at(int index) { return DeviceRegistry::instance().device(index); }
+
+TensorDesc raw_desc(uint64_t logical_bytes) {
+  TensorDesc desc;
+  desc.shape = {static_cast<int64_t>(logical_bytes)};
+  desc.layout = Layout::ROW_MAJOR;
+  desc.data_type = DataType::RAW;
+  desc.host_type = DataType::RAW;
+  desc.raw_element_size = 1;
+  return desc;
+}
+
+void check_range(uint64_t offset, uint64_t bytes, uint64_t size, const char* what) {
+  if (offset > size || bytes > size - offset) {
+    throw std::out_of_range(std::string("ttnn storage ") + what + " of " + std::to_string(bytes) +
+                            " bytes at byte offset " + std::to_string(offset) + " is outside a storage of " +
+                            std::to_string(size) + " bytes");
+  }
+}
+}  // namespace
+
+DeviceBuffer::DeviceBuffer(int device, uint64_t address, uint64_t logical_bytes, Block block)
+    : device_(device), address_(address), logical_bytes_(logical_bytes), block_(block), desc_(raw_desc(logical_bytes)) {}
+
+DeviceBuffer::~DeviceBuffer() { release_block(device_, block_); }
+
+TensorDesc DeviceBuffer::desc() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return desc_;
+}
+
+uint64_t DeviceBuffer::physical_bytes() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return desc_.physical_bytes();
+}
+
+bool DeviceBuffer::bytes_are_logical() const {
+  return desc_.layout == Layout::ROW_MAJOR && desc_.data_type == desc_.host_type;
+}
+
+std::vector<uint8_t> DeviceBuffer::read_all_logical() const {
+  std::vector<uint8_t> physical(desc_.physical_bytes());
+  device_at(device_).read(block_, 0, physical.data(), physical.size());
+  std::vector<uint8_t> logical(logical_bytes_);
+  runtime::decode(desc_, physical.data(), logical.data());
+  return logical;
+}
+
+void DeviceBuffer::write_all_logical(const void* logical) {
+  std::vector<uint8_t> physical(desc_.physical_bytes());
+  runtime::encode(desc_, logical, physical.data());
+  device_at(device_).write(block_, 0, physical.data(), physical.size());
+}
+
+void DeviceBuffer::read(uint64_t offset, uint64_t bytes, void* dst) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  check_range(offset, bytes, logical_bytes_, "read");
+  if (bytes == 0) return;
+  if (bytes_are_logical()) {
+    device_at(device_).read(block_, offset, dst, bytes);
+    return;
+  }
+  auto logical = read_all_logical();
+  std::memcpy(dst, logical.data() + offset, bytes);
+}
+
+void DeviceBuffer::write(uint64_t offset, uint64_t bytes, const void* src) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  check_range(offset, bytes, logical_bytes_, "write");
+  if (bytes == 0) return;
+  if (bytes_are_logical()) {
+    device_at(device_).write(block_, offset, src, bytes);
+    return;
+  }
+  auto logical = read_all_logical();
+  std::memcpy(logical.data() + offset, src, bytes);
+  write_all_logical(logical.data());
+}
+
+void DeviceBuffer::fill(uint64_t offset, uint64_t bytes, const void* pattern, uint64_t pattern_bytes) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  check_range(offset, bytes, logical_bytes_, "fill");
+  if (bytes == 0) return;
+  if (bytes_are_logical()) {
+    device_at(device_).fill(block_, offset, bytes, pattern, pattern_bytes);
+    return;
+  }
+  auto logical = read_all_logical();
+  for (uint64_t done = 0; done < bytes; done += pattern_bytes) {
+    std::memcpy(logical.data() + offset + done, pattern, std::min(pattern_bytes, bytes - done));
+  }
+  write_all_logical(logical.data());
+}
+
+void DeviceBuffer::copy(const DeviceBuffer& src, uint64_t src_offset, DeviceBuffer& dst, uint64_t dst_offset,
+                        uint64_t bytes) {
+  if (bytes == 0) return;
+  if (&src == &dst) {
+    std::lock_guard<std::mutex> lock(dst.mutex_);
+    check_range(src_offset, bytes, src.logical_bytes_, "copy source");
+    check_range(dst_offset, bytes, dst.logical_bytes_, "copy destination");
+    if (dst.bytes_are_logical()) {
+      device_at(dst.device_).copy(dst.block_, src_offset, dst.block_, dst_offset, bytes);
+      return;
+    }
+    auto logical = dst.read_all_logical();
+    std::memmove(logical.data() + dst_offset, logical.data() + src_offset, bytes);
+    dst.write_all_logical(logical.data());
+    return;
+  }
+  {
+    std::scoped_lock lock(src.mutex_, dst.mutex_);
+    if (src.device_ == dst.device_ && src.bytes_are_logical() && dst.bytes_are_logical()) {
+      check_range(src_offset, bytes, src.logical_bytes_, "copy source");
+      check_range(dst_offset, bytes, dst.logical_bytes_, "copy destination");
+      device_at(dst.device_).copy(src.block_, src_offset, dst.block_, dst_offset, bytes);
+      return;
+    }
+  }
+  // Across devices or formats: stage through the host (a card-to-card copy crosses PCIe anyway).
+  std::vector<uint8_t> staged(bytes);
+  src.read(src_offset, bytes, staged.data());
+  dst.write(dst_offset, bytes, staged.data());
+}
+
+void DeviceBuffer::set_element_type(DataType host_type, uint32_t raw_element_size, const runtime::Shape& shape) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!bytes_are_logical()) return;  // already typed in a converted format: keep it
+  TensorDesc desc;
+  desc.shape = shape;
+  desc.layout = Layout::ROW_MAJOR;
+  desc.data_type = host_type;
+  desc.host_type = host_type;
+  desc.raw_element_size = raw_element_size;
+  if (desc.logical_bytes() != logical_bytes_) return;  // the shape does not describe the whole storage
+  desc_ = desc;
+}
+
+void DeviceBuffer::relayout(const TensorDesc& desc) {
+  desc.validate();
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (desc.logical_bytes() != logical_bytes_) {
+    throw std::invalid_argument("a physical format for " + std::to_string(desc.logical_bytes()) +
+                                " logical bytes cannot hold this storage of " + std::to_string(logical_bytes_) +
+                                " bytes");
+  }
+  auto logical = read_all_logical();
+  // Allocate the new block before releasing the old one, so an out-of-memory leaves the buffer intact.
+  Block fresh = acquire_block(device_, desc.physical_bytes());
+  std::vector<uint8_t> physical(desc.physical_bytes());
+  runtime::encode(desc, logical.data(), physical.data());
+  device_at(device_).write(fresh, 0, physical.data(), physical.size());
+  release_block(device_, block_);
+  block_ = fresh;
+  desc_ = desc;
+}
+
+}  // namespace ttnn_device::core

@@ -1,0 +1,63 @@
+// One torch storage's device memory: a DRAM block holding the storage's bytes in a TT-NN physical format.
+// It is the DataPtr context of every ttnn storage. Torch only ever sees logical bytes (what the storage
+// would hold on the CPU); this class translates them to and from the physical format (ROW_MAJOR or TILE,
+// plain or block-float), so the format stays invisible to torch (DESIGN invariant 2).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <mutex>
+#include <vector>
+
+#include "runtime/device.h"
+#include "runtime/tensor_desc.h"
+
+namespace ttnn_device::core {
+
+using runtime::Block;
+using runtime::TensorDesc;
+
+class DeviceBuffer {
+ public:
+  // A new buffer of `logical_bytes` untyped bytes (RAW, ROW_MAJOR). `address` is the stable
+  // device address torch sees as the storage's data pointer.
+  DeviceBuffer(int device, uint64_t address, uint64_t logical_bytes, Block block);
+  ~DeviceBuffer();
+  DeviceBuffer(const DeviceBuffer&) = delete;
+  DeviceBuffer& operator=(const DeviceBuffer&) = delete;
+
+  int device() const { return device_; }
+  uint64_t address() const { return address_; }
+  uint64_t logical_bytes() const { return logical_bytes_; }
+  TensorDesc desc() const;
+  uint64_t physical_bytes() const;
+
+  // Logical bytes [offset, offset + bytes). Row-major plain formats move only that range; TILE and
+  // lossy formats stage the whole buffer (a write is then read-modify-write of every tile).
+  void read(uint64_t offset, uint64_t bytes, void* dst) const;
+  void write(uint64_t offset, uint64_t bytes, const void* src);
+  void fill(uint64_t offset, uint64_t bytes, const void* pattern, uint64_t pattern_bytes);
+  // Device-side copy of logical bytes between buffers (same or different device).
+  static void copy(const DeviceBuffer& src, uint64_t src_offset, DeviceBuffer& dst, uint64_t dst_offset,
+                   uint64_t bytes);
+
+  // Names the element type without moving data; only valid while the layout is ROW_MAJOR and the
+  // physical type equals the host type, where the bytes are identical.
+  void set_element_type(runtime::DataType host_type, uint32_t raw_element_size, const runtime::Shape& shape);
+  // Converts the contents to another physical format in place of the old block (all aliases see it).
+  void relayout(const TensorDesc& desc);
+
+ private:
+  bool bytes_are_logical() const;  // physical bytes == logical bytes
+  std::vector<uint8_t> read_all_logical() const;
+  void write_all_logical(const void* logical);
+
+  int device_;
+  uint64_t address_;
+  uint64_t logical_bytes_;
+  mutable std::mutex mutex_;
+  Block block_;
+  TensorDesc desc_;
+};
+
+}  // namespace ttnn_device::core

@@ -1,0 +1,234 @@
+#include "core/fallback.h"
+
+#include <ATen/ATen.h>
+#include <c10/core/DeviceGuard.h>
+#include <c10/util/Exception.h>
+
+#include <cstdlib>
+#include <mutex>
+#include <set>
+
+#include "core/device_state.h"
+#include "core/generator.h"
+#include "core/tensor_access.h"
+
+namespace ttnn_device::core {
+
+namespace {
+
+struct FallbackState {
+  std::mutex mutex;
+  std::map<std::string, uint64_t> counts;
+  std::set<std::string> warned;
+  FallbackMode mode;
+};
+
+FallbackState& state() {
+  static auto* instance = [] {
+    auto* s = new FallbackState();
+    const char* env = std::getenv("TTNN_DEVICE_FALLBACK");
+    s->mode = (env && *env) ? parse_fallback_mode(env) : FallbackMode::kAllow;
+    return s;
+  }();
+  return *instance;
+}
+
+std::string op_name(const c10::OperatorHandle& op) {
+  const auto& name = op.schema().operator_name();
+  return name.overload_name.empty() ? name.name : name.name + "." + name.overload_name;
+}
+
+at::Tensor to_cpu(const at::Tensor& tensor) {
+  return is_ttnn(tensor) ? tensor.to(c10::kCPU) : tensor;
+}
+
+// One argument or list element that was moved to the CPU, to be written back if the op mutates it.
+struct MovedTensor {
+  at::Tensor original;
+  at::Tensor on_cpu;
+};
+
+bool is_written(const c10::Argument& argument) {
+  return argument.alias_info() != nullptr && argument.alias_info()->isWrite();
+}
+
+void note_target(std::optional<c10::Device>& target, const c10::Device& device) {
+  if (!target.has_value() && device.type() == c10::DeviceType::PrivateUse1) target = device;
+}
+
+}  // namespace
+
+FallbackMode parse_fallback_mode(const std::string& text) {
+  if (text == "allow") return FallbackMode::kAllow;
+  if (text == "warn") return FallbackMode::kWarn;
+  if (text == "error") return FallbackMode::kError;
+  TORCH_CHECK_VALUE(false, "TTNN_DEVICE_FALLBACK must be allow, warn or error, got '", text, "'");
+}
+
+const char* to_string(FallbackMode mode) {
+  switch (mode) {
+    case FallbackMode::kAllow: return "allow";
+    case FallbackMode::kWarn: return "warn";
+    case FallbackMode::kError: return "error";
+  }
+  return "?";
+}
+
+FallbackMode fallback_mode() {
+  std::lock_guard<std::mutex> lock(state().mutex);
+  return state().mode;
+}
+
+void set_fallback_mode(FallbackMode mode) {
+  std::lock_guard<std::mutex> lock(state().mutex);
+  state().mode = mode;
+}
+
+void note_fallback(const std::string& op) {
+  auto& s = state();
+  FallbackMode mode;
+  bool first_warning = false;
+  {
+    std::lock_guard<std::mutex> lock(s.mutex);
+    mode = s.mode;
+    if (mode != FallbackMode::kError) s.counts[op]++;
+    if (mode == FallbackMode::kWarn) first_warning = s.warned.insert(op).second;
+  }
+  TORCH_CHECK_NOT_IMPLEMENTED(mode != FallbackMode::kError, "The operator '", op,
+                              "' has no ttnn kernel for these arguments and would run on the CPU, which "
+                              "TTNN_DEVICE_FALLBACK=error forbids. Unset it (or set allow/warn) to run it on "
+                              "the CPU.");
+  if (first_warning) {
+    TORCH_WARN("The operator '", op, "' has no ttnn kernel for these arguments; it runs on the CPU (fallback). ",
+               "This warning is shown once per operator.");
+  }
+}
+
+std::map<std::string, uint64_t> fallback_counts() {
+  std::lock_guard<std::mutex> lock(state().mutex);
+  return state().counts;
+}
+
+void reset_fallback_counts() {
+  std::lock_guard<std::mutex> lock(state().mutex);
+  state().counts.clear();
+  state().warned.clear();
+}
+
+void cpu_fallback(const c10::OperatorHandle& op, c10::DispatchKeySet /*keys*/, torch::jit::Stack* stack) {
+  note_fallback(op_name(op));
+  const auto& schema = op.schema();
+  const auto& arguments = schema.arguments();
+  const size_t first = stack->size() - arguments.size();
+
+  // Step 1: find the ttnn device the op runs for (its first ttnn tensor, else a device argument).
+  std::optional<c10::Device> target;
+  for (size_t i = 0; i < arguments.size(); ++i) {
+    const c10::IValue& value = (*stack)[first + i];
+    if (value.isTensor()) {
+      if (value.toTensor().defined()) note_target(target, value.toTensor().device());
+    } else if (value.isTensorList()) {
+      for (const at::Tensor& t : value.toTensorList().vec()) note_target(target, t.device());
+    } else if (value.isOptionalTensorList()) {
+      for (const auto& t : value.toOptionalTensorVector()) {
+        if (t.has_value() && t->defined()) note_target(target, t->device());
+      }
+    } else if (value.isDevice()) {
+      note_target(target, value.toDevice());
+    }
+  }
+  const c10::Device device = target.value_or(c10::Device(c10::DeviceType::PrivateUse1, current_device()));
+  c10::DeviceGuard guard(device);
+
+  // Step 2: move ttnn arguments to the CPU; ttnn generators and devices become their CPU counterparts.
+  std::vector<std::vector<MovedTensor>> moved(arguments.size());
+  for (size_t i = 0; i < arguments.size(); ++i) {
+    c10::IValue& value = (*stack)[first + i];
+    if (value.isTensor()) {
+      const at::Tensor& t = value.toTensor();
+      if (is_ttnn(t)) {
+        moved[i].push_back({t, to_cpu(t)});
+        value = moved[i].back().on_cpu;
+      }
+    } else if (value.isTensorList()) {
+      std::vector<at::Tensor> cpu;
+      for (const at::Tensor& t : value.toTensorList().vec()) {
+        cpu.push_back(to_cpu(t));
+        moved[i].push_back({t, cpu.back()});
+      }
+      value = c10::List<at::Tensor>(cpu);
+    } else if (value.isOptionalTensorList()) {
+      std::vector<std::optional<at::Tensor>> cpu;
+      for (const auto& t : value.toOptionalTensorVector()) {
+        if (t.has_value() && t->defined()) {
+          cpu.emplace_back(to_cpu(*t));
+          moved[i].push_back({*t, *cpu.back()});
+        } else {
+          cpu.emplace_back(t);
+        }
+      }
+      value = c10::List<std::optional<at::Tensor>>(cpu);
+    } else if (value.isDevice() && value.toDevice().type() == c10::DeviceType::PrivateUse1) {
+      value = c10::Device(c10::kCPU);
+    } else if (arguments[i].type()->kind() == c10::TypeKind::OptionalType &&
+               arguments[i].type()->castRaw<c10::OptionalType>()->getElementType()->kind() ==
+                   c10::TypeKind::GeneratorType) {
+      std::optional<at::Generator> generator;
+      if (value.isGenerator()) generator = value.toGenerator();
+      value = cpu_generator_for(generator, device.index());
+    } else if (value.isGenerator()) {
+      value = cpu_generator_for(value.toGenerator(), device.index());
+    }
+  }
+
+  // Step 3: run the CPU kernel.
+  op.redispatchBoxed(c10::DispatchKeySet(c10::DispatchKey::CPU), stack);
+
+  // Step 4: write mutated arguments back to their ttnn tensors (resizing out= tensors as the CPU did).
+  for (size_t i = 0; i < arguments.size(); ++i) {
+    if (!is_written(arguments[i])) continue;
+    for (const auto& m : moved[i]) {
+      if (m.original.defined() && is_ttnn(m.original)) at::_copy_from_and_resize(m.on_cpu, m.original);
+    }
+  }
+
+  // Step 5: results. A result aliasing a mutated argument is that ttnn argument itself; every other
+  // tensor result is copied to the device.
+  const auto& returns = schema.returns();
+  const size_t returns_first = stack->size() - returns.size();
+  for (size_t r = 0; r < returns.size(); ++r) {
+    c10::IValue& value = (*stack)[returns_first + r];
+    const c10::AliasInfo* alias = returns[r].alias_info();
+    if (alias != nullptr && alias->isWrite()) {
+      for (size_t i = 0; i < arguments.size(); ++i) {
+        const c10::AliasInfo* arg_alias = arguments[i].alias_info();
+        if (arg_alias == nullptr || !(*arg_alias == *alias) || moved[i].empty()) continue;
+        if (value.isTensor()) {
+          value = moved[i].front().original;
+        } else if (value.isTensorList()) {
+          std::vector<at::Tensor> originals;
+          for (const auto& m : moved[i]) originals.push_back(m.original);
+          value = c10::List<at::Tensor>(originals);
+        }
+        break;
+      }
+      continue;
+    }
+    if (alias != nullptr) {
+      TORCH_WARN_ONCE("The view operator '", op_name(op),
+                      "' ran on the CPU through the ttnn fallback, so its result is a copy, not a view.");
+    }
+    if (value.isTensor()) {
+      const at::Tensor& t = value.toTensor();
+      if (t.defined() && t.device().is_cpu()) value = t.to(device);
+    } else if (value.isTensorList()) {
+      std::vector<at::Tensor> on_device;
+      for (const at::Tensor& t : value.toTensorList().vec()) {
+        on_device.push_back(t.defined() && t.device().is_cpu() ? t.to(device) : t);
+      }
+      value = c10::List<at::Tensor>(on_device);
+    }
+  }
+}
+
+}  // namespace ttnn_device::core

@@ -1,0 +1,65 @@
+// Device guard for PrivateUse1: lets torch.device contexts, DeviceGuard and torch.accelerator switch the
+// current ttnn device. The reference device executes synchronously, so there is one default stream.
+#include <c10/core/impl/DeviceGuardImplInterface.h>
+
+#include "core/device_state.h"
+#include "runtime/device.h"
+
+namespace ttnn_device::core {
+namespace {
+
+struct Guard final : public c10::impl::DeviceGuardImplInterface {
+  static constexpr c10::DeviceType kType = c10::DeviceType::PrivateUse1;
+
+  c10::DeviceType type() const override { return kType; }
+
+  c10::Device exchangeDevice(c10::Device device) const override {
+    TORCH_CHECK(device.type() == kType, "expected a ttnn device, got ", device);
+    c10::Device previous(kType, current_device());
+    if (device.index() != previous.index()) set_current_device(device.index());
+    return previous;
+  }
+
+  c10::Device getDevice() const override { return c10::Device(kType, current_device()); }
+
+  void setDevice(c10::Device device) const override {
+    TORCH_CHECK(device.type() == kType, "expected a ttnn device, got ", device);
+    set_current_device(device.index());
+  }
+
+  void uncheckedSetDevice(c10::Device device) const noexcept override {
+    try {
+      set_current_device(device.index());
+    } catch (...) {
+    }
+  }
+
+  c10::Stream getStream(c10::Device device) const noexcept override {
+    return c10::Stream(c10::Stream::DEFAULT, device);
+  }
+
+  c10::Stream getDefaultStream(c10::Device device) const override {
+    return c10::Stream(c10::Stream::DEFAULT, device);
+  }
+
+  c10::Stream exchangeStream(c10::Stream stream) const noexcept override {
+    return c10::Stream(c10::Stream::DEFAULT, stream.device());
+  }
+
+  c10::DeviceIndex deviceCount() const noexcept override { return device_count(); }
+
+  bool queryStream(const c10::Stream&) const override { return true; }
+
+  void synchronizeStream(const c10::Stream& stream) const override {
+    runtime::DeviceRegistry::instance().device(stream.device_index()).synchronize();
+  }
+
+  void synchronizeDevice(const c10::DeviceIndex device_index) const override {
+    runtime::DeviceRegistry::instance().device(device_index).synchronize();
+  }
+};
+
+C10_REGISTER_GUARD_IMPL(PrivateUse1, Guard);
+
+}  // namespace
+}  // namespace ttnn_device::core

@@ -1,0 +1,132 @@
+// ttnn_device._C: the Python entry points of the extension. Importing it loads every registration
+// (hooks, guard, allocator, kernels, fallback) through static initialisers; the functions below serve
+// the torch.ttnn device module and the ttnn_device package.
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+#include <torch/csrc/Generator.h>
+#include <torch/extension.h>
+
+#if __has_include("core/bind_formats.h")
+#include "core/bind_formats.h"
+#define TTNN_HAS_FORMAT_BINDINGS 1
+#endif
+#include "core/caching_allocator.h"
+#include "core/device_state.h"
+#include "core/fallback.h"
+#include "core/generator.h"
+#include "core/physical_format.h"
+#include "core/transfers.h"
+#include "runtime/device.h"
+
+namespace py = pybind11;
+
+namespace ttnn_device::core {
+namespace {
+
+py::dict stat_dict(const c10::CachingAllocator::Stat& stat) {
+  py::dict d;
+  d["current"] = stat.current;
+  d["peak"] = stat.peak;
+  d["allocated"] = stat.allocated;
+  d["freed"] = stat.freed;
+  return d;
+}
+
+// The statistics in the flat "name.all.kind" form torch.cuda.memory_stats() uses.
+py::dict memory_stats(c10::DeviceIndex device) {
+  const auto stats = caching_allocator().getDeviceStats(device);
+  py::dict out;
+  const std::pair<const char*, const c10::CachingAllocator::StatArray*> arrays[] = {
+      {"allocation", &stats.allocation},           {"segment", &stats.segment},
+      {"active", &stats.active},                   {"allocated_bytes", &stats.allocated_bytes},
+      {"reserved_bytes", &stats.reserved_bytes},   {"active_bytes", &stats.active_bytes},
+      {"requested_bytes", &stats.requested_bytes},
+  };
+  for (const auto& [name, array] : arrays) {
+    const auto d = stat_dict((*array)[0]);
+    for (const auto& item : d) {
+      out[py::str(std::string(name) + ".all." + item.first.cast<std::string>())] = item.second;
+    }
+  }
+  out["num_alloc_retries"] = stats.num_alloc_retries;
+  out["num_ooms"] = stats.num_ooms;
+  out["num_device_alloc"] = stats.num_device_alloc;
+  out["num_device_free"] = stats.num_device_free;
+  return out;
+}
+
+py::dict board_info() {
+  const auto& board = runtime::DeviceRegistry::instance().board();
+  py::dict d;
+  d["name"] = board.name;
+  d["arch"] = board.arch;
+  d["chips"] = board.chips;
+  d["dram_bytes"] = board.dram_bytes;
+  d["dram_banks"] = board.dram_banks;
+  d["dram_alignment"] = board.dram_alignment;
+  return d;
+}
+
+py::dict transfer_dict() {
+  const auto t = transfer_counts();
+  py::dict h2d, d2h, out;
+  h2d["count"] = t.host_to_device_count;
+  h2d["bytes"] = t.host_to_device_bytes;
+  d2h["count"] = t.device_to_host_count;
+  d2h["bytes"] = t.device_to_host_bytes;
+  out["host_to_device"] = h2d;
+  out["device_to_host"] = d2h;
+  return out;
+}
+
+}  // namespace
+}  // namespace ttnn_device::core
+
+PYBIND11_MODULE(_C, m) {
+  using namespace ttnn_device::core;
+  m.doc() = "ttnn_device native extension";
+  m.def("_device_count", [] { return static_cast<int>(device_count()); });
+  m.def("_environment_error", [] { return ttnn_device::runtime::DeviceRegistry::instance().error(); });
+  m.def("_board", &board_info);
+  m.def("_backend_name", [](int device) {
+    check_device_index(device);
+    return ttnn_device::runtime::DeviceRegistry::instance().device(device).backend_name();
+  });
+  m.def("_get_device", [] { return static_cast<int>(current_device()); });
+  m.def("_set_device", [](int device) { set_current_device(device); });
+  m.def("_synchronize", [](int device) {
+    check_device_index(device);
+    ttnn_device::runtime::DeviceRegistry::instance().device(device).synchronize();
+  });
+  m.def("_default_generator", [](int device) {
+    return py::reinterpret_borrow<py::object>(THPGenerator_initDefaultGenerator(default_generator(device)));
+  });
+  m.def("_memory_stats", [](int device) { return memory_stats(device); });
+  m.def("_reset_peak_memory_stats", [](int device) { caching_allocator().resetPeakStats(device); });
+  m.def("_reset_accumulated_memory_stats", [](int device) { caching_allocator().resetAccumulatedStats(device); });
+  m.def("_empty_cache", [] { caching_allocator().emptyCache(); });
+  m.def("_mem_get_info", [](int device) { return caching_allocator().getMemoryInfo(device); });
+  m.def("_fallback_counts", [] { return fallback_counts(); });
+  m.def("_reset_fallback_counts", [] { reset_fallback_counts(); });
+  m.def("_get_fallback_mode", [] { return std::string(to_string(fallback_mode())); });
+  m.def("_set_fallback_mode", [](const std::string& mode) { set_fallback_mode(parse_fallback_mode(mode)); });
+  m.def("_transfer_counts", [] { return transfer_dict(); });
+  m.def("_reset_transfer_counts", [] { reset_transfer_counts(); });
+  m.def("_physical_format", [](const at::Tensor& t) {
+    const auto f = physical_format_of(t);
+    py::dict d;
+    d["layout"] = f.layout;
+    d["data_type"] = f.data_type;
+    d["shape"] = f.shape;
+    d["padded_shape"] = f.padded_shape;
+    d["physical_bytes"] = f.physical_bytes;
+    d["logical_bytes"] = f.logical_bytes;
+    return d;
+  });
+  m.def("_set_physical_format", [](const at::Tensor& t, const std::string& layout, const std::string& data_type) {
+    set_physical_format(t, layout, data_type);
+  });
+#ifdef TTNN_HAS_FORMAT_BINDINGS
+  bind_formats(m);
+#endif
+}

@@ -1,0 +1,91 @@
+#include "core/tensor_access.h"
+
+#include <ATen/ATen.h>
+#include <ATen/MemoryOverlap.h>
+
+namespace ttnn_device::core {
+
+using runtime::DataType;
+
+bool is_ttnn(const at::Tensor& tensor) {
+  return tensor.defined() && tensor.device().type() == c10::DeviceType::PrivateUse1;
+}
+
+DeviceBuffer& buffer_of(const at::Tensor& tensor) {
+  TORCH_CHECK(is_ttnn(tensor), "expected a ttnn tensor, got one on ", tensor.device());
+  void* context = tensor.storage().data_ptr().get_context();
+  TORCH_CHECK(context, "this ttnn tensor has no device memory behind it");
+  return *static_cast<DeviceBuffer*>(context);
+}
+
+NaturalFormat natural_format(c10::ScalarType dtype) {
+  switch (dtype) {
+    case c10::kFloat: return {DataType::FLOAT32, 0};
+    case c10::kBFloat16: return {DataType::BFLOAT16, 0};
+    case c10::kInt: return {DataType::INT32, 0};
+    case c10::kUInt32: return {DataType::UINT32, 0};
+    case c10::kUInt16: return {DataType::UINT16, 0};
+    // int16 and bool share TT-NN's UINT16 / UINT8 bit patterns exactly (TT-NN maps them the same way).
+    case c10::kShort: return {DataType::UINT16, 0};
+    case c10::kByte:
+    case c10::kBool: return {DataType::UINT8, 0};
+    default: return {DataType::RAW, static_cast<uint32_t>(c10::elementSize(dtype))};
+  }
+}
+
+namespace {
+
+struct Span {
+  int64_t first_element;  // storage offset of the lowest element
+  int64_t elements;       // elements from the first to the last, inclusive
+};
+
+Span span_of(const at::Tensor& tensor) {
+  if (tensor.numel() == 0) return {tensor.storage_offset(), 0};
+  int64_t last = 0;
+  for (int64_t d = 0; d < tensor.dim(); ++d) last += (tensor.size(d) - 1) * tensor.stride(d);
+  return {tensor.storage_offset(), last + 1};
+}
+
+// A CPU tensor of `span.elements` elements and a view of it matching `like`'s geometry.
+std::pair<at::Tensor, at::Tensor> staging_for(const at::Tensor& like, const Span& span) {
+  at::Tensor staging = at::empty({span.elements}, like.options().device(c10::kCPU));
+  at::Tensor view = staging.as_strided(like.sizes(), like.strides(), 0);
+  if (like.is_conj()) view = view._conj();
+  if (like.is_neg()) view = view._neg_view();
+  return {staging, view};
+}
+
+}  // namespace
+
+uint64_t spanned_bytes(const at::Tensor& tensor) {
+  return static_cast<uint64_t>(span_of(tensor).elements) * tensor.element_size();
+}
+
+at::Tensor read_to_host(const at::Tensor& device_tensor) {
+  const Span span = span_of(device_tensor);
+  auto [staging, view] = staging_for(device_tensor, span);
+  if (span.elements > 0) {
+    const uint64_t itemsize = device_tensor.element_size();
+    buffer_of(device_tensor).read(span.first_element * itemsize, span.elements * itemsize, staging.data_ptr());
+  }
+  return view;
+}
+
+void write_from_host(const at::Tensor& device_view, const at::Tensor& values) {
+  const Span span = span_of(device_view);
+  if (span.elements == 0) return;
+  auto [staging, view] = staging_for(device_view, span);
+  DeviceBuffer& buffer = buffer_of(device_view);
+  const uint64_t itemsize = device_view.element_size();
+  const uint64_t offset = span.first_element * itemsize;
+  const uint64_t bytes = span.elements * itemsize;
+  // A view that covers every byte it spans (contiguous in some order) is written whole; anything with
+  // gaps is read first so that the elements between its own keep their values.
+  const bool covers_span = span.elements == device_view.numel();
+  if (!covers_span) buffer.read(offset, bytes, staging.data_ptr());
+  view.copy_(values);
+  buffer.write(offset, bytes, staging.data_ptr());
+}
+
+}  // namespace ttnn_device::core

@@ -1,0 +1,71 @@
+#include "runtime/device.h"
+
+#include <cstdlib>
+
+#include "runtime/sim/sim_device.h"
+
+namespace ttnn_device::runtime {
+
+OutOfDeviceMemory::OutOfDeviceMemory(int device_index, uint64_t requested_bytes, uint64_t free, uint64_t cap)
+    : std::runtime_error("out of device memory on ttnn:" + std::to_string(device_index) + ": tried to allocate " +
+                         std::to_string(requested_bytes) + " bytes with " + std::to_string(free) +
+                         " bytes free of " + std::to_string(cap)),
+      device(device_index),
+      requested(requested_bytes),
+      free_bytes(free),
+      capacity(cap) {}
+
+DeviceRegistry& DeviceRegistry::instance() {
+  // Leaked on purpose: tensors freed during interpreter shutdown still reach their device.
+  static auto* registry = new DeviceRegistry();
+  return *registry;
+}
+
+void DeviceRegistry::init_locked() {
+  if (initialized_) return;
+  initialized_ = true;
+  try {
+    board_ = board_from_environment();
+    const char* backend_env = std::getenv("TTNN_DEVICE_BACKEND");
+    std::string backend = (backend_env && *backend_env) ? backend_env : "sim";
+    if (backend != "sim") {
+      throw std::invalid_argument("TTNN_DEVICE_BACKEND=" + backend +
+                                  " is not available in this build; available backends: sim");
+    }
+    for (int i = 0; i < board_.chips; ++i) devices_.push_back(std::make_unique<SimDevice>(i, board_));
+  } catch (const std::exception& e) {
+    error_ = e.what();
+    devices_.clear();
+  }
+}
+
+int DeviceRegistry::count() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  init_locked();
+  return static_cast<int>(devices_.size());
+}
+
+Device& DeviceRegistry::device(int index) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  init_locked();
+  if (index < 0 || index >= static_cast<int>(devices_.size())) {
+    std::string why = error_.empty() ? "" : " (" + error_ + ")";
+    throw std::out_of_range("ttnn device index " + std::to_string(index) + " is out of range: this " +
+                            board_.name + " has " + std::to_string(devices_.size()) + " device(s)" + why);
+  }
+  return *devices_[index];
+}
+
+const BoardProfile& DeviceRegistry::board() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  init_locked();
+  return board_;
+}
+
+std::string DeviceRegistry::error() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  init_locked();
+  return error_;
+}
+
+}  // namespace ttnn_device::runtime

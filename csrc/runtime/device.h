@@ -1,0 +1,77 @@
+// The device seam: one chip's memory and data movement, whatever backend provides it. Torch-free.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "runtime/board.h"
+
+namespace ttnn_device::runtime {
+
+// A region of device DRAM. `handle` is backend-specific (the sim keeps host memory there).
+struct Block {
+  void* handle = nullptr;
+  uint64_t bytes = 0;  // bytes reserved on the device, alignment included
+};
+
+// Raised when DRAM cannot hold a request; carries the figures the user needs.
+class OutOfDeviceMemory : public std::runtime_error {
+ public:
+  OutOfDeviceMemory(int device, uint64_t requested, uint64_t free_bytes, uint64_t capacity);
+  int device;
+  uint64_t requested;
+  uint64_t free_bytes;
+  uint64_t capacity;
+};
+
+class Device {
+ public:
+  virtual ~Device() = default;
+  virtual int index() const = 0;
+  virtual const BoardProfile& board() const = 0;
+  virtual std::string backend_name() const = 0;
+
+  // DRAM accounting: a block reserves bytes rounded up to the board's DRAM alignment.
+  // Throws OutOfDeviceMemory when the request does not fit; nothing already allocated is touched.
+  virtual Block allocate(uint64_t bytes) = 0;
+  virtual void free(Block block) = 0;
+  virtual uint64_t capacity() const = 0;
+  virtual uint64_t used() const = 0;
+
+  // Host <-> device and device <-> device byte movement inside blocks.
+  virtual void write(const Block& dst, uint64_t offset, const void* src, uint64_t bytes) = 0;
+  virtual void read(const Block& src, uint64_t offset, void* dst, uint64_t bytes) const = 0;
+  virtual void copy(const Block& src, uint64_t src_offset, const Block& dst, uint64_t dst_offset,
+                    uint64_t bytes) = 0;
+  // Repeats `pattern` (pattern_bytes long) over [offset, offset + bytes) of dst.
+  virtual void fill(const Block& dst, uint64_t offset, uint64_t bytes, const void* pattern,
+                    uint64_t pattern_bytes) = 0;
+  // Waits for all queued work; the reference device is synchronous.
+  virtual void synchronize() = 0;
+};
+
+// The devices of this process, created on first use from the environment (board profile, backend).
+// TTNN_DEVICE_BACKEND selects the backend: "sim" (the reference device, default).
+class DeviceRegistry {
+ public:
+  static DeviceRegistry& instance();
+  int count();  // never throws: 0 when the environment is invalid (see error())
+  Device& device(int index);  // throws std::out_of_range naming the valid range
+  const BoardProfile& board();
+  std::string error();  // why count() is 0, if it is
+
+ private:
+  void init_locked();
+  std::mutex mutex_;
+  bool initialized_ = false;
+  std::string error_;
+  BoardProfile board_;
+  std::vector<std::unique_ptr<Device>> devices_;
+};
+
+}  // namespace ttnn_device::runtime

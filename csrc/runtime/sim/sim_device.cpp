@@ -1,0 +1,82 @@
+#include "runtime/sim/sim_device.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <stdexcept>
+#include <string>
+
+namespace ttnn_device::runtime {
+
+namespace {
+uint64_t round_up(uint64_t value, uint64_t multiple) { return (value + multiple - 1) / multiple * multiple; }
+
+void check_range(const Block& block, uint64_t offset, uint64_t bytes, const char* what) {
+  if (offset > block.bytes || bytes > block.bytes - offset) {
+    throw std::out_of_range(std::string("sim device ") + what + " of " + std::to_string(bytes) + " bytes at offset " +
+                            std::to_string(offset) + " is outside a block of " + std::to_string(block.bytes) +
+                            " bytes");
+  }
+}
+}  // namespace
+
+SimDevice::SimDevice(int index, BoardProfile board) : index_(index), board_(std::move(board)) {}
+
+Block SimDevice::allocate(uint64_t bytes) {
+  const uint64_t reserved = round_up(bytes == 0 ? 1 : bytes, board_.dram_alignment);
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const uint64_t in_use = used_.load();
+    if (reserved > board_.dram_bytes - in_use) {
+      throw OutOfDeviceMemory(index_, bytes, board_.dram_bytes - in_use, board_.dram_bytes);
+    }
+    used_ += reserved;
+  }
+  // calloc: untouched pages of a large block cost the host nothing, like unused DRAM.
+  void* memory = std::calloc(1, reserved);
+  if (!memory) {
+    used_ -= reserved;
+    throw std::bad_alloc();
+  }
+  return Block{memory, reserved};
+}
+
+void SimDevice::free(Block block) {
+  if (!block.handle) return;
+  std::free(block.handle);
+  used_ -= block.bytes;
+}
+
+void SimDevice::write(const Block& dst, uint64_t offset, const void* src, uint64_t bytes) {
+  check_range(dst, offset, bytes, "write");
+  if (bytes) std::memcpy(static_cast<char*>(dst.handle) + offset, src, bytes);
+}
+
+void SimDevice::read(const Block& src, uint64_t offset, void* dst, uint64_t bytes) const {
+  check_range(src, offset, bytes, "read");
+  if (bytes) std::memcpy(dst, static_cast<const char*>(src.handle) + offset, bytes);
+}
+
+void SimDevice::copy(const Block& src, uint64_t src_offset, const Block& dst, uint64_t dst_offset,
+                     uint64_t bytes) {
+  check_range(src, src_offset, bytes, "copy source");
+  check_range(dst, dst_offset, bytes, "copy destination");
+  if (bytes) std::memmove(static_cast<char*>(dst.handle) + dst_offset,
+                          static_cast<const char*>(src.handle) + src_offset, bytes);
+}
+
+void SimDevice::fill(const Block& dst, uint64_t offset, uint64_t bytes, const void* pattern,
+                     uint64_t pattern_bytes) {
+  check_range(dst, offset, bytes, "fill");
+  char* out = static_cast<char*>(dst.handle) + offset;
+  if (pattern_bytes == 1) {
+    std::memset(out, *static_cast<const unsigned char*>(pattern), bytes);
+    return;
+  }
+  for (uint64_t done = 0; done < bytes; done += pattern_bytes) {
+    std::memcpy(out + done, pattern, std::min(pattern_bytes, bytes - done));
+  }
+}
+
+}  // namespace ttnn_device::runtime

@@ -1,0 +1,118 @@
+"""``torch.ttnn``: the ttnn device module, mirroring ``torch.cuda``."""
+
+import torch
+
+from .. import _C
+from .memory import (
+    empty_cache,
+    max_memory_allocated,
+    max_memory_reserved,
+    mem_get_info,
+    memory_allocated,
+    memory_reserved,
+    memory_stats,
+    reset_accumulated_memory_stats,
+    reset_max_memory_allocated,
+    reset_peak_memory_stats,
+)
+from .random import (
+    get_rng_state,
+    get_rng_state_all,
+    initial_seed,
+    manual_seed,
+    manual_seed_all,
+    seed,
+    seed_all,
+    set_rng_state,
+    set_rng_state_all,
+)
+from ._index import device_index as _device_index
+
+
+def is_available():
+    """True when at least one ttnn device is present (the reference device always is, unless the
+    environment names an unknown board)."""
+    return _C._device_count() > 0
+
+
+def device_count():
+    return _C._device_count()
+
+
+def is_initialized():
+    return True
+
+
+def init():
+    """Devices are ready on import; kept for torch.cuda parity."""
+
+
+def _lazy_init():
+    pass
+
+
+def _is_in_bad_fork():
+    return False
+
+
+def current_device():
+    return _C._get_device()
+
+
+def set_device(device):
+    index = _device_index(device, optional=True)
+    if index is not None and index >= 0:
+        _C._set_device(index)
+
+
+def synchronize(device=None):
+    """Waits for all work queued on ``device`` (default: current)."""
+    _C._synchronize(_device_index(device, optional=True, default=current_device()))
+
+
+def get_device_name(device=None):
+    board = _C._board()
+    return f"Tenstorrent {board['name']} ({board['arch']}, {_C._backend_name(current_device() if device is None else _device_index(device))} backend)"
+
+
+def get_device_properties(device=None):
+    """Board facts of ``device``: name, arch, chips, DRAM bytes, banks, alignment, backend."""
+    index = _device_index(device, optional=True, default=current_device())
+    props = dict(_C._board())
+    props["backend"] = _C._backend_name(index)
+    props["total_memory"] = props["dram_bytes"]
+    return props
+
+
+def get_amp_supported_dtype():
+    return [torch.bfloat16, torch.float32]
+
+
+class device:
+    """Context manager that changes the current ttnn device (``with torch.ttnn.device(1): ...``)."""
+
+    def __init__(self, device):
+        self.index = _device_index(device, optional=True)
+        self.previous = -1
+
+    def __enter__(self):
+        if self.index is None or self.index < 0:
+            return
+        self.previous = current_device()
+        if self.index != self.previous:
+            _C._set_device(self.index)
+
+    def __exit__(self, *exc):
+        if self.previous >= 0 and self.previous != self.index:
+            _C._set_device(self.previous)
+        return False
+
+
+class device_of(device):
+    """Context manager that makes the device of tensor ``obj`` current (no-op for a CPU tensor)."""
+
+    def __init__(self, obj):
+        super().__init__(obj.get_device() if obj.device.type == "ttnn" else -1)
+
+
+default_generators = tuple(_C._default_generator(i) for i in range(device_count()))
