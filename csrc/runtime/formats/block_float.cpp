@@ -29,26 +29,23 @@ uint8_t pack_group(const float* values, uint8_t* codes) {
     shared = e > shared ? e : shared;
   }
 
+  // Branch-free per element (this loop is the whole cost of packing): align the 24-bit significand to the
+  // shared exponent keeping M bits, i.e. shift right by (24 - M) + (shared - e). Shifts of 25 and more
+  // leave nothing, so clamping them to 31 keeps the arithmetic in 32 bits without changing results.
   for (size_t i = 0; i < kBlockFloatGroup; ++i) {
     const uint32_t u = bits[i];
     const uint32_t e = (u >> 23) & 0xFFu;
-    uint32_t m = 0;
-    if (e != 0) {  // zero and float32 denormals encode as +0
-      const uint32_t significand = (u & 0x7FFFFFu) | 0x800000u;
-      // Align the 24-bit significand to the group exponent, keeping M bits: the shift is at least 24 - M.
-      const uint32_t shift = static_cast<uint32_t>(24 - M) + (shared - e);
-      if (shift < 32) {
-        m = significand >> shift;
-        const uint32_t rest = significand & ((1u << shift) - 1u);
-        const uint32_t half = 1u << (shift - 1);
-        // Round to nearest, ties to even, over all dropped bits (the sticky part is `rest` beyond `half`).
-        if (rest > half || (rest == half && (m & 1u))) ++m;
-        // Rounding past the largest magnitude saturates; the shared exponent is never bumped.
-        if (m > Codes<M>::kMaxMagnitude) m = Codes<M>::kMaxMagnitude;
-      }
-    }
+    // Zero and float32 denormals (e == 0) contribute a zero significand and so encode as +0.
+    const uint32_t significand = e ? ((u & 0x7FFFFFu) | 0x800000u) : 0u;
+    const uint32_t distance = static_cast<uint32_t>(24 - M) + (shared - e);
+    const uint32_t shift = distance < 31u ? distance : 31u;
+    // Round to nearest, ties to even, over all dropped bits: add half an ulp minus one, plus the kept lsb.
+    uint32_t m = (significand + ((1u << (shift - 1)) - 1u) + ((significand >> shift) & 1u)) >> shift;
+    // Rounding past the largest magnitude saturates; the shared exponent is never bumped.
+    m = m < Codes<M>::kMaxMagnitude ? m : Codes<M>::kMaxMagnitude;
     // A result of magnitude 0 is +0: the sign is dropped.
-    codes[i] = static_cast<uint8_t>(m ? (((u >> 31) ? Codes<M>::kSign : 0u) | m) : 0u);
+    const uint32_t sign = m ? ((u >> 31) << M) : 0u;
+    codes[i] = static_cast<uint8_t>(sign | m);
   }
   return static_cast<uint8_t>(shared);
 }
