@@ -1,0 +1,86 @@
+"""Compare a device result (already brought back to the CPU) with the CPU reference.
+
+Returns None when they agree, else a one-line summary of the first disagreement: reports
+hold thousands of these, so they must be short and say where (which output leaf) and how.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from torch.utils import _pytree as pytree
+
+MAX_REASON = 400
+
+
+def _one_line(text: str) -> str:
+    """assert_close's multi-line message, squeezed onto one line."""
+    text = " ".join(part.strip() for part in str(text).splitlines() if part.strip())
+    return text if len(text) <= MAX_REASON else text[: MAX_REASON - 3] + "..."
+
+
+def _tensor_mismatch(a: torch.Tensor, e: torch.Tensor, meta_only, atol, rtol):
+    if a.dtype != e.dtype:
+        return f"dtype {a.dtype} != expected {e.dtype}"
+    if a.shape != e.shape:
+        return f"shape {tuple(a.shape)} != expected {tuple(e.shape)}"
+    if a.layout != e.layout:
+        return f"layout {a.layout} != expected {e.layout}"
+    if meta_only:
+        return None
+    if not (e.is_floating_point() or e.is_complex()):
+        atol = rtol = 0.0  # indices, counts, masks: an off-by-one is a wrong answer
+    try:
+        torch.testing.assert_close(
+            a, e, atol=atol, rtol=rtol, equal_nan=True,
+            check_device=False, check_dtype=True, check_stride=False,
+        )
+    except AssertionError as exc:
+        return _one_line(exc)
+    return None
+
+
+def _scalar_mismatch(a, e, meta_only, atol, rtol):
+    if type(a) is not type(e):
+        return f"type {type(a).__name__} != expected {type(e).__name__}"
+    if meta_only:
+        return None
+    if isinstance(e, float):
+        if math.isnan(e) and math.isnan(a):
+            return None
+        if math.isclose(a, e, rel_tol=rtol, abs_tol=atol):
+            return None
+        return f"{a!r} != expected {e!r}"
+    if isinstance(e, complex):
+        if abs(a - e) <= atol + rtol * abs(e):
+            return None
+        return f"{a!r} != expected {e!r}"
+    return None if a == e else f"{a!r} != expected {e!r}"
+
+
+def compare(actual, expected, *, meta_only: bool, atol: float, rtol: float):
+    """None if actual matches expected, else a short reason."""
+    a_leaves, a_spec = pytree.tree_flatten(actual)
+    e_leaves, e_spec = pytree.tree_flatten(expected)
+    if a_spec != e_spec:
+        return _one_line(f"output structure {a_spec} != expected {e_spec}")
+    for idx, (a, e) in enumerate(zip(a_leaves, e_leaves)):
+        where = f"output[{idx}]: " if len(e_leaves) > 1 else ""
+        if isinstance(e, torch.Tensor) or isinstance(a, torch.Tensor):
+            if not (isinstance(a, torch.Tensor) and isinstance(e, torch.Tensor)):
+                return f"{where}type {type(a).__name__} != expected {type(e).__name__}"
+            why = _tensor_mismatch(a, e, meta_only, atol, rtol)
+        else:
+            why = _scalar_mismatch(a, e, meta_only, atol, rtol)
+        if why:
+            return where + why
+    return None
+
+
+def device_mismatch(output, device_type: str):
+    """Reason if some output tensor is not on device_type (a silent CPU result is a bug)."""
+    for leaf in pytree.tree_leaves(output):
+        if isinstance(leaf, torch.Tensor) and leaf.device.type != device_type:
+            return f"output tensor on {leaf.device.type}, expected {device_type}"
+    return None

@@ -1,0 +1,205 @@
+"""Run every sample of one OpInfo at one dtype on the device and on the CPU, and compare.
+
+Sample statuses: pass, fail (values differ), error (the device side raised), skip (not
+comparable: the CPU reference raised, or the sample cannot be moved), xfail (upstream expects
+this op's comparison to fail and it did). Only the CPU reference is trusted; the device side
+is everything else: transfer in, the op, transfer out.
+"""
+
+from __future__ import annotations
+
+import time
+
+import torch
+from torch.utils import _pytree as pytree
+
+from . import compare, policy
+
+MAX_REASON = compare.MAX_REASON
+OP_STATUS_ORDER = ("error", "fail", "xfail", "pass", "skip")  # worst first
+
+
+def _short(exc: BaseException) -> str:
+    return compare._one_line(f"{type(exc).__name__}: {exc}")
+
+
+def _leaves(sample):
+    return pytree.tree_leaves([sample.input, sample.args, sample.kwargs])
+
+
+def _not_movable(sample):
+    """Why the sample cannot be sent to the device as strided tensors, or None."""
+    for leaf in _leaves(sample):
+        if isinstance(leaf, torch.Tensor):
+            if leaf.layout != torch.strided:
+                return f"non-strided input ({leaf.layout})"
+            if leaf.is_quantized:
+                return "quantized input"
+    return None
+
+
+class Mover:
+    """Copies a CPU sample onto the device (also rewriting device arguments of factories)."""
+
+    def __init__(self, device: torch.device):
+        self.device = device
+        # On the CPU, .to() would hand back the same tensor and let the reference run mutate the
+        # "device" copy; clone() gives the same independence a real transfer gives.
+        self.same = device.type == "cpu"
+
+    def leaf(self, x):
+        if isinstance(x, torch.Tensor):
+            return x.detach().clone() if self.same else x.detach().to(self.device)
+        if isinstance(x, torch.device) and x.type == "cpu":
+            return self.device
+        if isinstance(x, str) and x == "cpu":
+            return str(self.device)
+        return x
+
+    def tree(self, x):
+        if isinstance(x, torch.Size):
+            return x
+        if isinstance(x, tuple):
+            return tuple(self.tree(y) for y in x)
+        if isinstance(x, list):
+            return [self.tree(y) for y in x]
+        if isinstance(x, dict):
+            return {k: self.tree(v) for k, v in x.items()}
+        return self.leaf(x)
+
+    def sample(self, s, cpu_args):
+        args = [
+            (a.detach().clone() if isinstance(a, torch.Tensor) else a) if i in cpu_args else self.tree(a)
+            for i, a in enumerate(s.args)
+        ]
+        return self.tree(s.input), args, self.tree(s.kwargs)
+
+
+def _to_cpu(out):
+    leaves, spec = pytree.tree_flatten(out)
+    if not any(isinstance(t, torch.Tensor) for t in leaves):
+        return out  # untouched: rebuilding would turn a torch.Size into a plain tuple
+    return pytree.tree_unflatten([t.cpu() if isinstance(t, torch.Tensor) else t for t in leaves], spec)
+
+
+def _run_sample(op, sample, i, pol, mover, device_type):
+    """(status, reason) of one sample."""
+    why = _not_movable(sample)
+    if why:
+        return "skip", why
+    meta = pol.meta_only_for(op.full_name, sample)
+    try:
+        dev_in, dev_args, dev_kwargs = mover.sample(sample, pol.cpu_args)
+    except Exception as exc:
+        return "error", "transfer to device: " + _short(exc)
+
+    # No reseeding per sample: random ops are compared on metadata only, and torch.manual_seed
+    # costs ~1 ms here (it also queues a lazy CUDA seed with a stack trace) times 20k samples.
+    try:
+        expected = op(sample.input, *sample.args, **sample.kwargs)
+    except Exception as exc:
+        return "skip", "cpu reference raised: " + _short(exc)
+
+    try:
+        actual = op(dev_in, *dev_args, **dev_kwargs)
+    except Exception as exc:
+        return "error", _short(exc)
+    why = compare.device_mismatch(actual, device_type)
+    if why:
+        return "fail", why
+    try:
+        actual = _to_cpu(actual)
+    except Exception as exc:
+        return "error", "transfer to cpu: " + _short(exc)
+
+    # output_process_fn_grad canonicalises outputs that are not unique (e.g. SVD signs); it
+    # runs on the CPU copies so that only the op under test runs on the device.
+    try:
+        actual = sample.output_process_fn_grad(actual)
+        expected = sample.output_process_fn_grad(expected)
+    except Exception as exc:
+        return "error", "output_process_fn_grad: " + _short(exc)
+    why = compare.compare(actual, expected, meta_only=bool(meta), atol=pol.atol, rtol=pol.rtol)
+    return ("fail", why) if why else ("pass", None)
+
+
+def _samples(op, dtype, reference):
+    make = op.reference_inputs if reference else op.sample_inputs
+    return make("cpu", dtype, requires_grad=False)
+
+
+def _describe(sample) -> str:
+    try:
+        text = sample.summary()
+    except Exception:
+        text = repr(sample)
+    return compare._one_line(text)
+
+
+def run_case(op, dtype, device: torch.device, *, reference=False, on_sample=None, fallbacks=None):
+    """Result dict for one OpInfo at one dtype. on_sample(i, desc) is called before each
+    sample so that a crash can be pinned on it; fallbacks() returns per-op CPU fallback
+    counts of the device (or None)."""
+    t0 = time.perf_counter()
+    pol = policy.for_op(op, dtype, device.type)
+    result = {"status": "skip", "reason": pol.skip, "seconds": 0.0,
+              "samples": dict.fromkeys(("total", "comparable", "pass", "fail", "error", "skip", "xfail"), 0),
+              "non_pass": []}
+    if pol.meta_only:
+        result["compare"] = "metadata only: " + pol.meta_only
+    if pol.skip:
+        return result
+    before = fallbacks() if fallbacks else None
+
+    mover = Mover(device)
+    counts = result["samples"]
+    gen_error = None
+    it = iter(_samples(op, dtype, reference))
+    i = 0
+    while True:
+        try:
+            sample = next(it)
+        except StopIteration:
+            break
+        except Exception as exc:  # the OpInfo's own sample generator failed: not a sample result
+            gen_error = "sample generation: " + _short(exc)
+            break
+        desc = _describe(sample)
+        if on_sample:
+            on_sample(i, desc)
+        status, reason = _run_sample(op, sample, i, pol, mover, device.type)
+        if pol.xfail and status in ("fail", "error"):
+            status, reason = "xfail", f"{pol.xfail}: {reason}"
+        counts["total"] += 1
+        counts[status] += 1
+        if status != "pass":
+            result["non_pass"].append({"i": i, "status": status, "reason": reason, "sample": desc})
+        i += 1
+    # Comparable = the CPU reference ran and the comparison is meant to hold (xfail excluded).
+    counts["comparable"] = counts["pass"] + counts["fail"] + counts["error"]
+
+    worst = next((s for s in OP_STATUS_ORDER if counts[s]), "skip")
+    if gen_error:
+        result["status"], result["reason"] = "error", gen_error
+    elif worst == "skip":
+        result["status"], result["reason"] = "skip", "no comparable samples"
+        if result["non_pass"]:
+            result["reason"] += f" (e.g. {result['non_pass'][0]['reason']})"
+    else:
+        result["status"] = worst
+        first = next((n for n in result["non_pass"] if n["status"] == worst), None)
+        result["reason"] = first["reason"] if first else None
+
+    if before is not None:
+        after = fallbacks()
+        result["fallbacks"] = _diff_counts(before, after)
+    result["seconds"] = round(time.perf_counter() - t0, 3)
+    return result
+
+
+def _diff_counts(before, after):
+    """Fallback calls made during this case. The device's counts are cumulative per process."""
+    if isinstance(before, dict) and isinstance(after, dict):
+        return {k: v - before.get(k, 0) for k, v in after.items()
+                if isinstance(v, (int, float)) and v - before.get(k, 0)}
+    return {"raw": repr(after)[:MAX_REASON]}

@@ -1,0 +1,94 @@
+"""Summaries, the JSON report and its short markdown table."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+OP_STATUSES = ("pass", "fail", "error", "crash", "timeout", "xfail", "skip")
+SAMPLE_KEYS = ("total", "comparable", "pass", "fail", "error", "crash", "xfail", "skip")
+BAD = ("fail", "error", "crash", "timeout")  # statuses that are somebody's bug
+
+
+def summarise(results, dtypes, walls):
+    """Per-dtype counts. A crashed or timed-out case counts as one comparable, failed sample:
+    it must weigh on the pass rate, and we cannot know how many samples it would have run."""
+    summary = {}
+    for dtype in dtypes:
+        ops = dict.fromkeys(OP_STATUSES, 0)
+        samples = dict.fromkeys(SAMPLE_KEYS, 0)
+        seconds = 0.0
+        for per_dtype in results.values():
+            res = per_dtype.get(dtype)
+            if res is None:
+                continue
+            ops[res["status"]] += 1
+            seconds += res.get("seconds", 0.0)
+            if res["status"] in ("crash", "timeout"):
+                samples["crash"] += 1
+                samples["comparable"] += 1
+                samples["total"] += 1
+            for key, n in res.get("samples", {}).items():
+                samples[key] += n
+        rate = 100.0 * samples["pass"] / samples["comparable"] if samples["comparable"] else None
+        summary[dtype] = {"ops": ops, "samples": samples,
+                          "pass_rate": None if rate is None else round(rate, 3),
+                          "wall_s": round(walls.get(dtype, 0.0), 1), "op_seconds": round(seconds, 1)}
+    return summary
+
+
+def non_passing(results, statuses=BAD):
+    """[(op, dtype, status, reason)] for every case whose status is in statuses."""
+    rows = []
+    for op in sorted(results):
+        for dtype, res in results[op].items():
+            if res["status"] in statuses:
+                rows.append((op, dtype, res["status"], res.get("reason") or ""))
+    return rows
+
+
+def table(report) -> str:
+    """Markdown: one summary row per dtype."""
+    head = ("| dtype | ops | pass | fail | error | crash | timeout | xfail | skip "
+            "| samples comparable | pass | fail | error+crash | pass rate | wall |")
+    lines = [head, "|" + "---|" * (head.count("|") - 1)]
+    for dtype, s in report["summary"].items():
+        o, n = s["ops"], s["samples"]
+        rate = "n/a" if s["pass_rate"] is None else f"{s['pass_rate']:.2f}%"
+        lines.append(
+            f"| {dtype} | {sum(o.values())} | {o['pass']} | {o['fail']} | {o['error']} | {o['crash']} "
+            f"| {o['timeout']} | {o['xfail']} | {o['skip']} | {n['comparable']} | {n['pass']} "
+            f"| {n['fail']} | {n['error'] + n['crash']} | {rate} | {s['wall_s']:.1f} s |")
+    return "\n".join(lines)
+
+
+def _cell(text, width=300):
+    text = text.replace("|", "\\|").replace("\n", " ")
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def markdown(report, limit=None) -> str:
+    meta = report["meta"]
+    out = [f"# OpInfo conformance: device `{meta['device']}`, {meta['inputs']}",
+           "", f"torch {meta['torch']}, {meta['jobs']} worker(s), total wall {meta['wall_s']:.1f} s", "",
+           table(report), ""]
+    if report.get("gate"):
+        out += ["## Gate", "", "```", json.dumps(report["gate"], indent=1), "```", ""]
+    rows = non_passing(report["ops"])
+    out += [f"## Non-passing ops ({len(rows)})", ""]
+    if rows:
+        out += ["| op | dtype | status | reason |", "|---|---|---|---|"]
+        shown = rows if limit is None else rows[:limit]
+        out += [f"| {op} | {dt} | {st} | {_cell(why)} |" for op, dt, st, why in shown]
+        if len(shown) < len(rows):
+            out.append(f"| ... {len(rows) - len(shown)} more | | | |")
+    return "\n".join(out) + "\n"
+
+
+def write(report, out: Path):
+    """Write the JSON and the markdown beside it; returns the markdown path."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=1, sort_keys=False) + "\n")
+    md = out.with_suffix(".md")
+    md.write_text(markdown(report))
+    return md

@@ -1,0 +1,85 @@
+"""Worker process: runs the cases the parent asks for, one JSON line per message.
+
+Protocol (one JSON object per line):
+  worker -> parent  {"type": "ready", "ops": [[full_name, [cpu dtype names]], ...], "fallbacks": bool}
+  parent -> worker  {"op": full_name, "dtype": "float32"}
+  worker -> parent  {"type": "sample", "i": 3, "desc": "..."}        before each sample
+  worker -> parent  {"type": "result", "op": ..., "dtype": ..., "result": {...}}
+The worker exits when its stdin closes. A crash or hang is the parent's to notice: that is why
+cases run here and not in the parent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+import warnings
+
+
+def _protocol_stream():
+    """Keep the real stdout for the protocol and send fd 1 to stderr: ops, warnings and C++
+    code may print, and a stray line must not corrupt the protocol."""
+    proto = os.fdopen(os.dup(1), "w", buffering=1)
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+    return proto
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--device", default="ttnn")
+    parser.add_argument("--reference", action="store_true")
+    args = parser.parse_args(argv)
+    proto = _protocol_stream()
+
+    def send(msg):
+        proto.write(json.dumps(msg) + "\n")
+
+    fallbacks = None
+    if args.device.split(":")[0] != "cpu":
+        # The device registers itself (rename, device module) at import. PyTorch's test modules
+        # read the registered backends when *they* are imported, so this comes first.
+        import ttnn_device
+
+        if hasattr(ttnn_device, "fallback_counts"):
+            fallbacks = ttnn_device.fallback_counts
+    import torch
+    from torch.testing._internal.common_methods_invocations import op_db
+
+    from . import execute
+
+    warnings.simplefilter("ignore")  # thousands of samples warn; results carry what matters
+    device = torch.device(args.device)
+    ops = {op.full_name: op for op in op_db}
+    inventory = [[name, sorted(str(d).replace("torch.", "") for d in op.supported_dtypes("cpu"))]
+                 for name, op in ops.items()]
+    send({"type": "ready", "ops": inventory, "fallbacks": fallbacks is not None})
+
+    # Self-test hook for the runner's own tests: "crash:add,hang:mul" makes those cases abort or
+    # hang, so crash and timeout handling can be checked without a broken device.
+    faults = dict(item.split(":", 1)[::-1] for item in os.environ.get("TTNN_CONFORMANCE_FAULTS", "").split(",")
+                  if ":" in item)
+    for line in sys.stdin:
+        req = json.loads(line)
+        if faults.get(req["op"]) == "crash":
+            os.abort()
+        if faults.get(req["op"]) == "hang":
+            time.sleep(1e6)
+        op, dtype = ops[req["op"]], getattr(torch, req["dtype"])
+
+        def on_sample(i, desc):
+            send({"type": "sample", "i": i, "desc": desc})
+
+        try:
+            result = execute.run_case(op, dtype, device, reference=args.reference,
+                                      on_sample=on_sample, fallbacks=fallbacks)
+        except Exception as exc:  # a harness bug must cost one case, not the run
+            result = {"status": "error", "reason": f"runner: {type(exc).__name__}: {exc}"[:400]}
+        send({"type": "result", "op": req["op"], "dtype": req["dtype"], "result": result})
+
+
+if __name__ == "__main__":
+    main()
