@@ -6,10 +6,7 @@
 #include <torch/csrc/Generator.h>
 #include <torch/extension.h>
 
-#if __has_include("core/bind_formats.h")
 #include "core/bind_formats.h"
-#define TTNN_HAS_FORMAT_BINDINGS 1
-#endif
 #include "core/caching_allocator.h"
 #include "core/device_state.h"
 #include "core/fallback.h"
@@ -126,7 +123,5 @@ PYBIND11_MODULE(_C, m) {
   m.def("_set_physical_format", [](const at::Tensor& t, const std::string& layout, const std::string& data_type) {
     set_physical_format(t, layout, data_type);
   });
-#ifdef TTNN_HAS_FORMAT_BINDINGS
   bind_formats(m);
-#endif
 }
