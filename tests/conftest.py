@@ -1,0 +1,100 @@
+"""Shared fixtures for the ttnn_device pytest suite.
+
+* ``counters``: fallback and transfer counters reset before the test (and the fallback mode put back to
+  ``allow`` afterwards), so that a test measures only its own work.
+* ``run_py``: runs a Python snippet in a fresh interpreter. The PrivateUse1 rename is process-global and
+  ``TTNN_DEVICE_BOARD`` / ``TTNN_DEVICE_DRAM_MB`` / ``TTNN_DEVICE_FALLBACK`` are read when the extension
+  loads, so anything that needs another board or environment runs in its own process.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import pathlib
+import subprocess
+import sys
+import textwrap
+
+import pytest
+import torch
+
+import ttnn_device
+
+REPO = pathlib.Path(__file__).resolve().parent.parent
+
+# Environment variables of the device that must not leak from the calling shell into the tests.
+_DEVICE_ENV = ("TTNN_DEVICE_BOARD", "TTNN_DEVICE_DRAM_MB", "TTNN_DEVICE_FALLBACK")
+
+
+def run_python(code: str, env: dict | None = None, timeout: float = 120, check: bool = True,
+               import_device: bool = True) -> subprocess.CompletedProcess:
+    """Runs ``code`` (dedented) in a fresh ``python``; ``env`` adds/overrides environment variables.
+
+    With ``import_device`` the snippet starts with ``import torch, ttnn_device``. With ``check`` a non-zero
+    exit fails the calling test with the child's output.
+    """
+    full_env = {k: v for k, v in os.environ.items() if k not in _DEVICE_ENV}
+    full_env["PYTHONPATH"] = os.pathsep.join(
+        [str(REPO)] + ([full_env["PYTHONPATH"]] if full_env.get("PYTHONPATH") else []))
+    full_env.update({k: str(v) for k, v in (env or {}).items()})
+    body = textwrap.dedent(code)
+    if import_device:
+        body = "import torch, ttnn_device\n" + body
+    proc = subprocess.run([sys.executable, "-c", body], env=full_env, cwd=str(REPO), capture_output=True,
+                          text=True, timeout=timeout)
+    if check and proc.returncode != 0:
+        pytest.fail(f"subprocess exited with {proc.returncode}\n--- stdout\n{proc.stdout}\n--- stderr\n{proc.stderr}")
+    return proc
+
+
+@pytest.fixture
+def run_py():
+    return run_python
+
+
+@pytest.fixture
+def counters():
+    """Fallback and transfer counters start from zero; the fallback mode is ``allow`` during the test and
+    restored afterwards."""
+    previous = ttnn_device.get_fallback_mode()
+    ttnn_device.set_fallback_mode("allow")
+    ttnn_device.reset_fallback_counts()
+    ttnn_device.reset_transfer_counts()
+    yield ttnn_device
+    ttnn_device.set_fallback_mode(previous)
+
+
+@pytest.fixture(autouse=True)
+def _restore_device_state():
+    """Every test starts on ttnn:0 in fallback mode ``allow``, whatever the previous test did."""
+    torch.ttnn.set_device(0)
+    mode = ttnn_device.get_fallback_mode()
+    yield
+    torch.ttnn.set_device(0)
+    if ttnn_device.get_fallback_mode() != mode:
+        ttnn_device.set_fallback_mode(mode)
+
+
+def collect():
+    """Drops unreachable tensors (reference cycles included) so that memory figures are exact."""
+    gc.collect()
+    gc.collect()
+
+
+def bits(t: torch.Tensor) -> torch.Tensor:
+    """The tensor's raw bit patterns as an integer tensor of the same element size (for bit-exact checks
+    that see NaN payloads and the sign of zero)."""
+    t = t.detach().cpu().contiguous()
+    if t.is_complex():
+        t = torch.view_as_real(t)
+    if t.dtype == torch.bool:
+        return t.view(torch.uint8)
+    size = t.element_size()
+    return t.view({1: torch.uint8, 2: torch.int16, 4: torch.int32, 8: torch.int64}[size])
+
+
+def assert_bit_equal(got: torch.Tensor, want: torch.Tensor):
+    assert got.dtype == want.dtype, (got.dtype, want.dtype)
+    assert got.shape == want.shape, (got.shape, want.shape)
+    assert torch.equal(bits(got), bits(want)), f"not bit-equal:\n got={got}\nwant={want}"
