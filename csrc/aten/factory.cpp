@@ -6,7 +6,7 @@
 #include <torch/library.h>
 
 #include "core/caching_allocator.h"
-#include "core/tensor_access.h"
+#include "core/physical_format.h"
 
 namespace ttnn_device::aten {
 namespace {
@@ -26,21 +26,6 @@ void check_options(std::optional<c10::Layout> layout, std::optional<bool> pin_me
   TORCH_CHECK(!pin_memory.value_or(false), "pinned memory is a host property; only CPU tensors can be pinned");
 }
 
-// Names the element type of a fresh storage, so that a later relayout (TILE, block floats) knows what
-// it holds. Contiguous tensors give the storage their shape; others are described as a flat run.
-void name_element_type(const at::Tensor& tensor) {
-  if (tensor.storage().nbytes() == 0) return;
-  const auto format = core::natural_format(tensor.scalar_type());
-  const int64_t elements = static_cast<int64_t>(tensor.storage().nbytes() / tensor.element_size());
-  runtime::Shape shape;
-  if (tensor.is_contiguous() && tensor.numel() == elements && tensor.dim() > 0) {
-    shape.assign(tensor.sizes().begin(), tensor.sizes().end());
-  } else {
-    shape = {elements};
-  }
-  core::buffer_of(tensor).set_element_type(format.type, format.raw_element_size, shape);
-}
-
 at::Tensor empty_memory_format(c10::IntArrayRef size, std::optional<c10::ScalarType> dtype,
                                std::optional<c10::Layout> layout, std::optional<c10::Device> device,
                                std::optional<bool> pin_memory, std::optional<c10::MemoryFormat> memory_format) {
@@ -48,7 +33,7 @@ at::Tensor empty_memory_format(c10::IntArrayRef size, std::optional<c10::ScalarT
   c10::DeviceGuard guard(target_device(device));
   const auto scalar_type = c10::dtype_or_default(dtype);
   at::Tensor result = at::detail::empty_generic(size, &core::caching_allocator(), kTtnnKeys, scalar_type, memory_format);
-  name_element_type(result);
+  core::format_new_storage(result);
   return result;
 }
 
@@ -59,7 +44,7 @@ at::Tensor empty_strided(c10::IntArrayRef size, c10::IntArrayRef stride, std::op
   c10::DeviceGuard guard(target_device(device));
   const auto scalar_type = c10::dtype_or_default(dtype);
   at::Tensor result = at::detail::empty_strided_generic(size, stride, &core::caching_allocator(), kTtnnKeys, scalar_type);
-  name_element_type(result);
+  core::format_new_storage(result);
   return result;
 }
 

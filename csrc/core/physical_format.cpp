@@ -1,10 +1,53 @@
 #include "core/physical_format.h"
 
+#include <cstdlib>
+
 #include "core/tensor_access.h"
 
 namespace ttnn_device::core {
 
 using runtime::DataType;
+
+namespace {
+
+runtime::Layout default_layout() {
+  static const runtime::Layout layout = [] {
+    const char* env = std::getenv("TTNN_DEVICE_LAYOUT");
+    if (!env || !*env) return runtime::Layout::ROW_MAJOR;
+    try {
+      return runtime::parse_layout(env);
+    } catch (const std::exception&) {
+      TORCH_WARN("TTNN_DEVICE_LAYOUT must be ROW_MAJOR or TILE, got '", env, "'; using ROW_MAJOR");
+      return runtime::Layout::ROW_MAJOR;
+    }
+  }();
+  return layout;
+}
+
+// The shape a storage is laid out with: a contiguous tensor that is its whole storage gives its own
+// shape (tiles then follow its last two dims, as in TT-NN); any other storage is one flat run.
+runtime::Shape storage_shape(const at::Tensor& tensor, int64_t elements) {
+  if (tensor.is_contiguous() && tensor.storage_offset() == 0 && tensor.numel() == elements && tensor.dim() > 0) {
+    return runtime::Shape(tensor.sizes().begin(), tensor.sizes().end());
+  }
+  return {elements};
+}
+
+}  // namespace
+
+void format_new_storage(const at::Tensor& tensor) {
+  if (tensor.storage().nbytes() == 0) return;
+  DeviceBuffer& buffer = buffer_of(tensor);
+  const auto natural = natural_format(tensor.scalar_type());
+  const int64_t elements = static_cast<int64_t>(buffer.logical_bytes() / tensor.element_size());
+  const runtime::Shape shape = storage_shape(tensor, elements);
+  buffer.set_element_type(natural.type, natural.raw_element_size, shape);
+  if (default_layout() == runtime::Layout::TILE && natural.type != DataType::RAW) {
+    TensorDesc desc = buffer.desc();
+    desc.layout = runtime::Layout::TILE;
+    buffer.relayout(desc);
+  }
+}
 
 PhysicalFormat physical_format_of(const at::Tensor& tensor) {
   const DeviceBuffer& buffer = buffer_of(tensor);
@@ -25,14 +68,7 @@ void set_physical_format(const at::Tensor& tensor, const std::string& layout, co
   }
   desc.host_type = natural.type;
   desc.raw_element_size = natural.raw_element_size;
-  const int64_t elements = static_cast<int64_t>(buffer.logical_bytes() / tensor.element_size());
-  // A tensor that is its whole storage, contiguous, gives the buffer its shape (so tiles follow its last
-  // two dims, as in TT-NN); any other storage is laid out as one flat run of elements.
-  if (tensor.is_contiguous() && tensor.storage_offset() == 0 && tensor.numel() == elements && tensor.dim() > 0) {
-    desc.shape.assign(tensor.sizes().begin(), tensor.sizes().end());
-  } else {
-    desc.shape = {elements};
-  }
+  desc.shape = storage_shape(tensor, static_cast<int64_t>(buffer.logical_bytes() / tensor.element_size()));
   try {
     buffer.relayout(desc);
   } catch (const c10::Error&) {

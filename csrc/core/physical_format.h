@@ -25,4 +25,8 @@ PhysicalFormat physical_format_of(const at::Tensor& tensor);
 // values, as they do in TT-NN.
 void set_physical_format(const at::Tensor& tensor, const std::string& layout, const std::string& data_type);
 
+// Gives a fresh storage its element type and, if TTNN_DEVICE_LAYOUT=TILE, the TILE layout (natural data
+// type, lossless). ROW_MAJOR (the default) keeps the bytes as torch lays them out.
+void format_new_storage(const at::Tensor& tensor);
+
 }  // namespace ttnn_device::core
