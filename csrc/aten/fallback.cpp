@@ -47,7 +47,19 @@ TORCH_LIBRARY_IMPL(_, PrivateUse1, m) {
   m.fallback(torch::CppFunction::makeFromBoxedFunction<&core::cpu_fallback>());
 }
 
+// Ops with both a CPU kernel and a generic decomposition: a new backend gets the decomposition, which
+// runs piecemeal (each piece falling back) and differs from the CPU in details (native_layer_norm's
+// statistics dtype, addr's rounding, native_group_norm on non-contiguous input). Until they have ttnn
+// kernels they run whole on the CPU, exactly as the CPU computes them.
+constexpr const char* kWholeOnCpu[] = {
+    "native_layer_norm", "native_group_norm", "addr", "addr.out", "_stack", "_stack.out",
+    "all.dims", "all.dims_out", "any.dims", "any.dims_out",
+};
+
 TORCH_LIBRARY_IMPL(aten, PrivateUse1, m) {
+  for (const char* op : kWholeOnCpu) {
+    m.impl(op, torch::CppFunction::makeFromBoxedFunction<&core::cpu_fallback>());
+  }
   m.impl("convolution_overrideable", convolution_overrideable);
   m.impl("convolution_backward_overrideable", convolution_backward_overrideable);
 }

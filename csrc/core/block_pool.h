@@ -1,5 +1,5 @@
 // Where device buffers get their DRAM blocks: the caching allocator (caching_allocator.cpp) serves them
-// from its per-device cache or from the device, and keeps the memory statistics.
+// through the device's runtime::BlockCache, which caches freed blocks and keeps the memory statistics.
 #pragma once
 
 #include <cstdint>
@@ -8,7 +8,8 @@
 
 namespace ttnn_device::core {
 
-// Throws runtime::OutOfDeviceMemory if the device cannot hold `bytes` even after the cache is emptied.
+// Raises torch's OutOfMemoryError (c10::OutOfMemoryError) naming ttnn:N, the requested and the free bytes
+// if the device cannot hold `bytes` even after the cache is emptied; no live block is touched.
 runtime::Block acquire_block(int device, uint64_t bytes);
 void release_block(int device, runtime::Block block);
 

@@ -9,34 +9,32 @@
 
 #include "core/block_pool.h"
 #include "core/device_state.h"
+#include "runtime/block_cache.h"
 
 namespace ttnn_device::core {
 
 using c10::CachingDeviceAllocator::DeviceStats;
 using runtime::Block;
+using runtime::BlockCache;
 using runtime::DeviceRegistry;
 
 namespace {
 
 constexpr int kAggregate = 0;
-constexpr uint64_t kSmallRound = 512;
-constexpr uint64_t kLargeThreshold = 1ull << 20;
-constexpr uint64_t kLargeRound = 128ull << 10;
 // Data pointers torch sees are addresses in a per-device window, so the device can be read back from
 // any pointer and a buffer keeps its address when its physical block is replaced by a relayout.
 constexpr int kAddressWindowBits = 48;
 constexpr uint64_t kAddressAlignment = 4096;
 
-uint64_t round_request(uint64_t bytes) {
-  const uint64_t unit = bytes < kLargeThreshold ? kSmallRound : kLargeRound;
-  return (bytes + unit - 1) / unit * unit;
-}
-
+// The caching policy and its statistics live in the device's BlockCache; what is per storage (the
+// address window and the bytes torch asked for) is kept here.
 struct DevicePool {
-  std::recursive_mutex mutex;
-  std::multimap<uint64_t, Block> cached;  // by block size
-  DeviceStats stats;
-  uint64_t next_address = 0;
+  DevicePool(runtime::Device& device, int index)
+      : cache(device), next_address(static_cast<uint64_t>(index + 1) << kAddressWindowBits) {}
+  BlockCache cache;
+  std::mutex mutex;  // guards the fields below
+  c10::CachingAllocator::Stat requested_bytes;
+  uint64_t next_address;
 };
 
 struct Pools {
@@ -51,31 +49,24 @@ Pools& pools() {
   return *instance;
 }
 
+// Throws std::out_of_range (from the registry) for an index that names no device.
 DevicePool& pool(int device) {
   auto& all = pools();
   std::lock_guard<std::mutex> lock(all.mutex);
-  auto [it, inserted] = all.by_device.try_emplace(device);
-  if (inserted) it->second.next_address = static_cast<uint64_t>(device + 1) << kAddressWindowBits;
+  auto it = all.by_device.find(device);
+  if (it == all.by_device.end()) {
+    auto& dev = DeviceRegistry::instance().device(device);
+    it = all.by_device.try_emplace(device, dev, device).first;
+  }
   return it->second;
 }
 
-void update(c10::CachingAllocator::StatArray& stat, int64_t delta) {
-  if (delta >= 0) {
-    stat[kAggregate].increase(delta);
-  } else {
-    stat[kAggregate].decrease(-delta);
-  }
-}
-
-void release_cache_locked(int device, DevicePool& p) {
-  auto& dev = DeviceRegistry::instance().device(device);
-  for (auto& [size, block] : p.cached) {
-    dev.free(block);
-    update(p.stats.reserved_bytes, -static_cast<int64_t>(block.bytes));
-    update(p.stats.segment, -1);
-    p.stats.num_device_free++;
-  }
-  p.cached.clear();
+void copy_stat(c10::CachingAllocator::StatArray& to, const runtime::BlockCacheStat& from) {
+  auto& stat = to[kAggregate];
+  stat.current = from.current;
+  stat.peak = from.peak;
+  stat.allocated = from.allocated;
+  stat.freed = from.freed;
 }
 
 void deleter(void* context) {
@@ -87,19 +78,19 @@ void deleter(void* context) {
   }
   {
     auto& p = pool(buffer->device());
-    std::lock_guard<std::recursive_mutex> lock(p.mutex);
-    update(p.stats.requested_bytes, -static_cast<int64_t>(buffer->logical_bytes()));
+    std::lock_guard<std::mutex> lock(p.mutex);
+    p.requested_bytes.decrease(buffer->logical_bytes());
   }
   delete buffer;
 }
 
-[[noreturn]] void raise_out_of_memory(const runtime::OutOfDeviceMemory& error, const DeviceStats& stats) {
+[[noreturn]] void raise_out_of_memory(const runtime::OutOfDeviceMemory& error,
+                                      const runtime::BlockCacheStats& stats) {
   std::ostringstream message;
   message << "ttnn out of memory on device ttnn:" << error.device << ": tried to allocate " << error.requested
           << " bytes; the device has " << error.free_bytes << " bytes free of " << error.capacity
           << " bytes total (" << DeviceRegistry::instance().board().name << "). PyTorch holds "
-          << stats.allocated_bytes[kAggregate].current << " bytes in tensors and "
-          << stats.reserved_bytes[kAggregate].current
+          << stats.allocated_bytes.current << " bytes in tensors and " << stats.reserved_bytes.current
           << " bytes reserved. Free tensors you no longer need or use smaller batches.";
   TORCH_CHECK_WITH(OutOfMemoryError, false, message.str());
 }
@@ -108,48 +99,16 @@ void deleter(void* context) {
 
 Block acquire_block(int device, uint64_t bytes) {
   auto& p = pool(device);
-  std::lock_guard<std::recursive_mutex> lock(p.mutex);
-  const uint64_t wanted = round_request(bytes);
-  Block block;
-  // Best fit among cached blocks, wasting at most an eighth.
-  auto it = p.cached.lower_bound(wanted);
-  if (it != p.cached.end() && it->first <= wanted + wanted / 8) {
-    block = it->second;
-    p.cached.erase(it);
-  } else {
-    auto& dev = DeviceRegistry::instance().device(device);
-    try {
-      block = dev.allocate(wanted);
-    } catch (const runtime::OutOfDeviceMemory&) {
-      p.stats.num_alloc_retries++;
-      release_cache_locked(device, p);
-      try {
-        block = dev.allocate(wanted);
-      } catch (const runtime::OutOfDeviceMemory& error) {
-        p.stats.num_ooms++;
-        raise_out_of_memory(runtime::OutOfDeviceMemory(device, bytes, error.free_bytes, error.capacity), p.stats);
-      }
-    }
-    p.stats.num_device_alloc++;
-    update(p.stats.segment, 1);
-    update(p.stats.reserved_bytes, static_cast<int64_t>(block.bytes));
+  try {
+    return p.cache.acquire(bytes);
+  } catch (const runtime::OutOfDeviceMemory& error) {
+    raise_out_of_memory(error, p.cache.stats());
   }
-  update(p.stats.allocation, 1);
-  update(p.stats.active, 1);
-  update(p.stats.allocated_bytes, static_cast<int64_t>(block.bytes));
-  update(p.stats.active_bytes, static_cast<int64_t>(block.bytes));
-  return block;
 }
 
 void release_block(int device, Block block) {
   if (!block.handle) return;
-  auto& p = pool(device);
-  std::lock_guard<std::recursive_mutex> lock(p.mutex);
-  update(p.stats.allocation, -1);
-  update(p.stats.active, -1);
-  update(p.stats.allocated_bytes, -static_cast<int64_t>(block.bytes));
-  update(p.stats.active_bytes, -static_cast<int64_t>(block.bytes));
-  p.cached.emplace(block.bytes, block);
+  pool(device).cache.release(block);
 }
 
 CachingAllocator& caching_allocator() {
@@ -166,10 +125,10 @@ c10::DataPtr CachingAllocator::allocate(size_t bytes) {
   auto& p = pool(device);
   uint64_t address;
   {
-    std::lock_guard<std::recursive_mutex> lock(p.mutex);
+    std::lock_guard<std::mutex> lock(p.mutex);
     address = p.next_address;
     p.next_address += (bytes + kAddressAlignment - 1) / kAddressAlignment * kAddressAlignment;
-    update(p.stats.requested_bytes, static_cast<int64_t>(bytes));
+    p.requested_bytes.increase(bytes);
   }
   auto* buffer = new DeviceBuffer(device, address, bytes, block);
   {
@@ -208,47 +167,50 @@ void CachingAllocator::copy_data(void* dest, const void* src, std::size_t count)
 }
 
 void CachingAllocator::emptyCache(c10::MempoolId_t) {
-  for (int device = 0; device < device_count(); ++device) {
-    auto& p = pool(device);
-    std::lock_guard<std::recursive_mutex> lock(p.mutex);
-    release_cache_locked(device, p);
-  }
+  for (int device = 0; device < device_count(); ++device) pool(device).cache.release_cached();
 }
 
 DeviceStats CachingAllocator::getDeviceStats(c10::DeviceIndex device) {
   check_device_index(device);
   auto& p = pool(device);
-  std::lock_guard<std::recursive_mutex> lock(p.mutex);
-  return p.stats;
+  const runtime::BlockCacheStats cache = p.cache.stats();
+  DeviceStats stats;
+  copy_stat(stats.allocation, cache.allocation);
+  copy_stat(stats.segment, cache.segment);
+  copy_stat(stats.active, cache.active);
+  copy_stat(stats.allocated_bytes, cache.allocated_bytes);
+  copy_stat(stats.reserved_bytes, cache.reserved_bytes);
+  copy_stat(stats.active_bytes, cache.active_bytes);
+  stats.num_alloc_retries = cache.num_alloc_retries;
+  stats.num_ooms = cache.num_ooms;
+  stats.num_device_alloc = cache.num_device_alloc;
+  stats.num_device_free = cache.num_device_free;
+  {
+    std::lock_guard<std::mutex> lock(p.mutex);
+    stats.requested_bytes[kAggregate] = p.requested_bytes;
+  }
+  return stats;
 }
 
 void CachingAllocator::resetAccumulatedStats(c10::DeviceIndex device) {
   check_device_index(device);
   auto& p = pool(device);
-  std::lock_guard<std::recursive_mutex> lock(p.mutex);
-  for (auto* stat : {&p.stats.allocation, &p.stats.segment, &p.stats.active, &p.stats.allocated_bytes,
-                     &p.stats.reserved_bytes, &p.stats.active_bytes, &p.stats.requested_bytes}) {
-    for (auto& s : *stat) s.reset_accumulated();
-  }
-  p.stats.num_alloc_retries = 0;
-  p.stats.num_ooms = 0;
-  p.stats.num_device_alloc = 0;
-  p.stats.num_device_free = 0;
+  p.cache.reset_accumulated();
+  std::lock_guard<std::mutex> lock(p.mutex);
+  p.requested_bytes.reset_accumulated();
 }
 
 void CachingAllocator::resetPeakStats(c10::DeviceIndex device) {
   check_device_index(device);
   auto& p = pool(device);
-  std::lock_guard<std::recursive_mutex> lock(p.mutex);
-  for (auto* stat : {&p.stats.allocation, &p.stats.segment, &p.stats.active, &p.stats.allocated_bytes,
-                     &p.stats.reserved_bytes, &p.stats.active_bytes, &p.stats.requested_bytes}) {
-    for (auto& s : *stat) s.reset_peak();
-  }
+  p.cache.reset_peak();
+  std::lock_guard<std::mutex> lock(p.mutex);
+  p.requested_bytes.reset_peak();
 }
 
 std::pair<size_t, size_t> CachingAllocator::getMemoryInfo(c10::DeviceIndex device) {
   check_device_index(device);
-  auto& dev = DeviceRegistry::instance().device(device);
+  auto& dev = pool(device).cache.device();
   return {dev.capacity() - dev.used(), dev.capacity()};
 }
 

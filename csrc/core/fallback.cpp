@@ -220,6 +220,9 @@ void cpu_fallback(const c10::OperatorHandle& op, c10::DispatchKeySet /*keys*/, t
     }
     if (value.isTensor()) {
       const at::Tensor& t = value.toTensor();
+      TORCH_CHECK_NOT_IMPLEMENTED(!t.defined() || t.layout() == c10::kStrided, "'", op_name(op),
+                                  "' returns a tensor with layout ", t.layout(),
+                                  ", which the ttnn device cannot hold: ttnn holds strided tensors only");
       if (t.defined() && t.device().is_cpu()) value = t.to(device);
     } else if (value.isTensorList()) {
       std::vector<at::Tensor> on_device;
