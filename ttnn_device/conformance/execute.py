@@ -43,16 +43,20 @@ class Mover:
 
     def __init__(self, device: torch.device):
         self.device = device
+        self.touched = False  # whether the last sample moved anything to the device
         # On the CPU, .to() would hand back the same tensor and let the reference run mutate the
         # "device" copy; clone() gives the same independence a real transfer gives.
         self.same = device.type == "cpu"
 
     def leaf(self, x):
         if isinstance(x, torch.Tensor):
+            self.touched = True
             return x.detach().clone() if self.same else x.detach().to(self.device)
         if isinstance(x, torch.device) and x.type == "cpu":
+            self.touched = True
             return self.device
         if isinstance(x, str) and x == "cpu":
+            self.touched = True
             return str(self.device)
         return x
 
@@ -68,6 +72,7 @@ class Mover:
         return self.leaf(x)
 
     def sample(self, s, cpu_args):
+        self.touched = False
         args = [
             (a.detach().clone() if isinstance(a, torch.Tensor) else a) if i in cpu_args else self.tree(a)
             for i, a in enumerate(s.args)
@@ -92,6 +97,9 @@ def _run_sample(op, sample, i, pol, mover, device_type):
         dev_in, dev_args, dev_kwargs = mover.sample(sample, pol.cpu_args)
     except Exception as exc:
         return "error", "transfer to device: " + _short(exc)
+    if not mover.touched:
+        # e.g. arange(2): no tensor and no device argument, so both runs are the CPU's
+        return "skip", "sample never reaches the device (no tensor, no device argument)"
 
     # No reseeding per sample: random ops are compared on metadata only, and torch.manual_seed
     # costs ~1 ms here (it also queues a lazy CUDA seed with a stack trace) times 20k samples.

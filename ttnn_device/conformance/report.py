@@ -17,13 +17,14 @@ def summarise(results, dtypes, walls):
     for dtype in dtypes:
         ops = dict.fromkeys(OP_STATUSES, 0)
         samples = dict.fromkeys(SAMPLE_KEYS, 0)
-        seconds = 0.0
+        seconds, fell_back = 0.0, 0
         for per_dtype in results.values():
             res = per_dtype.get(dtype)
             if res is None:
                 continue
             ops[res["status"]] += 1
             seconds += res.get("seconds", 0.0)
+            fell_back += bool(res.get("fallbacks"))
             if res["status"] in ("crash", "timeout"):
                 samples["crash"] += 1
                 samples["comparable"] += 1
@@ -33,7 +34,9 @@ def summarise(results, dtypes, walls):
         rate = 100.0 * samples["pass"] / samples["comparable"] if samples["comparable"] else None
         summary[dtype] = {"ops": ops, "samples": samples,
                           "pass_rate": None if rate is None else round(rate, 3),
-                          "wall_s": round(walls.get(dtype, 0.0), 1), "op_seconds": round(seconds, 1)}
+                          "wall_s": round(walls.get(dtype, 0.0), 1), "op_seconds": round(seconds, 1),
+                          # ops during which something ran on the CPU (needs fallback_counts())
+                          "ops_with_cpu_fallback": fell_back}
     return summary
 
 
@@ -50,7 +53,7 @@ def non_passing(results, statuses=BAD):
 def table(report) -> str:
     """Markdown: one summary row per dtype."""
     head = ("| dtype | ops | pass | fail | error | crash | timeout | xfail | skip "
-            "| samples comparable | pass | fail | error+crash | pass rate | wall |")
+            "| samples comparable | pass | fail | error+crash | pass rate | ops with CPU fallback | wall |")
     lines = [head, "|" + "---|" * (head.count("|") - 1)]
     for dtype, s in report["summary"].items():
         o, n = s["ops"], s["samples"]
@@ -58,7 +61,8 @@ def table(report) -> str:
         lines.append(
             f"| {dtype} | {sum(o.values())} | {o['pass']} | {o['fail']} | {o['error']} | {o['crash']} "
             f"| {o['timeout']} | {o['xfail']} | {o['skip']} | {n['comparable']} | {n['pass']} "
-            f"| {n['fail']} | {n['error'] + n['crash']} | {rate} | {s['wall_s']:.1f} s |")
+            f"| {n['fail']} | {n['error'] + n['crash']} | {rate} | {s['ops_with_cpu_fallback']} "
+            f"| {s['wall_s']:.1f} s |")
     return "\n".join(lines)
 
 

@@ -28,6 +28,24 @@ def _protocol_stream():
     return proto
 
 
+def _trim_overheads(torch):
+    """Remove two per-sample costs of PyTorch's test machinery that do nothing outside unittest
+    on a machine without CUDA (measured: ~30% of a CPU-vs-CPU sweep's time).
+
+    - Every sample_inputs() call crawls the stack with inspect.stack() (~15 ms) looking for a
+      unittest test method to key the seed on; we have none, so it always finds None.
+    - Every torch.manual_seed() (the sample iterator seeds before each sample) queues lazy seeds
+      for CUDA, XPU and MTIA, each with a formatted stack trace, for devices that do not exist.
+    """
+    from torch.testing._internal import common_utils
+
+    common_utils.extract_test_fn = lambda: None
+    for name in ("cuda", "xpu", "mtia"):
+        mod = getattr(torch, name, None)
+        if mod is not None and hasattr(mod, "manual_seed_all") and not mod.is_available():
+            mod.manual_seed_all = lambda seed: None
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser()
     parser.add_argument("--device", default="ttnn")
@@ -51,6 +69,7 @@ def main(argv=None):
 
     from . import execute
 
+    _trim_overheads(torch)
     warnings.simplefilter("ignore")  # thousands of samples warn; results carry what matters
     device = torch.device(args.device)
     ops = {op.full_name: op for op in op_db}
