@@ -9,7 +9,13 @@ Ops with a ttnn kernel run on the device; every other op runs on the CPU through
 reported by :func:`fallback_counts`. Data crossing host <-> device is reported by :func:`transfer_counts`.
 """
 
-import torch
+
+def _autoload():
+    """Entry point of the ``torch.backends`` group: importing this package is all it takes. Defined
+    before ``import torch`` because that import may itself autoload this (partially imported) package."""
+
+
+import torch  # noqa: E402
 
 from . import _C  # noqa: F401  (loads the hooks, guard, allocator, kernels and fallback)
 from . import device as _device_module
@@ -37,7 +43,3 @@ def _register():
 
 
 _register()
-
-
-def _autoload():
-    """Entry point of the ``torch.backends`` group: importing this package is all it takes."""

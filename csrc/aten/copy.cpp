@@ -26,11 +26,32 @@ bool is_plain_same_layout_copy(const at::Tensor& src, const at::Tensor& dst) {
          src.is_conj() == dst.is_conj() && src.is_neg() == dst.is_neg();
 }
 
+// Host <-> device copy between views with the same element layout: bytes move directly between the CPU
+// tensor's memory and the device, with no staging copy on the host.
+bool try_direct_transfer(const at::Tensor& src, const at::Tensor& dst) {
+  if (src.dtype() != dst.dtype() || src.sizes() != dst.sizes() || src.strides() != dst.strides()) return false;
+  if (!src.is_non_overlapping_and_dense() || src.is_conj() != dst.is_conj() || src.is_neg() != dst.is_neg()) {
+    return false;
+  }
+  const uint64_t itemsize = src.element_size();
+  const uint64_t bytes = src.numel() * itemsize;
+  // Dense views with equal strides start at their lowest element, so the spans correspond byte for byte.
+  if (is_ttnn(src)) {
+    core::buffer_of(src).read(src.storage_offset() * itemsize, bytes, dst.data_ptr());
+    core::count_device_to_host(bytes);
+  } else {
+    core::buffer_of(dst).write(dst.storage_offset() * itemsize, bytes, src.data_ptr());
+    core::count_host_to_device(bytes);
+  }
+  return true;
+}
+
 // Copies src's values into dst (broadcasting src, converting dtype), whichever side is on ttnn.
 void copy_values(const at::Tensor& src, const at::Tensor& dst) {
   check_copyable(src);
   check_copyable(dst);
   if (dst.numel() == 0) return;
+  if (is_ttnn(src) != is_ttnn(dst) && try_direct_transfer(src, dst)) return;
   if (!is_ttnn(dst)) {
     at::Tensor host = core::read_to_host(src);
     core::count_device_to_host(core::spanned_bytes(src));

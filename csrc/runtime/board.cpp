@@ -1,5 +1,6 @@
 #include "runtime/board.h"
 
+#include <cstdint>
 #include <cstdlib>
 #include <stdexcept>
 
@@ -37,7 +38,8 @@ BoardProfile board_from_environment() {
   if (const char* mb = std::getenv("TTNN_DEVICE_DRAM_MB"); mb && *mb) {
     char* end = nullptr;
     unsigned long long value = std::strtoull(mb, &end, 10);
-    if (end == mb || *end != '\0' || value == 0) {
+    // strtoull accepts "-5" (wrapping it); reject signs and values whose byte count would overflow.
+    if (end == mb || *end != '\0' || value == 0 || mb[0] == '-' || mb[0] == '+' || value > (UINT64_MAX >> 20)) {
       throw std::invalid_argument(std::string("TTNN_DEVICE_DRAM_MB must be a positive integer, got '") + mb + "'");
     }
     board.dram_bytes = value << 20;
