@@ -28,7 +28,7 @@ def test_runner_contains_crash_and_hang_and_gates(tmp_path):
     rep = json.loads(out.read_text())
     status = {op: r["float32"]["status"] for op, r in rep["ops"].items()}
     assert status == {"add": "crash", "mul": "timeout", "sub": "pass"}, status
-    assert "SIGABRT" in rep["ops"]["add"]["float32"]["reason"]
+    assert "SIGABRT on sample 0: SampleInput(" in rep["ops"]["add"]["float32"]["reason"]
     gate = rep["gate"]
     assert len(gate["crashes"]) == 1 and gate["now_passing_remove_from_list"] == ["sub [float32]"]
     assert out.with_suffix(".md").exists()

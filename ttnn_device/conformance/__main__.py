@@ -61,12 +61,13 @@ class Progress:
 
 
 def _select(inventory, wanted):
+    """OpInfos whose full name or name (all its variants) is in wanted; all when wanted is empty."""
     if not wanted:
         return list(inventory)
-    chosen = [name for name in inventory if name in wanted or name.split(".")[0] in wanted]
-    missing = wanted - {n for n in chosen} - {n.split(".")[0] for n in chosen}
-    if missing:
-        print(f"warning: no OpInfo named {', '.join(sorted(missing))}", file=sys.stderr)
+    chosen = [full for full, info in inventory.items() if full in wanted or info["name"] in wanted]
+    known = set(inventory) | {info["name"] for info in inventory.values()}
+    if wanted - known:
+        print(f"warning: no OpInfo named {', '.join(sorted(wanted - known))}", file=sys.stderr)
     return chosen
 
 
@@ -89,9 +90,9 @@ def main(argv=None):
         inventory = runner.wait_ready()
         ops = _select(inventory, {o.strip() for o in args.ops.split(",") if o.strip()})
         for dtype in dtypes:
-            runnable = [op for op in ops if dtype in inventory[op]]
+            runnable = [op for op in ops if dtype in inventory[op]["dtypes"]]
             for op in ops:
-                if dtype not in inventory[op]:
+                if dtype not in inventory[op]["dtypes"]:
                     results.setdefault(op, {})[dtype] = {"status": "skip", "seconds": 0.0,
                                                          "reason": f"{dtype} not supported on cpu"}
             progress.start(dtype, len(runnable))

@@ -14,7 +14,7 @@ from torch.utils import _pytree as pytree
 MAX_REASON = 400
 
 
-def _one_line(text: str) -> str:
+def one_line(text: str) -> str:
     """assert_close's multi-line message, squeezed onto one line."""
     text = " ".join(part.strip() for part in str(text).splitlines() if part.strip())
     return text if len(text) <= MAX_REASON else text[: MAX_REASON - 3] + "..."
@@ -37,7 +37,7 @@ def _tensor_mismatch(a: torch.Tensor, e: torch.Tensor, meta_only, atol, rtol):
             check_device=False, check_dtype=True, check_stride=False,
         )
     except AssertionError as exc:
-        return _one_line(exc)
+        return one_line(exc)
     return None
 
 
@@ -64,7 +64,7 @@ def compare(actual, expected, *, meta_only: bool, atol: float, rtol: float):
     a_leaves, a_spec = pytree.tree_flatten(actual)
     e_leaves, e_spec = pytree.tree_flatten(expected)
     if a_spec != e_spec:
-        return _one_line(f"output structure {a_spec} != expected {e_spec}")
+        return one_line(f"output structure {a_spec} != expected {e_spec}")
     for idx, (a, e) in enumerate(zip(a_leaves, e_leaves)):
         where = f"output[{idx}]: " if len(e_leaves) > 1 else ""
         if isinstance(e, torch.Tensor) or isinstance(a, torch.Tensor):

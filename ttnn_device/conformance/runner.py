@@ -67,10 +67,9 @@ class Worker:
         return [json.loads(line) for line in lines if line.strip()]
 
     def death(self) -> str:
-        """How the worker ended, with the tail of its stderr (abort messages land there)."""
+        """How the worker ended: the signal or exit code."""
         rc = self.proc.wait()
-        how = f"killed by {signal.Signals(-rc).name}" if rc < 0 else f"exited with code {rc}"
-        return f"{how}; stderr tail: {self.log_tail()}"
+        return f"killed by {signal.Signals(-rc).name}" if rc < 0 else f"exited with code {rc}"
 
     def log_tail(self, n=600):
         try:
@@ -120,9 +119,9 @@ class Runner:
         return Worker(slot, self.device, self.reference, self.log_dir / f"worker-{slot}.log", threads)
 
     def wait_ready(self):
-        """Block until every worker is ready; returns {op: [cpu dtype names]}."""
+        """Block until every worker is ready; returns {full_name: {"name", "dtypes" (cpu)}}."""
         while any(w.ready is None for w in self.workers):
-            self._pump(time.monotonic() + 1.0, queue=None, results=None)
+            self._pump(time.monotonic() + 1.0, results=None)
         return self.inventory
 
     # -- the event loop -------------------------------------------------------------------------
@@ -138,14 +137,14 @@ class Runner:
                         w.send(op, dtype)
                     except OSError:  # died between cases; the EOF path records it
                         pass
-            self._pump(self._next_deadline(), queue, results)
+            self._pump(self._next_deadline(), results)
         return time.monotonic() - t0
 
     def _next_deadline(self):
         busy = [w.case_started + self.timeout for w in self.workers if w.case]
         return min(busy + [time.monotonic() + 1.0])
 
-    def _pump(self, deadline, queue, results):
+    def _pump(self, deadline, results):
         live = [w for w in self.workers if not w.proc.stdout.closed]
         wait = max(0.0, deadline - time.monotonic())
         readable, _, _ = select.select(live, [], [], wait)
@@ -172,7 +171,7 @@ class Runner:
         if kind == "ready":
             w.ready = msg
             if self.inventory is None:
-                self.inventory = {name: dts for name, dts in msg["ops"]}
+                self.inventory = {full: {"name": name, "dtypes": dts} for full, name, dts in msg["ops"]}
                 self.fallbacks = msg.get("fallbacks", False)
         elif kind == "sample":
             w.last_sample = msg
@@ -184,14 +183,16 @@ class Runner:
 
     def _replace(self, w, status, why, results):
         """Record the case w was on (if any) as status, and put a fresh worker in its slot."""
+        # The worker's stderr tail says why (abort messages, C++ exception text land there).
+        tail = f"; stderr tail: {w.log_tail()}"
         if w.ready is None:
-            raise WorkerStartupError(f"worker failed to start ({why})")
+            raise WorkerStartupError(f"worker failed to start ({why}{tail})")
         if w.case:
             op, dtype = w.case
             where = ""
             if w.last_sample:
                 where = f" on sample {w.last_sample['i']}: {w.last_sample['desc']}"
-            result = {"status": status, "reason": f"{why}{where}"[:800],
+            result = {"status": status, "reason": f"{why}{where}{tail}"[:1200],
                       "seconds": round(time.monotonic() - w.case_started, 3)}
             results.setdefault(op, {})[dtype] = result
             if self.on_result:

@@ -1,7 +1,7 @@
 """Worker process: runs the cases the parent asks for, one JSON line per message.
 
 Protocol (one JSON object per line):
-  worker -> parent  {"type": "ready", "ops": [[full_name, [cpu dtype names]], ...], "fallbacks": bool}
+  worker -> parent  {"type": "ready", "ops": [[full_name, name, [cpu dtype names]], ...], "fallbacks": bool}
   parent -> worker  {"op": full_name, "dtype": "float32"}
   worker -> parent  {"type": "sample", "i": 3, "desc": "..."}        before each sample
   worker -> parent  {"type": "result", "op": ..., "dtype": ..., "result": {...}}
@@ -73,24 +73,25 @@ def main(argv=None):
     warnings.simplefilter("ignore")  # thousands of samples warn; results carry what matters
     device = torch.device(args.device)
     ops = {op.full_name: op for op in op_db}
-    inventory = [[name, sorted(str(d).replace("torch.", "") for d in op.supported_dtypes("cpu"))]
-                 for name, op in ops.items()]
+    inventory = [[full_name, op.name, sorted(str(d).replace("torch.", "") for d in op.supported_dtypes("cpu"))]
+                 for full_name, op in ops.items()]
     send({"type": "ready", "ops": inventory, "fallbacks": fallbacks is not None})
 
-    # Self-test hook for the runner's own tests: "crash:add,hang:mul" makes those cases abort or
-    # hang, so crash and timeout handling can be checked without a broken device.
+    # Self-test hook for the runner's own tests: "crash:add,hang:mul" makes the first sample of
+    # those ops abort or hang, so crash and timeout handling can be checked without a broken device.
     faults = dict(item.split(":", 1)[::-1] for item in os.environ.get("TTNN_CONFORMANCE_FAULTS", "").split(",")
                   if ":" in item)
     for line in sys.stdin:
         req = json.loads(line)
-        if faults.get(req["op"]) == "crash":
-            os.abort()
-        if faults.get(req["op"]) == "hang":
-            time.sleep(1e6)
         op, dtype = ops[req["op"]], getattr(torch, req["dtype"])
+        fault = faults.get(req["op"])
 
         def on_sample(i, desc):
             send({"type": "sample", "i": i, "desc": desc})
+            if fault == "crash":  # after the report, so the parent can pin the crash on sample i
+                os.abort()
+            if fault == "hang":
+                time.sleep(1e6)
 
         try:
             result = execute.run_case(op, dtype, device, reference=args.reference,
