@@ -27,7 +27,8 @@ def _args(argv):
     p.add_argument("--ops", default="", help="comma-separated OpInfo names or full names (default: all)")
     p.add_argument("--device", default="ttnn", help="device under test; 'cpu' compares the CPU with itself")
     p.add_argument("--reference", action="store_true", help="use reference_inputs (more samples)")
-    p.add_argument("--out", default="reports/conformance.json", type=Path)
+    p.add_argument("--out", default="reports/conformance.json", type=Path,
+                   help="JSON report; the markdown table and worker logs go beside it")
     p.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), help="worker processes")
     p.add_argument("--timeout", type=float, default=300.0, help="seconds per (op, dtype) case")
     p.add_argument("--progress-every", type=int, default=50, help="progress line every N cases (no TTY)")
