@@ -244,3 +244,16 @@ def test_recurrent_and_attention_modules(module):
     want = module(x)[0]
     got = module_dev(x.to("ttnn"))[0]
     torch.testing.assert_close(got.detach().cpu(), want.detach(), **TIGHT)
+
+
+def test_batchnorm_training_updates_running_stats():
+    """native_batch_norm mutates running_mean / running_var although its schema does not annotate them."""
+    torch.manual_seed(10)
+    bn_cpu = nn.BatchNorm1d(3, momentum=0.5)
+    bn_dev = copy.deepcopy(bn_cpu).to("ttnn")
+    x = torch.randn(8, 3) * 2 + 1
+    torch.testing.assert_close(bn_dev(x.to("ttnn")).detach().cpu(), bn_cpu(x).detach(), **TIGHT)
+    assert not torch.equal(bn_cpu.running_mean, torch.zeros(3))  # the reference did move
+    torch.testing.assert_close(bn_dev.running_mean.cpu(), bn_cpu.running_mean, **TIGHT)
+    torch.testing.assert_close(bn_dev.running_var.cpu(), bn_cpu.running_var, **TIGHT)
+    assert bn_dev.num_batches_tracked.item() == 1
