@@ -105,6 +105,42 @@ def test_item_reads_exact_values():
         torch.ones(2, device="ttnn").item()
 
 
+def test_non_blocking_copies_are_exact():
+    src = random_tensor((64, 33), torch.float32, seed=30)
+    dev = src.to("ttnn", non_blocking=True)
+    back = torch.empty_like(src)
+    back.copy_(dev, non_blocking=True)
+    torch.ttnn.synchronize()
+    assert_bit_equal(back, src)
+    assert_bit_equal(dev.to("cpu", non_blocking=True), src)
+
+
+def test_python_conversions():
+    src = torch.tensor([[1.5, -2.0], [0.25, 8.0]])
+    dev = src.to("ttnn")
+    assert dev.tolist() == src.tolist()
+    assert float(dev[0, 0]) == 1.5 and int(dev[1, 1]) == 8 and bool(dev[0, 1])
+    assert [10, 20, 30][torch.tensor(2).to("ttnn")] == 30
+    with pytest.raises(TypeError, match="ttnn"):
+        dev.numpy()
+    assert repr(dev) == repr(src)[:-1] + ", device='ttnn:0')"
+    assert repr(torch.arange(3).to("ttnn")) == "tensor([0, 1, 2], device='ttnn:0')"
+
+
+def test_deepcopy_is_an_exact_independent_copy():
+    import copy
+    src = random_tensor((4, 5), torch.float32, seed=31)
+    dev = src.to("ttnn")
+    view = dev[1:, ::2]
+    dup_dev, dup_view = copy.deepcopy([dev, view])
+    assert dup_dev.device == torch.device("ttnn:0")
+    assert_bit_equal(dup_dev.cpu(), src)
+    assert dup_view.untyped_storage().data_ptr() == dup_dev.untyped_storage().data_ptr()
+    assert dup_dev.untyped_storage().data_ptr() != dev.untyped_storage().data_ptr()
+    dup_dev.fill_(0)
+    assert_bit_equal(dev.cpu(), src)
+
+
 # --------------------------------------------------------------------------------------------------
 # Non-contiguous sources and destinations
 

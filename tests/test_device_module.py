@@ -148,6 +148,23 @@ def test_accelerator_device_index_and_synchronize():
     torch.accelerator.synchronize(0)
 
 
+def test_accelerator_device_index_context_manager():
+    with torch.accelerator.device_index(0):
+        assert torch.ttnn.current_device() == 0
+    assert torch.accelerator.current_device_index() == 0
+
+
+def test_autocast_on_ttnn_matches_cpu_autocast():
+    torch.manual_seed(12)
+    a, b = torch.randn(8, 16), torch.randn(16, 4)
+    with torch.autocast("cpu", dtype=torch.bfloat16):
+        want = a @ b
+    with torch.autocast("ttnn", dtype=torch.bfloat16):
+        got = a.to("ttnn") @ b.to("ttnn")
+    assert want.dtype == got.dtype == torch.bfloat16
+    assert torch.equal(got.cpu(), want)
+
+
 # --------------------------------------------------------------------------------------------------
 # Generated methods: .ttnn() / .is_ttnn on Tensor, Module and Storage
 
@@ -331,11 +348,14 @@ def test_p150_board(run_py):
     out = run_py(
         """
         assert torch.ttnn.device_count() == 1
-        print(torch.ttnn.mem_get_info()[1])
+        print(torch.ttnn.mem_get_info()[1], torch.ttnn.get_device_properties(0)["total_memory"])
+        print(torch.ttnn.get_device_name())
         """,
         env={"TTNN_DEVICE_BOARD": "p150"},
     )
-    assert int(out.stdout.split()[-1]) == 32 * 2**30
+    lines = out.stdout.strip().splitlines()
+    assert lines[0].split() == [str(32 * GiB)] * 2
+    assert "p150" in lines[1]
 
 
 # --------------------------------------------------------------------------------------------------

@@ -408,6 +408,54 @@ def test_cpu_tensor_with_dims_beside_ttnn_tensor_is_rejected():
         torch.clamp(x, min=torch.tensor(-0.5, dtype=F64))
 
 
+def test_tensor_list_with_cpu_tensor_is_rejected():
+    """torch.cat of a ttnn and a CPU tensor raises on CUDA ("Expected all tensors to be on the same
+    device"); it must not silently compute on the CPU."""
+    x = torch.ones(2, 3, device="ttnn", dtype=F64)
+    with pytest.raises(RuntimeError, match="device"):
+        torch.cat([x, torch.ones(2, 3, dtype=F64)])
+
+
+def test_out_partially_overlapping_input_raises_as_on_cpu():
+    cpu = torch.arange(6.0, dtype=F64)
+    with pytest.raises(RuntimeError, match="single memory location"):
+        torch.mul(cpu[1:], 2, out=cpu[:-1])
+    dev = torch.arange(6.0, dtype=F64).to("ttnn")
+    with pytest.raises(RuntimeError, match="single memory location"):
+        torch.mul(dev[1:], 2, out=dev[:-1])
+
+
+def test_tensor_list_ops(counters):
+    g = torch.Generator().manual_seed(11)
+    a, b = torch.randn(2, 3, generator=g, dtype=F64), torch.randn(2, 3, generator=g, dtype=F64)
+    da, db = a.to("ttnn"), b.to("ttnn")
+    assert_bit_equal(torch.cat([da, db], 1).cpu(), torch.cat([a, b], 1))
+    assert_bit_equal(torch.stack([da, db.t().contiguous().t()]).cpu(), torch.stack([a, b]))
+    out = torch.empty(0, dtype=F64, device="ttnn")
+    torch.cat([da[:, ::2], db[:, ::2]], out=out)
+    assert_bit_equal(out.cpu(), torch.cat([a[:, ::2], b[:, ::2]]))
+    for got, want in zip(torch._foreach_add([da, db], 1.5), torch._foreach_add([a, b], 1.5)):
+        assert got.device.type == "ttnn"
+        assert_bit_equal(got.cpu(), want)
+    torch._foreach_mul_([da, db], 2.0)
+    assert_bit_equal(da.cpu(), a * 2)
+    assert_bit_equal(db.cpu(), b * 2)
+
+
+def test_indexing_with_cpu_and_device_indices():
+    g = torch.Generator().manual_seed(12)
+    x_cpu = torch.randn(5, 4, generator=g, dtype=F64)
+    x = x_cpu.to("ttnn")
+    idx = torch.tensor([4, 0, 2])
+    assert_bit_equal(x[idx].cpu(), x_cpu[idx])  # a CPU index tensor is allowed, as for CUDA
+    assert_bit_equal(x[idx.to("ttnn")].cpu(), x_cpu[idx])
+    assert_bit_equal(x[x > 0].cpu(), x_cpu[x_cpu > 0])
+    assert_bit_equal(x[:, [1, 3]].cpu(), x_cpu[:, [1, 3]])
+    x[idx.to("ttnn"), 1] = -1.0
+    x_cpu[idx, 1] = -1.0
+    assert_bit_equal(x.cpu(), x_cpu)
+
+
 # --------------------------------------------------------------------------------------------------
 # Factory ops on the device
 

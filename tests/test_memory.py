@@ -161,12 +161,6 @@ def test_set_physical_format_memory_is_accounted():
     assert torch.ttnn.memory_allocated() == 0
 
 
-def test_p150_and_n300_capacities(run_py):
-    out = run_py("print(torch.ttnn.mem_get_info()[1], torch.ttnn.get_device_properties(0)['total_memory'])",
-                 env={"TTNN_DEVICE_BOARD": "p150"})
-    assert out.stdout.split() == [str(32 * GiB)] * 2
-
-
 def test_n300_stats_are_per_device(run_py):
     run_py(
         """

@@ -5,6 +5,8 @@ overload, storage_offset."""
 
 from __future__ import annotations
 
+import warnings
+
 import pytest
 import torch
 
@@ -242,6 +244,21 @@ def test_overlapping_inplace_write_is_refused_as_on_cpu():
         torch.zeros(1, 6).expand(3, 6).add_(1)  # the reference behaviour
 
 
+def test_copy_with_internal_overlap_raises_as_on_cpu():
+    """copy_ from an overlapping view of itself is refused by torch (TensorIterator's overlap check)."""
+    cpu = torch.randn(4, 4)
+    with pytest.raises(RuntimeError, match="single memory location"):
+        _self_transpose_copy(cpu.clone())
+    dev = cpu.to("ttnn")
+    with pytest.raises(RuntimeError, match="single memory location"):
+        _self_transpose_copy(dev)
+    assert_bit_equal(dev.cpu(), cpu)
+
+
+def _self_transpose_copy(t):
+    return t.copy_(t.t())
+
+
 # --------------------------------------------------------------------------------------------------
 # Views of storages in a TT-NN physical format
 
@@ -440,7 +457,8 @@ def test_set_storage_of_another_dtype_reinterprets_bits():
 def test_set_typed_storage():
     src = torch.arange(6.0).to("ttnn")
     t = torch.empty(0, device="ttnn")
-    with pytest.warns(UserWarning, match="TypedStorage"):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # TypedStorage is deprecated
         storage = src.storage()
     t.set_(storage, 1, (2, 2), (2, 1))
     assert_bit_equal(t.cpu(), torch.tensor([[1.0, 2.0], [3.0, 4.0]]))
