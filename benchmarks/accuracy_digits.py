@@ -14,8 +14,9 @@ Variants (all from the same trained weights):
   dimension as torch stores it).
 * ``... (TT-NN operand layout)``: the same block-float rounding applied to each weight in the layout TT-NN's
   kernels hold it in (``ttnn.linear``: ``[in, out]``; ``ttnn.conv2d``: ``[kh*kw*in, out]``), so that the 16
-  values sharing an exponent are the ones TT-NN groups. For 3x3 conv weights this is the realistic (and
-  harsher) case: in torch's ``[out, in, 3, 3]`` layout a face row holds only 3 values.
+  values sharing an exponent are the ones TT-NN groups. This is the realistic case: in torch's
+  ``[out, in, 3, 3]`` layout a face row of a conv weight holds only 3 values (the rest is tile padding),
+  and a linear weight's groups run along its inputs instead of its outputs. Either can come out ahead.
 
 Reported per variant: test accuracy, its difference from the CPU's, top-1 agreement with the CPU, PCC and
 max abs error of the logits, and the ops that ran on the CPU through the fallback.
