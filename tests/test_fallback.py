@@ -599,3 +599,42 @@ def test_non_aten_op_falls_back(counters):
     assert got.device.type == "ttnn"
     assert torch.equal(got.cpu(), want)
     assert counters.fallback_counts().get("torchvision::nms") == 1
+
+
+def test_ops_across_two_devices_n300(run_py):
+    """On two chips: fallback results stay on their operands' device, and mixing ttnn:0 with ttnn:1 in
+    one op raises as CUDA does (copy_ between devices is the one op that may mix them)."""
+    out = run_py(
+        """
+        a_cpu = torch.arange(6.0, dtype=torch.float64)
+        a0, a1 = a_cpu.to("ttnn:0"), a_cpu.to("ttnn:1")
+        r = torch.sin(a1)
+        assert r.device == torch.device("ttnn:1") and torch.equal(r.cpu(), torch.sin(a_cpu))
+        assert torch.ttnn.current_device() == 0
+        s = torch.topk(a1, 2)
+        assert s.values.device == s.indices.device == torch.device("ttnn:1")
+        assert ttnn_device.fallback_counts()["aten::sin.out"] == 1
+        results = []
+        for name, op in [("add", lambda: a0 + a1), ("cat", lambda: torch.cat([a0, a1])),
+                         ("stack", lambda: torch.stack([a0, a1]))]:
+            try:
+                op()
+                results.append(name + ":accepted")
+            except RuntimeError as e:
+                results.append(name + (":raised" if "device" in str(e) else ":other"))
+        a0.copy_(a1 * 2)
+        assert torch.equal(a0.cpu(), a_cpu * 2)
+        torch.ttnn.manual_seed_all(3)
+        x0, x1 = torch.randn(5, device="ttnn:0").cpu(), torch.randn(5, device="ttnn:1").cpu()
+        torch.ttnn.manual_seed_all(3)
+        y1, y0 = torch.randn(5, device="ttnn:1").cpu(), torch.randn(5, device="ttnn:0").cpu()
+        assert torch.equal(x0, y0) and torch.equal(x1, y1)  # one generator per device
+        state = torch.ttnn.get_rng_state(1)
+        z = torch.randn(5, device="ttnn:1").cpu()
+        torch.ttnn.set_rng_state(state, 1)
+        assert torch.equal(torch.randn(5, device="ttnn:1").cpu(), z)
+        print(" ".join(results))
+        """,
+        env={"TTNN_DEVICE_BOARD": "n300"},
+    )
+    assert out.stdout.split() == ["add:raised", "cat:raised", "stack:raised"]

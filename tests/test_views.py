@@ -500,3 +500,17 @@ def test_untyped_storage_slices_and_copy():
     other = torch.zeros(8, dtype=torch.int32, device="ttnn")
     other.untyped_storage().copy_(s)
     assert torch.equal(other.cpu(), torch.arange(8, dtype=torch.int32))
+
+
+def test_copy_between_disjoint_views_of_one_storage():
+    cpu = torch.randn(4, 6)
+    dev = cpu.to("ttnn")
+    dev[:, :2].copy_(dev[:, 3:5])
+    cpu[:, :2].copy_(cpu[:, 3:5])
+    assert_bit_equal(dev.cpu(), cpu)
+    dev[:2].copy_(dev[2:])
+    cpu[:2].copy_(cpu[2:])
+    assert_bit_equal(dev.cpu(), cpu)
+    dev.view(-1)[::2].copy_(dev.view(-1)[1::2])
+    cpu.view(-1)[::2].copy_(cpu.view(-1)[1::2])
+    assert_bit_equal(dev.cpu(), cpu)
