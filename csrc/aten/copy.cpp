@@ -1,6 +1,7 @@
 // Copies between ttnn and CPU tensors, and between ttnn tensors (same or different device): copy_,
 // _copy_from, _copy_from_and_resize, and reading one element (_local_scalar_dense, i.e. .item()).
 #include <ATen/ATen.h>
+#include <ATen/MemoryOverlap.h>
 #include <c10/core/DeviceGuard.h>
 #include <torch/library.h>
 
@@ -79,6 +80,9 @@ void copy_values(const at::Tensor& src, const at::Tensor& dst) {
 
 at::Tensor& copy_(at::Tensor& self, const at::Tensor& src, bool /*non_blocking*/) {
   if (self.is_same(src)) return self;
+  // The CPU's rules for memory shared between destination and source.
+  at::assert_no_internal_overlap(self);
+  if (is_ttnn(src)) at::assert_no_partial_overlap(self, src);
   copy_values(src, self);
   return self;
 }

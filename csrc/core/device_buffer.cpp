@@ -53,18 +53,26 @@ bool DeviceBuffer::bytes_are_logical() const {
   return desc_.layout == Layout::ROW_MAJOR && desc_.data_type == desc_.host_type;
 }
 
-std::vector<uint8_t> DeviceBuffer::read_all_logical() const {
-  std::vector<uint8_t> physical(desc_.physical_bytes());
-  device_at(device_).read(block_, 0, physical.data(), physical.size());
-  std::vector<uint8_t> logical(logical_bytes_);
-  runtime::decode(desc_, physical.data(), logical.data());
+// Host staging is left uninitialised: encode writes every physical byte (padding included) and decode
+// every logical byte, and zeroing large staging buffers would cost as much as the conversion.
+DeviceBuffer::Staging DeviceBuffer::read_all_logical() const {
+  Staging logical(new uint8_t[logical_bytes_]);
+  decode_all_into(logical.get());
   return logical;
 }
 
+void DeviceBuffer::decode_all_into(void* logical) const {
+  const uint64_t bytes = desc_.physical_bytes();
+  Staging physical(new uint8_t[bytes]);
+  device_at(device_).read(block_, 0, physical.get(), bytes);
+  runtime::decode(desc_, physical.get(), logical);
+}
+
 void DeviceBuffer::write_all_logical(const void* logical) {
-  std::vector<uint8_t> physical(desc_.physical_bytes());
-  runtime::encode(desc_, logical, physical.data());
-  device_at(device_).write(block_, 0, physical.data(), physical.size());
+  const uint64_t bytes = desc_.physical_bytes();
+  Staging physical(new uint8_t[bytes]);
+  runtime::encode(desc_, logical, physical.get());
+  device_at(device_).write(block_, 0, physical.get(), bytes);
 }
 
 void DeviceBuffer::read(uint64_t offset, uint64_t bytes, void* dst) const {
@@ -75,8 +83,12 @@ void DeviceBuffer::read(uint64_t offset, uint64_t bytes, void* dst) const {
     device_at(device_).read(block_, offset, dst, bytes);
     return;
   }
+  if (offset == 0 && bytes == logical_bytes_) {
+    decode_all_into(dst);
+    return;
+  }
   auto logical = read_all_logical();
-  std::memcpy(dst, logical.data() + offset, bytes);
+  std::memcpy(dst, logical.get() + offset, bytes);
 }
 
 void DeviceBuffer::write(uint64_t offset, uint64_t bytes, const void* src) {
@@ -87,9 +99,13 @@ void DeviceBuffer::write(uint64_t offset, uint64_t bytes, const void* src) {
     device_at(device_).write(block_, offset, src, bytes);
     return;
   }
+  if (offset == 0 && bytes == logical_bytes_) {
+    write_all_logical(src);
+    return;
+  }
   auto logical = read_all_logical();
-  std::memcpy(logical.data() + offset, src, bytes);
-  write_all_logical(logical.data());
+  std::memcpy(logical.get() + offset, src, bytes);
+  write_all_logical(logical.get());
 }
 
 void DeviceBuffer::fill(uint64_t offset, uint64_t bytes, const void* pattern, uint64_t pattern_bytes) {
@@ -102,9 +118,9 @@ void DeviceBuffer::fill(uint64_t offset, uint64_t bytes, const void* pattern, ui
   }
   auto logical = read_all_logical();
   for (uint64_t done = 0; done < bytes; done += pattern_bytes) {
-    std::memcpy(logical.data() + offset + done, pattern, std::min(pattern_bytes, bytes - done));
+    std::memcpy(logical.get() + offset + done, pattern, std::min(pattern_bytes, bytes - done));
   }
-  write_all_logical(logical.data());
+  write_all_logical(logical.get());
 }
 
 void DeviceBuffer::copy(const DeviceBuffer& src, uint64_t src_offset, DeviceBuffer& dst, uint64_t dst_offset,
@@ -119,8 +135,8 @@ void DeviceBuffer::copy(const DeviceBuffer& src, uint64_t src_offset, DeviceBuff
       return;
     }
     auto logical = dst.read_all_logical();
-    std::memmove(logical.data() + dst_offset, logical.data() + src_offset, bytes);
-    dst.write_all_logical(logical.data());
+    std::memmove(logical.get() + dst_offset, logical.get() + src_offset, bytes);
+    dst.write_all_logical(logical.get());
     return;
   }
   {
@@ -133,9 +149,9 @@ void DeviceBuffer::copy(const DeviceBuffer& src, uint64_t src_offset, DeviceBuff
     }
   }
   // Across devices or formats: stage through the host (a card-to-card copy crosses PCIe anyway).
-  std::vector<uint8_t> staged(bytes);
-  src.read(src_offset, bytes, staged.data());
-  dst.write(dst_offset, bytes, staged.data());
+  Staging staged(new uint8_t[bytes]);
+  src.read(src_offset, bytes, staged.get());
+  dst.write(dst_offset, bytes, staged.get());
 }
 
 void DeviceBuffer::set_element_type(DataType host_type, uint32_t raw_element_size, const runtime::Shape& shape) {
@@ -162,9 +178,9 @@ void DeviceBuffer::relayout(const TensorDesc& desc) {
   auto logical = read_all_logical();
   // Allocate the new block before releasing the old one, so an out-of-memory leaves the buffer intact.
   Block fresh = acquire_block(device_, desc.physical_bytes());
-  std::vector<uint8_t> physical(desc.physical_bytes());
-  runtime::encode(desc, logical.data(), physical.data());
-  device_at(device_).write(fresh, 0, physical.data(), physical.size());
+  Staging physical(new uint8_t[desc.physical_bytes()]);
+  runtime::encode(desc, logical.get(), physical.get());
+  device_at(device_).write(fresh, 0, physical.get(), desc.physical_bytes());
   release_block(device_, block_);
   block_ = fresh;
   desc_ = desc;

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <vector>
 
@@ -49,7 +50,9 @@ class DeviceBuffer {
 
  private:
   bool bytes_are_logical() const;  // physical bytes == logical bytes
-  std::vector<uint8_t> read_all_logical() const;
+  using Staging = std::unique_ptr<uint8_t[]>;
+  Staging read_all_logical() const;
+  void decode_all_into(void* logical) const;
   void write_all_logical(const void* logical);
 
   int device_;

@@ -1,6 +1,7 @@
 #include "core/fallback.h"
 
 #include <ATen/ATen.h>
+#include <ATen/MemoryOverlap.h>
 #include <c10/core/DeviceGuard.h>
 #include <c10/util/Exception.h>
 
@@ -48,12 +49,95 @@ struct MovedTensor {
   at::Tensor on_cpu;
 };
 
-bool is_written(const c10::Argument& argument) {
-  return argument.alias_info() != nullptr && argument.alias_info()->isWrite();
+// Arguments some CPU kernels mutate although their schema does not mark them written
+// (native_batch_norm updates running_mean and running_var in training mode).
+bool mutated_without_annotation(const std::string& op, size_t index) {
+  return (op == "aten::native_batch_norm" || op == "aten::native_batch_norm.out") && (index == 3 || index == 4);
 }
 
-void note_target(std::optional<c10::Device>& target, const c10::Device& device) {
-  if (!target.has_value() && device.type() == c10::DeviceType::PrivateUse1) target = device;
+bool is_written(const std::string& op, const c10::Argument& argument, size_t index) {
+  return (argument.alias_info() != nullptr && argument.alias_info()->isWrite()) ||
+         mutated_without_annotation(op, index);
+}
+
+// Arguments that stay on the CPU by contract even beside device tensors (tensor_split's sections).
+bool may_stay_on_cpu(const c10::Argument& argument) { return argument.name() == "tensor_indices_or_sections"; }
+
+// Every tensor the op reads or writes, with whether it is in an optional list (index lists, where CPU
+// index tensors are accepted beside device tensors, as on CUDA).
+struct TensorArgument {
+  const at::Tensor* tensor;
+  size_t index;
+  bool in_index_list;
+};
+
+std::vector<TensorArgument> tensor_arguments(const torch::jit::Stack& stack, size_t first, size_t count) {
+  std::vector<TensorArgument> out;
+  for (size_t i = 0; i < count; ++i) {
+    const c10::IValue& value = stack[first + i];
+    if (value.isTensor()) {
+      if (value.toTensor().defined()) out.push_back({&value.toTensor(), i, false});
+    } else if (value.isTensorList()) {
+      for (const c10::IValue& element : value.toListRef()) out.push_back({&element.toTensor(), i, false});
+    } else if (value.isOptionalTensorList()) {
+      for (const c10::IValue& element : value.toListRef()) {
+        if (element.isTensor() && element.toTensor().defined()) out.push_back({&element.toTensor(), i, true});
+      }
+    }
+  }
+  return out;
+}
+
+// The ttnn device the op runs for: its first ttnn tensor, else its device argument. Tensors on another
+// device raise as they would on CUDA: another ttnn device always, a CPU tensor unless it is a 0-dim
+// scalar, an index tensor or an argument that must be on the CPU.
+c10::Device target_device(const c10::FunctionSchema& schema, const torch::jit::Stack& stack, size_t first,
+                          const std::vector<TensorArgument>& tensors) {
+  std::optional<c10::Device> target;
+  for (const auto& t : tensors) {
+    if (is_ttnn(*t.tensor)) {
+      target = t.tensor->device();
+      break;
+    }
+  }
+  if (!target.has_value()) {
+    for (size_t i = 0; i < schema.arguments().size(); ++i) {
+      const c10::IValue& value = stack[first + i];
+      if (value.isDevice() && value.toDevice().type() == c10::DeviceType::PrivateUse1) target = value.toDevice();
+    }
+  }
+  const c10::Device device = target.value_or(c10::Device(c10::DeviceType::PrivateUse1, current_device()));
+  for (const auto& t : tensors) {
+    const c10::Device other = t.tensor->device();
+    if (other == device) continue;
+    const bool tolerated_cpu = other.is_cpu() && (t.tensor->dim() == 0 || t.in_index_list ||
+                                                  may_stay_on_cpu(schema.arguments()[t.index]) || !target);
+    TORCH_CHECK(tolerated_cpu, "Expected all tensors to be on the same device, but found at least two devices, ",
+                device, " and ", other, "! (when checking argument '", schema.arguments()[t.index].name(),
+                "' of ", schema.operator_name(), ")");
+  }
+  return device;
+}
+
+// What the CPU would refuse about the memory a written tensor shares with the op's other tensors; the
+// CPU kernel itself only sees separate copies, so the checks are made on the device tensors.
+void check_overlaps(const std::string& op, const c10::FunctionSchema& schema,
+                    const std::vector<TensorArgument>& tensors) {
+  for (const auto& written : tensors) {
+    if (!is_written(op, schema.arguments()[written.index], written.index) || !is_ttnn(*written.tensor)) continue;
+    at::assert_no_internal_overlap(*written.tensor);
+    for (const auto& other : tensors) {
+      if (other.index == written.index || !is_ttnn(*other.tensor)) continue;
+      at::assert_no_partial_overlap(*written.tensor, *other.tensor);
+    }
+  }
+}
+
+// An out= argument is only written, so its CPU stand-in needs its geometry, not its values.
+at::Tensor cpu_stand_in(const at::Tensor& t, bool only_written) {
+  if (!is_ttnn(t)) return t;
+  if (only_written) return at::empty_strided(t.sizes(), t.strides(), t.options().device(c10::kCPU));
+  return to_cpu(t);
 }
 
 }  // namespace
@@ -116,44 +200,33 @@ void reset_fallback_counts() {
 }
 
 void cpu_fallback(const c10::OperatorHandle& op, c10::DispatchKeySet /*keys*/, torch::jit::Stack* stack) {
-  note_fallback(op_name(op));
+  const std::string name = op_name(op);
+  note_fallback(name);
   const auto& schema = op.schema();
   const auto& arguments = schema.arguments();
   const size_t first = stack->size() - arguments.size();
 
-  // Step 1: find the ttnn device the op runs for (its first ttnn tensor, else a device argument).
-  std::optional<c10::Device> target;
-  for (size_t i = 0; i < arguments.size(); ++i) {
-    const c10::IValue& value = (*stack)[first + i];
-    if (value.isTensor()) {
-      if (value.toTensor().defined()) note_target(target, value.toTensor().device());
-    } else if (value.isTensorList()) {
-      for (const at::Tensor& t : value.toTensorList().vec()) note_target(target, t.device());
-    } else if (value.isOptionalTensorList()) {
-      for (const auto& t : value.toOptionalTensorVector()) {
-        if (t.has_value() && t->defined()) note_target(target, t->device());
-      }
-    } else if (value.isDevice()) {
-      note_target(target, value.toDevice());
-    }
-  }
-  const c10::Device device = target.value_or(c10::Device(c10::DeviceType::PrivateUse1, current_device()));
+  // Step 1: the device the op runs for, and the CPU's checks that separate copies would hide.
+  const auto tensors = tensor_arguments(*stack, first, arguments.size());
+  const c10::Device device = target_device(schema, *stack, first, tensors);
+  check_overlaps(name, schema, tensors);
   c10::DeviceGuard guard(device);
 
   // Step 2: move ttnn arguments to the CPU; ttnn generators and devices become their CPU counterparts.
   std::vector<std::vector<MovedTensor>> moved(arguments.size());
   for (size_t i = 0; i < arguments.size(); ++i) {
     c10::IValue& value = (*stack)[first + i];
+    const bool only_written = arguments[i].is_out();
     if (value.isTensor()) {
       const at::Tensor& t = value.toTensor();
       if (is_ttnn(t)) {
-        moved[i].push_back({t, to_cpu(t)});
+        moved[i].push_back({t, cpu_stand_in(t, only_written)});
         value = moved[i].back().on_cpu;
       }
     } else if (value.isTensorList()) {
       std::vector<at::Tensor> cpu;
       for (const at::Tensor& t : value.toTensorList().vec()) {
-        cpu.push_back(to_cpu(t));
+        cpu.push_back(cpu_stand_in(t, only_written));
         moved[i].push_back({t, cpu.back()});
       }
       value = c10::List<at::Tensor>(cpu);
@@ -186,7 +259,7 @@ void cpu_fallback(const c10::OperatorHandle& op, c10::DispatchKeySet /*keys*/, t
 
   // Step 4: write mutated arguments back to their ttnn tensors (resizing out= tensors as the CPU did).
   for (size_t i = 0; i < arguments.size(); ++i) {
-    if (!is_written(arguments[i])) continue;
+    if (!is_written(name, arguments[i], i)) continue;
     for (const auto& m : moved[i]) {
       if (m.original.defined() && is_ttnn(m.original)) at::_copy_from_and_resize(m.on_cpu, m.original);
     }
@@ -215,12 +288,12 @@ void cpu_fallback(const c10::OperatorHandle& op, c10::DispatchKeySet /*keys*/, t
       continue;
     }
     if (alias != nullptr) {
-      TORCH_WARN_ONCE("The view operator '", op_name(op),
+      TORCH_WARN_ONCE("The view operator '", name,
                       "' ran on the CPU through the ttnn fallback, so its result is a copy, not a view.");
     }
     if (value.isTensor()) {
       const at::Tensor& t = value.toTensor();
-      TORCH_CHECK_NOT_IMPLEMENTED(!t.defined() || t.layout() == c10::kStrided, "'", op_name(op),
+      TORCH_CHECK_NOT_IMPLEMENTED(!t.defined() || t.layout() == c10::kStrided, "'", name,
                                   "' returns a tensor with layout ", t.layout(),
                                   ", which the ttnn device cannot hold: ttnn holds strided tensors only");
       if (t.defined() && t.device().is_cpu()) value = t.to(device);
