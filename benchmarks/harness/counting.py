@@ -1,0 +1,42 @@
+"""What one inference does: the aten calls it makes, the ops it leaves on the CPU, what crosses host<->device.
+
+The aten count comes from a TorchDispatchMode: it sees calls at the Python dispatch key, below autograd,
+which is where the ttnn backend sees them (composite ops such as `linear` arrive already decomposed).
+Calls a kernel makes internally, including the CPU kernels a fallback runs, happen with the mode
+popped and are not counted, so the figure is what the device was asked to do.
+"""
+
+from __future__ import annotations
+
+import collections
+
+import ttnn_device
+from torch.utils._python_dispatch import TorchDispatchMode
+
+
+class AtenCounter(TorchDispatchMode):
+    """Counts calls per aten op name, without overload ("aten::addmm")."""
+
+    def __init__(self):
+        super().__init__()
+        self.counts = collections.Counter()
+
+    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+        self.counts[func._schema.name] += 1
+        return func(*args, **(kwargs or {}))
+
+
+def fallbacks_since_reset():
+    """{op name with overload: calls} that ran on the CPU since the last counter reset."""
+    return {name: int(n) for name, n in ttnn_device.fallback_counts().items() if n}
+
+
+def transfers_since_reset():
+    """Host<->device crossings since the last reset, as {direction: {"count", "mb"}}."""
+    return {direction: {"count": int(v["count"]), "mb": v["bytes"] / 1e6}
+            for direction, v in ttnn_device.transfer_counts().items()}
+
+
+def reset():
+    """Clears the fallback and the transfer counters (one call clears both)."""
+    ttnn_device.reset_fallback_counts()

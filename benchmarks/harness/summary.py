@@ -1,0 +1,43 @@
+"""Figures over a whole results document, shared by the markdown report and the run's closing line."""
+
+from __future__ import annotations
+
+STATUSES = ("✅", "🚧", "❌")
+# Rows at float32 that run but agree less than this with the CPU are listed in the report's notes.
+PCC_THRESHOLD = 0.999
+
+
+def status_counts(document):
+    """{dtype: {status: n}} over every model row, plus "training" for the training rows."""
+    counts = {}
+    for model in document["models"]:
+        for dtype, row in model["rows"].items():
+            bucket = counts.setdefault(dtype, dict.fromkeys(STATUSES, 0))
+            bucket[row.get("status", "❌")] += 1
+        if model.get("train"):
+            bucket = counts.setdefault("training", dict.fromkeys(STATUSES, 0))
+            bucket[model["train"].get("status", "❌")] += 1
+    return counts
+
+
+def flagged(document, dtype="float32"):
+    """(model, row) for every running row at `dtype` whose PCC is below the threshold or missing."""
+    out = []
+    for model in document["models"]:
+        row = model["rows"].get(dtype)
+        if row and row.get("status") in ("✅", "🚧"):
+            if row.get("pcc") is None or row["pcc"] < PCC_THRESHOLD:
+                out.append((model, row))
+    return out
+
+
+def model_line(model):
+    """"float32 🚧 pcc 1.000000, bfloat16 ✅ pcc 0.99987, train 🚧": one model's outcome, for progress lines."""
+    parts = []
+    for dtype, row in model["rows"].items():
+        pcc = row.get("pcc")
+        parts.append(f"{dtype} {row.get('status', '❌')}" + (f" pcc {pcc:.6f}" if pcc is not None else ""))
+    if model.get("train"):
+        parts.append(f"train {model['train'].get('status', '❌')}")
+    error = model.get("process_error") or next((r["error"] for r in model["rows"].values() if r.get("error")), None)
+    return ", ".join(parts) + (f" [{error[:100]}]" if error else "")
