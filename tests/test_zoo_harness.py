@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from benchmarks.harness import accuracy, trees
+from benchmarks.harness import accuracy, training, trees
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -42,6 +42,15 @@ def test_top1_and_token_match():
     ids = torch.tensor([[1, 2, 3, 4]])
     assert accuracy.token_match([ids], [torch.tensor([[1, 2, 9, 4]])]) == 0.75
     assert accuracy.token_match([ids], [torch.tensor([[1, 2]])]) == 0.5  # missing positions are mismatches
+
+
+def test_training_pcc_leaves_out_gradients_at_noise_level():
+    expected = {"w": torch.randn(10), "key_bias": torch.full((4,), 3e-12)}
+    actual = {"w": expected["w"].clone(), "key_bias": torch.tensor([-1e-12, 2e-12, 5e-12, 0.0])}
+    pccs, noise = training._pccs(expected, actual)
+    assert pccs == {"w": 1.0} and noise == ["key_bias"]
+    actual["key_bias"] = torch.ones(4)  # a real value where the CPU has none is not noise
+    assert "key_bias" in training._pccs(expected, actual)[0]
 
 
 def test_leaves_walks_containers_dataclasses_and_cache_objects():
