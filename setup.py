@@ -18,7 +18,7 @@ setup(
     name="ttnn_device",
     version="0.1.0",
     description="A PyTorch device for Tenstorrent accelerators, dispatching into TT-NN",
-    packages=find_packages(include=["ttnn_device", "ttnn_device.*"]),
+    packages=find_packages(include=["ttnn_device", "ttnn_device.*", "benchmarks", "benchmarks.*"]),
     python_requires=">=3.10",
     ext_modules=[
         CppExtension(
@@ -31,6 +31,9 @@ setup(
     cmdclass={"build_ext": BuildExtension.with_options(use_ninja=True)},
     entry_points={
         "torch.backends": ["ttnn_device = ttnn_device:_autoload"],
-        "console_scripts": ["ttnn-conformance = ttnn_device.conformance.__main__:main"],
+        "console_scripts": [
+            "ttnn-conformance = ttnn_device.conformance.__main__:main",
+            "ttnn-zoo = benchmarks.run_zoo:main",
+        ],
     },
 )
