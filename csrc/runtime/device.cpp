@@ -24,6 +24,10 @@ DeviceRegistry& DeviceRegistry::instance() {
 void DeviceRegistry::init_locked() {
   if (initialized_) return;
   initialized_ = true;
+  struct MarkReady {
+    std::atomic<bool>& ready;
+    ~MarkReady() { ready.store(true, std::memory_order_release); }
+  } mark{ready_};
   try {
     board_ = board_from_environment();
     const char* backend_env = std::getenv("TTNN_DEVICE_BACKEND");
@@ -46,8 +50,12 @@ int DeviceRegistry::count() {
 }
 
 Device& DeviceRegistry::device(int index) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  init_locked();
+  // Devices never change once created: after the first call this is a lock-free lookup (it runs on
+  // every device read and write).
+  if (!ready_.load(std::memory_order_acquire)) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    init_locked();
+  }
   if (index < 0 || index >= static_cast<int>(devices_.size())) {
     std::string why = error_.empty() ? "" : " (" + error_ + ")";
     throw std::out_of_range("ttnn device index " + std::to_string(index) + " is out of range: this " +

@@ -1,6 +1,7 @@
 // The device seam: one chip's memory and data movement, whatever backend provides it. Torch-free.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -69,6 +70,7 @@ class DeviceRegistry {
   void init_locked();
   std::mutex mutex_;
   bool initialized_ = false;
+  std::atomic<bool> ready_{false};  // set once devices_ is final
   std::string error_;
   BoardProfile board_;
   std::vector<std::unique_ptr<Device>> devices_;
