@@ -24,7 +24,8 @@ import ttnn_device
 REPO = pathlib.Path(__file__).resolve().parent.parent
 
 # Environment variables of the device that must not leak from the calling shell into the tests.
-_DEVICE_ENV = ("TTNN_DEVICE_BOARD", "TTNN_DEVICE_DRAM_MB", "TTNN_DEVICE_FALLBACK")
+_DEVICE_ENV = ("TTNN_DEVICE_BOARD", "TTNN_DEVICE_DRAM_MB", "TTNN_DEVICE_FALLBACK", "TTNN_DEVICE_LAYOUT",
+               "TTNN_DEVICE_HOST_MIRROR_MB")
 
 
 def run_python(code: str, env: dict | None = None, timeout: float = 120, check: bool = True,

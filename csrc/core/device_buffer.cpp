@@ -1,5 +1,7 @@
 #include "core/device_buffer.h"
 
+#include <atomic>
+#include <cstdlib>
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -95,6 +97,7 @@ void DeviceBuffer::write(uint64_t offset, uint64_t bytes, const void* src) {
   std::lock_guard<std::mutex> lock(mutex_);
   check_range(offset, bytes, logical_bytes_, "write");
   if (bytes == 0) return;
+  changed();
   if (bytes_are_logical()) {
     device_at(device_).write(block_, offset, src, bytes);
     return;
@@ -112,6 +115,7 @@ void DeviceBuffer::fill(uint64_t offset, uint64_t bytes, const void* pattern, ui
   std::lock_guard<std::mutex> lock(mutex_);
   check_range(offset, bytes, logical_bytes_, "fill");
   if (bytes == 0) return;
+  changed();
   if (bytes_are_logical()) {
     device_at(device_).fill(block_, offset, bytes, pattern, pattern_bytes);
     return;
@@ -130,6 +134,7 @@ void DeviceBuffer::copy(const DeviceBuffer& src, uint64_t src_offset, DeviceBuff
     std::lock_guard<std::mutex> lock(dst.mutex_);
     check_range(src_offset, bytes, src.logical_bytes_, "copy source");
     check_range(dst_offset, bytes, dst.logical_bytes_, "copy destination");
+    dst.changed();
     if (dst.bytes_are_logical()) {
       device_at(dst.device_).copy(dst.block_, src_offset, dst.block_, dst_offset, bytes);
       return;
@@ -144,6 +149,7 @@ void DeviceBuffer::copy(const DeviceBuffer& src, uint64_t src_offset, DeviceBuff
     if (src.device_ == dst.device_ && src.bytes_are_logical() && dst.bytes_are_logical()) {
       check_range(src_offset, bytes, src.logical_bytes_, "copy source");
       check_range(dst_offset, bytes, dst.logical_bytes_, "copy destination");
+      dst.changed();
       device_at(dst.device_).copy(src.block_, src_offset, dst.block_, dst_offset, bytes);
       return;
     }
@@ -184,6 +190,55 @@ void DeviceBuffer::relayout(const TensorDesc& desc) {
   release_block(device_, block_);
   block_ = fresh;
   desc_ = desc;
+  changed();
+}
+
+void DeviceBuffer::changed() {
+  ++generation_;
+  mirror_.reset();
+}
+
+namespace {
+
+// Host bytes held by mirrors, against the budget.
+std::atomic<uint64_t> mirrored_bytes{0};
+
+uint64_t mirror_budget() {
+  static const uint64_t budget = [] {
+    const char* env = std::getenv("TTNN_DEVICE_HOST_MIRROR_MB");
+    if (!env || !*env) return uint64_t{4096} << 20;
+    char* end = nullptr;
+    const unsigned long long mb = std::strtoull(env, &end, 10);
+    return (end != env && *end == '\0' && env[0] != '-') ? uint64_t{mb} << 20 : uint64_t{4096} << 20;
+  }();
+  return budget;
+}
+
+bool reserve_mirror(uint64_t bytes) {
+  uint64_t current = mirrored_bytes.load();
+  do {
+    if (current + bytes > mirror_budget()) return false;
+  } while (!mirrored_bytes.compare_exchange_weak(current, current + bytes));
+  return true;
+}
+
+}  // namespace
+
+DeviceBuffer::HostMirror DeviceBuffer::host_mirror() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (mirror_) return {mirror_, false};
+  if (last_mirror_request_ != generation_) {
+    last_mirror_request_ = generation_;
+    return {};
+  }
+  if (logical_bytes_ == 0 || !reserve_mirror(logical_bytes_)) return {};
+  const uint64_t bytes = logical_bytes_;
+  Staging logical = read_all_logical();
+  mirror_ = std::shared_ptr<const uint8_t[]>(logical.release(), [bytes](const uint8_t* p) {
+    delete[] p;
+    mirrored_bytes -= bytes;
+  });
+  return {mirror_, true};
 }
 
 }  // namespace ttnn_device::core

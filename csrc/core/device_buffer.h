@@ -48,12 +48,24 @@ class DeviceBuffer {
   // Converts the contents to another physical format in place of the old block (all aliases see it).
   void relayout(const TensorDesc& desc);
 
+  // A host copy of the whole storage (logical bytes) for ops that run on the CPU, valid while the device
+  // contents stay unchanged: parameters read by every forward cross to the host once, not once per op.
+  // It is made on the second request at an unchanged content (so storages written between reads, like
+  // activations or KV caches, never get one) and within a host budget (TTNN_DEVICE_HOST_MIRROR_MB,
+  // default 4096; 0 turns mirrors off). `created` says this request read the device.
+  struct HostMirror {
+    std::shared_ptr<const uint8_t[]> bytes;
+    bool created = false;
+  };
+  HostMirror host_mirror() const;
+
  private:
   bool bytes_are_logical() const;  // physical bytes == logical bytes
   using Staging = std::unique_ptr<uint8_t[]>;
   Staging read_all_logical() const;
   void decode_all_into(void* logical) const;
   void write_all_logical(const void* logical);
+  void changed();  // with mutex_ held: the contents differ from any host mirror
 
   int device_;
   uint64_t address_;
@@ -61,6 +73,9 @@ class DeviceBuffer {
   mutable std::mutex mutex_;
   Block block_;
   TensorDesc desc_;
+  uint64_t generation_ = 0;  // bumped by every change of contents
+  mutable uint64_t last_mirror_request_ = UINT64_MAX;
+  mutable std::shared_ptr<const uint8_t[]> mirror_;
 };
 
 }  // namespace ttnn_device::core

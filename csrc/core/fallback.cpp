@@ -133,10 +133,18 @@ void check_overlaps(const std::string& op, const c10::FunctionSchema& schema,
   }
 }
 
-// An out= argument is only written, so its CPU stand-in needs its geometry, not its values.
-at::Tensor cpu_stand_in(const at::Tensor& t, bool only_written) {
+// The CPU tensor an op runs on in place of ttnn tensor `t`. An out= argument is only written, so its
+// stand-in needs its geometry, not its values; an argument the op only reads may use the storage's host
+// mirror; one it mutates gets a copy of its own.
+enum class Use { kRead, kReadWrite, kWriteOnly };
+
+at::Tensor cpu_stand_in(const at::Tensor& t, Use use) {
   if (!is_ttnn(t)) return t;
-  if (only_written) return at::empty_strided(t.sizes(), t.strides(), t.options().device(c10::kCPU));
+  if (use == Use::kWriteOnly) return at::empty_strided(t.sizes(), t.strides(), t.options().device(c10::kCPU));
+  if (use == Use::kRead) {
+    at::Tensor mirrored = mirrored_view(t);
+    if (mirrored.defined()) return mirrored;
+  }
   return to_cpu(t);
 }
 
@@ -216,17 +224,19 @@ void cpu_fallback(const c10::OperatorHandle& op, c10::DispatchKeySet /*keys*/, t
   std::vector<std::vector<MovedTensor>> moved(arguments.size());
   for (size_t i = 0; i < arguments.size(); ++i) {
     c10::IValue& value = (*stack)[first + i];
-    const bool only_written = arguments[i].is_out();
+    const Use use = arguments[i].is_out()             ? Use::kWriteOnly
+                    : is_written(name, arguments[i], i) ? Use::kReadWrite
+                                                        : Use::kRead;
     if (value.isTensor()) {
       const at::Tensor& t = value.toTensor();
       if (is_ttnn(t)) {
-        moved[i].push_back({t, cpu_stand_in(t, only_written)});
+        moved[i].push_back({t, cpu_stand_in(t, use)});
         value = moved[i].back().on_cpu;
       }
     } else if (value.isTensorList()) {
       std::vector<at::Tensor> cpu;
       for (const at::Tensor& t : value.toTensorList().vec()) {
-        cpu.push_back(cpu_stand_in(t, only_written));
+        cpu.push_back(cpu_stand_in(t, use));
         moved[i].push_back({t, cpu.back()});
       }
       value = c10::List<at::Tensor>(cpu);

@@ -3,6 +3,8 @@
 #include <ATen/ATen.h>
 #include <ATen/MemoryOverlap.h>
 
+#include "core/transfers.h"
+
 namespace ttnn_device::core {
 
 using runtime::DataType;
@@ -60,6 +62,24 @@ std::pair<at::Tensor, at::Tensor> staging_for(const at::Tensor& like, const Span
 
 uint64_t spanned_bytes(const at::Tensor& tensor) {
   return static_cast<uint64_t>(span_of(tensor).elements) * tensor.element_size();
+}
+
+at::Tensor mirrored_view(const at::Tensor& device_tensor) {
+  if (device_tensor.storage().nbytes() == 0) return {};  // nothing to mirror (and no buffer behind it)
+  DeviceBuffer& buffer = buffer_of(device_tensor);
+  auto mirror = buffer.host_mirror();
+  if (!mirror.bytes) return {};
+  if (mirror.created) count_device_to_host(buffer.logical_bytes());
+  // The CPU tensor keeps the mirror alive however long the op holds on to it.
+  auto* keep = new std::shared_ptr<const uint8_t[]>(mirror.bytes);
+  const int64_t elements = static_cast<int64_t>(buffer.logical_bytes() / device_tensor.element_size());
+  at::Tensor base = at::from_blob(
+      const_cast<uint8_t*>(mirror.bytes.get()), {elements}, [keep](void*) { delete keep; },
+      device_tensor.options().device(c10::kCPU));
+  at::Tensor view = base.as_strided(device_tensor.sizes(), device_tensor.strides(), device_tensor.storage_offset());
+  if (device_tensor.is_conj()) view = view._conj();
+  if (device_tensor.is_neg()) view = view._neg_view();
+  return view;
 }
 
 at::Tensor read_to_host(const at::Tensor& device_tensor) {

@@ -27,6 +27,9 @@ at::Tensor read_to_host(const at::Tensor& device_tensor);
 // Writes `values` (a CPU tensor of the same sizes; any dtype, converted as copy_ does) into the elements
 // of `device_view`, leaving the rest of its storage unchanged.
 void write_from_host(const at::Tensor& device_view, const at::Tensor& values);
+// A CPU tensor viewing the device tensor's host mirror (DeviceBuffer::host_mirror), for ops that only
+// read it on the CPU; undefined when the storage has no mirror. Must not be written.
+at::Tensor mirrored_view(const at::Tensor& device_tensor);
 // Bytes of the storage a view spans: [first, last element] * itemsize.
 uint64_t spanned_bytes(const at::Tensor& tensor);
 

@@ -1,0 +1,82 @@
+"""Host mirrors: a storage that ops on the CPU read again and again without it changing (a parameter)
+crosses to the host once; any change on the device makes the next CPU run see the new contents."""
+
+import torch
+import torch.nn.functional as F
+
+import ttnn_device
+
+
+def d2h():
+    return ttnn_device.transfer_counts()["device_to_host"]
+
+
+def linear_on_device(x, w, b):
+    return F.linear(x, w, b)  # addmm: no ttnn kernel yet, so it runs on the CPU through the fallback
+
+
+def test_unchanged_parameters_cross_once(counters):
+    torch.manual_seed(0)
+    w, b, x = torch.randn(64, 32), torch.randn(64), torch.randn(8, 32)
+    wd, bd, xd = w.to("ttnn"), b.to("ttnn"), x.to("ttnn")
+    crossings = []
+    for _ in range(4):
+        ttnn_device.reset_transfer_counts()
+        out = linear_on_device(xd, wd, bd)
+        crossings.append(d2h()["count"])
+        assert torch.equal(out.cpu(), F.linear(x, w, b))
+    # first call: plain copies; second: the mirrors are made (one full read each); then nothing crosses
+    assert crossings[0] == 3 and crossings[1] == 3
+    assert crossings[2:] == [0, 0]
+
+
+def _mirrored(w, x):
+    for _ in range(2):
+        F.linear(x, w)
+    ttnn_device.reset_transfer_counts()
+    F.linear(x, w)
+    assert d2h()["count"] == 0, "the mirror should be in use before the change"
+
+
+def test_every_change_reaches_the_cpu_side(counters):
+    torch.manual_seed(1)
+    w, x = torch.randn(16, 16), torch.randn(4, 16)
+    wd, xd = w.to("ttnn"), x.to("ttnn")
+    changes = [
+        ("copy_ from the host", lambda t: t[3].copy_(torch.arange(16.0))),
+        ("copy_ on the device", lambda t: t[5].copy_(t[6].clone())),
+        ("fill_", lambda t: t[:, 2].fill_(7.0)),
+        ("zero_", lambda t: t[0].zero_()),
+        ("in-place op through the fallback", lambda t: t.mul_(0.5)),
+        ("relayout", lambda t: ttnn_device.set_physical_format(t, "TILE", "BFLOAT16")),
+    ]
+    for what, change in changes:
+        _mirrored(wd, xd)
+        change(wd)
+        expected = F.linear(x, wd.cpu())
+        assert torch.equal(F.linear(xd, wd).cpu(), expected), what
+
+
+def test_mirror_is_not_written_by_an_in_place_op(counters):
+    w = torch.randn(8, 8)
+    wd = w.to("ttnn")
+    for _ in range(3):
+        (wd * 2).cpu()  # reads wd: mirrored from the second time
+    wd.add_(1)  # in place: runs on a private copy, written back to the device
+    assert torch.equal(wd.cpu(), w + 1)
+    assert torch.equal((wd * 2).cpu(), (w + 1) * 2)
+
+
+def test_budget_zero_turns_mirrors_off(run_py):
+    run_py(
+        """
+        w, x = torch.randn(32, 32).to("ttnn"), torch.randn(4, 32).to("ttnn")
+        counts = []
+        for _ in range(4):
+            ttnn_device.reset_transfer_counts()
+            torch.nn.functional.linear(x, w)
+            counts.append(ttnn_device.transfer_counts()["device_to_host"]["count"])
+        assert counts == [2, 2, 2, 2], counts
+        """,
+        env={"TTNN_DEVICE_HOST_MIRROR_MB": "0"},
+    )
