@@ -11,7 +11,8 @@
 namespace ttnn_device::aten {
 namespace {
 
-at::Tensor on_cpu(const at::Tensor& t) { return core::is_ttnn(t) ? t.to(c10::kCPU) : t; }
+// Convolution only reads its inputs, so unchanged weights come from their host mirrors.
+at::Tensor on_cpu(const at::Tensor& t) { return core::host_input(t); }
 std::optional<at::Tensor> on_cpu(const std::optional<at::Tensor>& t) {
   if (!t.has_value() || !t->defined()) return t;
   return on_cpu(*t);

@@ -141,11 +141,7 @@ enum class Use { kRead, kReadWrite, kWriteOnly };
 at::Tensor cpu_stand_in(const at::Tensor& t, Use use) {
   if (!is_ttnn(t)) return t;
   if (use == Use::kWriteOnly) return at::empty_strided(t.sizes(), t.strides(), t.options().device(c10::kCPU));
-  if (use == Use::kRead) {
-    at::Tensor mirrored = mirrored_view(t);
-    if (mirrored.defined()) return mirrored;
-  }
-  return to_cpu(t);
+  return use == Use::kRead ? host_input(t) : to_cpu(t);
 }
 
 }  // namespace

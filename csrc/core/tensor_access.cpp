@@ -82,6 +82,12 @@ at::Tensor mirrored_view(const at::Tensor& device_tensor) {
   return view;
 }
 
+at::Tensor host_input(const at::Tensor& tensor) {
+  if (!is_ttnn(tensor)) return tensor;
+  at::Tensor mirrored = mirrored_view(tensor);
+  return mirrored.defined() ? mirrored : tensor.to(c10::kCPU);
+}
+
 at::Tensor read_to_host(const at::Tensor& device_tensor) {
   const Span span = span_of(device_tensor);
   auto [staging, view] = staging_for(device_tensor, span);

@@ -30,6 +30,9 @@ void write_from_host(const at::Tensor& device_view, const at::Tensor& values);
 // A CPU tensor viewing the device tensor's host mirror (DeviceBuffer::host_mirror), for ops that only
 // read it on the CPU; undefined when the storage has no mirror. Must not be written.
 at::Tensor mirrored_view(const at::Tensor& device_tensor);
+// The values of a ttnn tensor as a CPU tensor that will only be read: its host mirror when the storage
+// has one, else a copy (a counted transfer). CPU tensors pass through.
+at::Tensor host_input(const at::Tensor& tensor);
 // Bytes of the storage a view spans: [first, last element] * itemsize.
 uint64_t spanned_bytes(const at::Tensor& tensor);
 
