@@ -19,7 +19,7 @@ its inputs to `ttnn` (for bfloat16, casts both there) and runs one inference. *s
 time of a few inferences with model and inputs resident, CPU eager (at the row's dtype) and ttnn timed in
 turns so that load from other jobs hits both alike (every time is in the JSON). *PCC*, *max abs err*, *top-1* (classifiers)
 and *tokens* (generated ids, exact-match fraction) compare with the CPU at float32, for both dtypes.
-*aten calls*, *CPU fallback* and *transfers* count one inference (a counting pass after the first run).
+*aten calls*, *CPU fallback* and *transfers* count one inference (a counting pass after the first run and one more warm-up inference, so host mirrors of parameters are in place).
 Status: ✅ no op fell back to the CPU, 🚧 some did, ❌ failed (error shown).
 """
 
