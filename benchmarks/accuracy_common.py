@@ -3,6 +3,7 @@ weight quantisation on the device, and writing results (JSON + markdown) under `
 
 from __future__ import annotations
 
+import copy
 import json
 import pathlib
 import platform
@@ -102,6 +103,30 @@ def quantise_weights_as_ttnn_consumes(model: torch.nn.Module, data_type: str) ->
 
 
 # ---------------------------------------------------------------------------------------------- output
+
+def stored_weights_build(model: torch.nn.Module, data_type: str):
+    """build() -> (model, device, dtype): a ttnn copy of `model` whose weights are stored in `data_type`,
+    packed in torch's layout (store_weights_as)."""
+
+    def build():
+        m = copy.deepcopy(model).to("ttnn")
+        store_weights_as(m, data_type)
+        return m, "ttnn", torch.float32
+
+    return build
+
+
+def operand_weights_build(model: torch.nn.Module, data_type: str):
+    """build() -> (model, device, dtype): a ttnn copy of `model` whose weights carry `data_type`'s rounding
+    in the operand layout TT-NN's kernels hold (quantise_weights_as_ttnn_consumes)."""
+
+    def build():
+        m = copy.deepcopy(model)
+        quantise_weights_as_ttnn_consumes(m, data_type)
+        return m.to("ttnn"), "ttnn", torch.float32
+
+    return build
+
 
 def environment() -> dict:
     import numpy

@@ -34,9 +34,8 @@ import torch.nn as nn
 
 import ttnn_device
 
-from .accuracy_common import (DOCS_DIR, environment, markdown_table, max_abs_error, pcc,
-                              quantise_weights_as_ttnn_consumes, store_weights_as, top1_agreement,
-                              write_results)
+from .accuracy_common import (DOCS_DIR, environment, markdown_table, max_abs_error, operand_weights_build, pcc,
+                              stored_weights_build, top1_agreement, write_results)
 
 SEED = 0
 TEST_SIZE = 0.25
@@ -119,18 +118,10 @@ def variant_models(model: nn.Module):
         return copy.deepcopy(model).to("ttnn", torch.bfloat16), "ttnn", torch.bfloat16
 
     def stored(data_type):
-        def build():
-            m = copy.deepcopy(model).to("ttnn")
-            store_weights_as(m, data_type)
-            return m, "ttnn", torch.float32
-        return build
+        return stored_weights_build(model, data_type)
 
     def operand(data_type):
-        def build():
-            m = copy.deepcopy(model)
-            quantise_weights_as_ttnn_consumes(m, data_type)
-            return m.to("ttnn"), "ttnn", torch.float32
-        return build
+        return operand_weights_build(model, data_type)
 
     return [
         ("cpu float32", "reference", cpu),

@@ -30,8 +30,8 @@ import torch  # noqa: E402
 
 import ttnn_device  # noqa: E402
 
-from .accuracy_common import (DOCS_DIR, environment, markdown_table, pcc,  # noqa: E402
-                              quantise_weights_as_ttnn_consumes, store_weights_as, write_results)
+from .accuracy_common import (DOCS_DIR, environment, markdown_table, operand_weights_build, pcc,  # noqa: E402
+                              stored_weights_build, write_results)
 
 # Fixed sentence pairs, from near-paraphrases to unrelated, so that the similarity ranking is meaningful.
 PAIRS = [
@@ -103,18 +103,10 @@ def variant_models(model):
     """(name, build() -> (model, device, dtype))."""
 
     def stored(data_type):
-        def build():
-            m = copy.deepcopy(model).to("ttnn")
-            store_weights_as(m, data_type)
-            return m, "ttnn", torch.float32
-        return build
+        return stored_weights_build(model, data_type)
 
     def operand(data_type):
-        def build():
-            m = copy.deepcopy(model)
-            quantise_weights_as_ttnn_consumes(m, data_type)
-            return m.to("ttnn"), "ttnn", torch.float32
-        return build
+        return operand_weights_build(model, data_type)
 
     return [
         ("cpu float32", lambda: (model, "cpu", torch.float32)),
