@@ -49,13 +49,17 @@ Span span_of(const at::Tensor& tensor) {
   return {tensor.storage_offset(), last + 1};
 }
 
+// `view` with `like`'s conjugate and negative bits, so that a host view means what the device view means.
+at::Tensor with_view_bits(at::Tensor view, const at::Tensor& like) {
+  if (like.is_conj()) view = view._conj();
+  if (like.is_neg()) view = view._neg_view();
+  return view;
+}
+
 // A CPU tensor of `span.elements` elements and a view of it matching `like`'s geometry.
 std::pair<at::Tensor, at::Tensor> staging_for(const at::Tensor& like, const Span& span) {
   at::Tensor staging = at::empty({span.elements}, like.options().device(c10::kCPU));
-  at::Tensor view = staging.as_strided(like.sizes(), like.strides(), 0);
-  if (like.is_conj()) view = view._conj();
-  if (like.is_neg()) view = view._neg_view();
-  return {staging, view};
+  return {staging, with_view_bits(staging.as_strided(like.sizes(), like.strides(), 0), like)};
 }
 
 }  // namespace
@@ -76,10 +80,8 @@ at::Tensor mirrored_view(const at::Tensor& device_tensor) {
   at::Tensor base = at::from_blob(
       const_cast<uint8_t*>(mirror.bytes.get()), {elements}, [keep](void*) { delete keep; },
       device_tensor.options().device(c10::kCPU));
-  at::Tensor view = base.as_strided(device_tensor.sizes(), device_tensor.strides(), device_tensor.storage_offset());
-  if (device_tensor.is_conj()) view = view._conj();
-  if (device_tensor.is_neg()) view = view._neg_view();
-  return view;
+  return with_view_bits(base.as_strided(device_tensor.sizes(), device_tensor.strides(), device_tensor.storage_offset()),
+                        device_tensor);
 }
 
 at::Tensor host_input(const at::Tensor& tensor) {
