@@ -22,12 +22,7 @@ DeviceRegistry& DeviceRegistry::instance() {
 }
 
 void DeviceRegistry::init_locked() {
-  if (initialized_) return;
-  initialized_ = true;
-  struct MarkReady {
-    std::atomic<bool>& ready;
-    ~MarkReady() { ready.store(true, std::memory_order_release); }
-  } mark{ready_};
+  if (ready_.load(std::memory_order_relaxed)) return;  // mutex_ is held: no concurrent initialiser
   try {
     board_ = board_from_environment();
     const char* backend_env = std::getenv("TTNN_DEVICE_BACKEND");
@@ -41,6 +36,7 @@ void DeviceRegistry::init_locked() {
     error_ = e.what();
     devices_.clear();
   }
+  ready_.store(true, std::memory_order_release);  // devices_ is final: device() may now skip the lock
 }
 
 int DeviceRegistry::count() {

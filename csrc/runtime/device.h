@@ -69,7 +69,6 @@ class DeviceRegistry {
  private:
   void init_locked();
   std::mutex mutex_;
-  bool initialized_ = false;
   std::atomic<bool> ready_{false};  // set once devices_ is final
   std::string error_;
   BoardProfile board_;
