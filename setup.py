@@ -10,7 +10,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def sources():
-    patterns = ["csrc/runtime/*.cpp", "csrc/runtime/*/*.cpp", "csrc/core/*.cpp", "csrc/aten/*.cpp"]
+    patterns = ["csrc/runtime/*.cpp", "csrc/runtime/*/*.cpp", "csrc/core/*.cpp", "csrc/ops/*.cpp",
+                "csrc/ops/*/*.cpp", "csrc/aten/*.cpp"]
     return sorted(path for pattern in patterns for path in glob.glob(pattern, root_dir=HERE))
 
 

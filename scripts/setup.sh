@@ -1,10 +1,20 @@
 #!/usr/bin/env bash
-# Installs the pinned dependencies and builds ttnn_device in place (editable), so that both
-# `import ttnn_device` and `import torch` (autoload) give PyTorch the `ttnn` device.
+# Makes the project's environment and builds ttnn_device in it:
+#   .venv (CPython 3.12, where the `ttnn` wheel and torch import side by side), the pinned torch, the
+#   real `ttnn` 0.81.1 (the oracle the tests check formats and op semantics against), the benchmark zoo's
+#   libraries, then an editable build of the extension. Re-running it is cheap: pip skips what is there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# The benchmark zoo's libraries go in the same command as the torch pins, so pip can never swap torch.
-python -m pip install --quiet -r requirements.txt -r benchmarks/requirements.txt
+VENV="${TTNN_DEVICE_VENV:-.venv}"
+if [ ! -x "$VENV/bin/python" ]; then
+  PY312="$(bash scripts/find_python312.sh)"
+  echo "creating $VENV from $PY312"
+  "$PY312" -m venv "$VENV"
+fi
+PY="$VENV/bin/python"
+"$PY" -m pip install --quiet --upgrade pip
+# One pip command for torch, ttnn and the zoo's pins, so that the resolver can never swap torch.
+"$PY" -m pip install --quiet -r requirements.txt -r benchmarks/requirements.txt
 # No build isolation: the extension must build against the torch installed above, not a fresh one.
-MAX_JOBS="${MAX_JOBS:-2}" python -m pip install --quiet --no-build-isolation --no-deps -e .
-python -c "import ttnn_device, torch; print('ttnn_device ready:', torch.ttnn.device_count(), 'device(s),', torch.ttnn.get_device_name())"
+MAX_JOBS="${MAX_JOBS:-2}" "$PY" -m pip install --quiet --no-build-isolation --no-deps -e .
+"$PY" -c "import ttnn_device, torch; print('ttnn_device ready:', torch.ttnn.device_count(), 'device(s),', torch.ttnn.get_device_name())"

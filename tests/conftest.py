@@ -5,6 +5,9 @@
 * ``run_py``: runs a Python snippet in a fresh interpreter. The PrivateUse1 rename is process-global and
   ``TTNN_DEVICE_BOARD`` / ``TTNN_DEVICE_DRAM_MB`` / ``TTNN_DEVICE_FALLBACK`` are read when the extension
   loads, so anything that needs another board or environment runs in its own process.
+* ``real_ttnn``: the real ``ttnn`` package (host conversions, mock cluster; see ttnn_oracle.py). Skips the
+  test when ttnn is not usable, except with ``CI=true``, where that fails the test: CI always installs
+  ttnn, so a skip there would hide a broken install.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import pytest
 import torch
 
 import ttnn_device
+from ttnn_oracle import load_ttnn
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
 
@@ -52,6 +56,17 @@ def run_python(code: str, env: dict | None = None, timeout: float = 120, check: 
 @pytest.fixture
 def run_py():
     return run_python
+
+
+@pytest.fixture(scope="session")
+def real_ttnn():
+    """The real ``ttnn`` module, imported once per session by ttnn_oracle.load_ttnn()."""
+    module, reason = load_ttnn()
+    if module is None:
+        if os.environ.get("CI", "").strip().lower() == "true":
+            pytest.fail(f"CI=true but the real ttnn is not usable: {reason}", pytrace=False)
+        pytest.skip(f"real ttnn not usable: {reason}")
+    return module
 
 
 @pytest.fixture

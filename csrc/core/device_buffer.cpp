@@ -193,6 +193,35 @@ void DeviceBuffer::relayout(const TensorDesc& desc) {
   changed();
 }
 
+void DeviceBuffer::format_uninitialized(const TensorDesc& desc) {
+  desc.validate();
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (desc.logical_bytes() != logical_bytes_) {
+    throw std::invalid_argument("a physical format for " + std::to_string(desc.logical_bytes()) +
+                                " logical bytes cannot describe this storage of " + std::to_string(logical_bytes_) +
+                                " bytes");
+  }
+  if (desc.physical_bytes() != desc_.physical_bytes()) {
+    Block fresh = acquire_block(device_, desc.physical_bytes());
+    release_block(device_, block_);
+    block_ = fresh;
+  }
+  desc_ = desc;
+  changed();
+}
+
+void* DeviceBuffer::host_bytes() const { return device_at(device_).host_address(block_); }
+
+void DeviceBuffer::contents_changed() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  changed();
+}
+
+bool DeviceBuffer::holds_logical_bytes() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return bytes_are_logical();
+}
+
 void DeviceBuffer::changed() {
   ++generation_;
   mirror_.reset();

@@ -47,6 +47,16 @@ class DeviceBuffer {
   void set_element_type(runtime::DataType host_type, uint32_t raw_element_size, const runtime::Shape& shape);
   // Converts the contents to another physical format in place of the old block (all aliases see it).
   void relayout(const TensorDesc& desc);
+  // Gives a buffer whose contents do not matter yet (a fresh op output) a physical format, without
+  // converting anything: the block is replaced when the format needs another size.
+  void format_uninitialized(const TensorDesc& desc);
+
+  // The op layer's access to the physical bytes on a backend that holds device memory in this process
+  // (the reference device): nullptr elsewhere. Whoever writes through it calls contents_changed().
+  void* host_bytes() const;
+  void contents_changed();
+  // The physical bytes are exactly the logical bytes torch sees (ROW_MAJOR, no format conversion).
+  bool holds_logical_bytes() const;
 
   // A host copy of the whole storage (logical bytes) for ops that run on the CPU, valid while the device
   // contents stay unchanged: parameters read by every forward cross to the host once, not once per op.

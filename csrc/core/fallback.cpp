@@ -20,6 +20,7 @@ namespace {
 struct FallbackState {
   std::mutex mutex;
   std::map<std::string, uint64_t> counts;
+  std::map<std::string, std::map<std::string, uint64_t>> reasons;
   std::set<std::string> warned;
   FallbackMode mode;
 };
@@ -172,18 +173,27 @@ void set_fallback_mode(FallbackMode mode) {
   state().mode = mode;
 }
 
+thread_local std::string pending_decline;
+
+void set_decline_reason(std::string reason) { pending_decline = std::move(reason); }
+
 void note_fallback(const std::string& op) {
   auto& s = state();
   FallbackMode mode;
   bool first_warning = false;
+  std::string reason = pending_decline.empty() ? std::string(kNoKernel) : std::move(pending_decline);
+  pending_decline.clear();
   {
     std::lock_guard<std::mutex> lock(s.mutex);
     mode = s.mode;
-    if (mode != FallbackMode::kError) s.counts[op]++;
+    if (mode != FallbackMode::kError) {
+      s.counts[op]++;
+      s.reasons[op][reason]++;
+    }
     if (mode == FallbackMode::kWarn) first_warning = s.warned.insert(op).second;
   }
   TORCH_CHECK_NOT_IMPLEMENTED(mode != FallbackMode::kError, "The operator '", op,
-                              "' has no ttnn kernel for these arguments and would run on the CPU, which "
+                              "' has no ttnn kernel for these arguments (", reason, ") and would run on the CPU, which "
                               "TTNN_DEVICE_FALLBACK=error forbids. Unset it (or set allow/warn) to run it on "
                               "the CPU.");
   if (first_warning) {
@@ -197,9 +207,15 @@ std::map<std::string, uint64_t> fallback_counts() {
   return state().counts;
 }
 
+std::map<std::string, std::map<std::string, uint64_t>> fallback_reasons() {
+  std::lock_guard<std::mutex> lock(state().mutex);
+  return state().reasons;
+}
+
 void reset_fallback_counts() {
   std::lock_guard<std::mutex> lock(state().mutex);
   state().counts.clear();
+  state().reasons.clear();
   state().warned.clear();
 }
 

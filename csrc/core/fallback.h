@@ -24,6 +24,12 @@ void note_fallback(const std::string& op);
 std::map<std::string, uint64_t> fallback_counts();
 void reset_fallback_counts();
 
+// Why an op ran on the CPU: a native kernel that declines these arguments names its reason just before
+// it hands the op to the fallback; ops without a kernel are counted under "no ttnn kernel".
+constexpr const char* kNoKernel = "no ttnn kernel";
+void set_decline_reason(std::string reason);
+std::map<std::string, std::map<std::string, uint64_t>> fallback_reasons();
+
 // The boxed fallback itself, registered for every op on PrivateUse1.
 void cpu_fallback(const c10::OperatorHandle& op, c10::DispatchKeySet keys, torch::jit::Stack* stack);
 

@@ -54,6 +54,9 @@ class Device {
                     uint64_t pattern_bytes) = 0;
   // Waits for all queued work; the reference device is synchronous.
   virtual void synchronize() = 0;
+  // Where a block's bytes live in this process, for backends that keep device memory on the host (the
+  // reference device computes on it in place); nullptr for a real card.
+  virtual void* host_address(const Block& /*block*/) const { return nullptr; }
 };
 
 // The devices of this process, created on first use from the environment (board profile, backend).

@@ -28,6 +28,7 @@ class SimDevice final : public Device {
   void fill(const Block& dst, uint64_t offset, uint64_t bytes, const void* pattern,
             uint64_t pattern_bytes) override;
   void synchronize() override {}
+  void* host_address(const Block& block) const override { return block.handle; }
 
  private:
   int index_;

@@ -1,0 +1,32 @@
+// Operands of elementwise kernels: ttnn tensors become TT tensors of the computation's data type (a
+// counted typecast where torch's type promotion changes it), CPU 0-d tensors and Scalars become numbers.
+// Elementwise kernels compute in the memory order of their first operand, so channels-last (or any
+// dense permuted) tensors stay as they are and results get the strides the CPU would give them.
+#pragma once
+
+#include <ATen/core/Tensor.h>
+
+#include "aten/tt_view.h"
+#include "ops/args.h"
+
+namespace ttnn_device::aten {
+
+// The dims of `t` outermost-in-memory first (identity unless t is dense and permuted).
+std::vector<int64_t> memory_order(const at::Tensor& t);
+bool is_identity(const std::vector<int64_t>& order);
+
+// `t` broadcast-aligned to `rank` dims (leading size-1 dims) and permuted by `order`: the operand as the
+// memory-order computation sees it.
+at::Tensor in_order(const at::Tensor& t, int64_t rank, const std::vector<int64_t>& order);
+
+// A tensor operand (TT tensor of data type `type`) or a number.
+ops::Value operand(const at::Tensor& t, DataType type);
+ops::Value operand(const at::Scalar& s);
+
+// The result of a memory-order computation as a torch tensor of `sizes` with the strides of that order.
+at::Tensor wrap_in_order(TtTensor result, c10::ScalarType dtype, c10::IntArrayRef sizes,
+                         const std::vector<int64_t>& order);
+// Writes a memory-order result into a destination of the op's output sizes.
+void write_in_order(const at::Tensor& dst, const TtTensor& result, const std::vector<int64_t>& order);
+
+}  // namespace ttnn_device::aten

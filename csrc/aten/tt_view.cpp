@@ -1,0 +1,222 @@
+#include "aten/tt_view.h"
+
+#include <ATen/ATen.h>
+#include <ATen/native/Resize.h>
+#include <c10/core/TensorImpl.h>
+
+#include "core/tensor_access.h"
+#include "ops/dispatch.h"
+#include "ops/view_plan.h"
+
+namespace ttnn_device::aten {
+
+namespace {
+
+std::vector<int64_t> vec(c10::IntArrayRef a) { return std::vector<int64_t>(a.begin(), a.end()); }
+
+TtTensor reshape(const TtTensor& t, const std::vector<int64_t>& shape) {
+  if (t.shape == shape) return t;
+  return ops::call1("reshape", {{"input_tensor", t}, {"shape", shape}});
+}
+
+// The TT tensor of a view's whole storage, its elements read as `type`.
+TtTensor storage_tensor(const at::Tensor& view, DataType type, int64_t storage_elements) {
+  core::DeviceBuffer& buffer = core::buffer_of(view);
+  const auto desc = buffer.desc();
+  TtTensor base;
+  base.storage = view.storage();
+  base.shape = {storage_elements};
+  if (desc.data_type == DataType::RAW || desc.host_type != ops::host_type_for(type)) {
+    // Untyped bytes, or a storage typed as another element type: TT-NN can read them as `type` only
+    // where the bytes are the elements themselves.
+    if (!buffer.holds_logical_bytes()) decline("the storage holds another element type in a converted format");
+    base.layout = Layout::ROW_MAJOR;
+    base.dtype = type;
+    base.host_type = type;
+    return base;
+  }
+  base.layout = desc.layout;
+  base.dtype = desc.data_type;
+  base.host_type = desc.host_type;
+  if (ops::numel_of(desc.shape) == storage_elements) base.shape = desc.shape;
+  return base;
+}
+
+}  // namespace
+
+bool has_math_type(c10::ScalarType dtype) {
+  switch (dtype) {
+    case c10::kFloat:
+    case c10::kBFloat16:
+    case c10::kInt:
+    case c10::kBool:
+    case c10::kByte: return true;
+    default: return false;
+  }
+}
+
+DataType math_type(c10::ScalarType dtype) {
+  switch (dtype) {
+    case c10::kFloat: return DataType::FLOAT32;
+    case c10::kBFloat16: return DataType::BFLOAT16;
+    case c10::kInt: return DataType::INT32;
+    case c10::kBool:
+    case c10::kByte: return DataType::UINT8;
+    default: break;
+  }
+  decline(std::string("TT-NN has no math in ") + c10::toString(dtype));
+}
+
+DataType bits_type(c10::ScalarType dtype) {
+  const auto natural = core::natural_format(dtype);
+  if (natural.type == DataType::RAW) decline(std::string("TT-NN has no data type for ") + c10::toString(dtype));
+  return natural.type;
+}
+
+TtTensor to_tt(const at::Tensor& view, bool math) {
+  const DataType type = math ? math_type(view.scalar_type()) : bits_type(view.scalar_type());
+  if (!core::is_ttnn(view)) decline("an operand is not on the ttnn device");
+  if (view.is_conj() || view.is_neg()) decline("a view with the conjugate or negative bit");
+  if (view.numel() == 0) {
+    TtTensor empty;
+    empty.shape = vec(view.sizes());
+    empty.dtype = type;
+    empty.host_type = ops::host_type_for(type);
+    empty.storage = c10::Storage(c10::Storage::use_byte_size_t(), 0, nullptr, false);
+    return empty;
+  }
+  const int64_t storage_elements = static_cast<int64_t>(view.storage().nbytes() / view.element_size());
+  TtTensor base = storage_tensor(view, type, storage_elements);
+  if (view.is_contiguous() && view.storage_offset() == 0 && view.numel() == storage_elements) {
+    return reshape(base, vec(view.sizes()));
+  }
+  auto plan = ops::plan_view(vec(view.sizes()), vec(view.strides()), view.storage_offset(), storage_elements);
+  if (!plan) decline("a view whose strides TT-NN's slice/permute/expand cannot express");
+  TtTensor t = base;
+  if (plan->begin != 0 || plan->end != storage_elements) {
+    t = ops::call1("slice", {{"input_tensor", reshape(t, {storage_elements})},
+                             {"starts", std::vector<int64_t>{plan->begin}},
+                             {"ends", std::vector<int64_t>{plan->end}}});
+  }
+  t = reshape(t, plan->dense);
+  if (plan->needs_slice()) {
+    t = ops::call1("slice", {{"input_tensor", t}, {"starts", plan->starts}, {"ends", plan->ends}});
+  }
+  t = reshape(t, plan->compact.empty() ? std::vector<int64_t>{1} : plan->compact);
+  if (plan->needs_permute()) t = ops::call1("permute", {{"input_tensor", t}, {"dims", plan->permutation}});
+  t = reshape(t, plan->unexpanded);
+  if (plan->needs_expand()) t = ops::call1("expand", {{"input_tensor", t}, {"output_shape", plan->sizes}});
+  return t;
+}
+
+TtTensor to_tt_in(const at::Tensor& view, Layout layout, bool math) {
+  TtTensor t = to_tt(view, math);
+  if (t.layout == layout || t.numel() == 0) return t;
+  const bool whole = view.is_contiguous() && view.storage_offset() == 0 &&
+                     static_cast<size_t>(view.numel()) * view.element_size() == view.storage().nbytes();
+  TtTensor converted = ops::call1("to_layout", {{"tensor", t}, {"layout", layout}});
+  if (whole && t.storage.is_alias_of(view.storage()) && converted.storage.use_count() == 1 &&
+      converted.dtype == t.dtype) {
+    // Keep the storage resident in the new layout: it takes the converted buffer (all aliases see it).
+    auto* dst = view.storage().unsafeGetStorageImpl();
+    c10::DataPtr taken = converted.storage.unsafeGetStorageImpl()->set_data_ptr(c10::DataPtr(nullptr, view.device()));
+    dst->set_data_ptr_noswap(std::move(taken));
+    converted.storage = view.storage();
+  }
+  return converted;
+}
+
+TtTensor cast(const TtTensor& t, DataType dtype) {
+  if (t.dtype == dtype) return t;
+  return ops::call1("typecast", {{"input_tensor", t}, {"dtype", dtype}});
+}
+
+at::Tensor wrap(TtTensor result, c10::ScalarType dtype, c10::IntArrayRef sizes, c10::OptionalIntArrayRef strides) {
+  const DataType want = bits_type(dtype);
+  if (ops::host_type_for(result.dtype) != want && !(result.numel() == 0)) result = cast(result, want);
+  TORCH_CHECK(result.numel() == c10::multiply_integers(sizes), "ttnn: a result of ", ops::describe(result),
+              " cannot be a tensor of sizes ", sizes);
+  c10::Storage storage = result.storage;
+  if (result.numel() == 0 || !storage) {
+    return at::empty(sizes, at::TensorOptions().dtype(dtype).device(c10::Device(c10::DeviceType::PrivateUse1,
+                                                                                 c10::impl::getDeviceGuardImpl(c10::DeviceType::PrivateUse1)->getDevice().index())));
+  }
+  at::Tensor out = at::detail::make_tensor<c10::TensorImpl>(std::move(storage),
+                                                            c10::DispatchKeySet(c10::DispatchKey::PrivateUse1),
+                                                            caffe2::TypeMeta::fromScalarType(dtype));
+  if (strides) {
+    out.unsafeGetTensorImpl()->set_sizes_and_strides(sizes, *strides);
+  } else {
+    out.unsafeGetTensorImpl()->set_sizes_contiguous(sizes);
+  }
+  return out;
+}
+
+void write_into(const at::Tensor& dst, const TtTensor& result_in) {
+  if (dst.numel() == 0) return;
+  TtTensor result = result_in;
+  const DataType want = bits_type(dst.scalar_type());
+  if (ops::host_type_for(result.dtype) != want) result = cast(result, want);
+  const int64_t storage_elements = static_cast<int64_t>(dst.storage().nbytes() / dst.element_size());
+  const bool whole = dst.is_contiguous() && dst.storage_offset() == 0 && dst.numel() == storage_elements;
+  if (whole && result.storage.use_count() == 1 && !result.storage.is_alias_of(dst.storage())) {
+    // The destination storage takes the result's buffer: every alias sees the new values.
+    c10::DataPtr taken = result.storage.unsafeGetStorageImpl()->set_data_ptr(c10::DataPtr(nullptr, dst.device()));
+    dst.storage().unsafeGetStorageImpl()->set_data_ptr_noswap(std::move(taken));
+    return;
+  }
+  // A vocabulary write-back into the storage: slice_write of the result, arranged in memory order.
+  auto plan = ops::plan_view(vec(dst.sizes()), vec(dst.strides()), dst.storage_offset(), storage_elements);
+  if (!plan || plan->needs_expand()) decline("an out= or in-place destination TT-NN cannot write back to");
+  const int64_t rows = plan->dense.front();
+  const int64_t row_elements = (plan->end - plan->begin) / std::max<int64_t>(rows, 1);
+  if (storage_elements % row_elements != 0) decline("an out= or in-place destination TT-NN cannot write back to");
+  TtTensor base = storage_tensor(dst, want, storage_elements);
+  if (base.layout != Layout::ROW_MAJOR) decline("a strided write-back into a TILE storage");
+  std::vector<int64_t> whole_dense = plan->dense;
+  whole_dense.front() = storage_elements / row_elements;
+  std::vector<int64_t> start = plan->starts, end = plan->ends;
+  start.front() = plan->begin / row_elements;
+  end.front() = start.front() + rows;
+  // The result, from the view's dim order into memory order, shaped as the dense slice.
+  TtTensor values = reshape(result, plan->unexpanded);
+  if (plan->needs_permute()) {
+    std::vector<int64_t> inverse(plan->permutation.size());
+    for (size_t i = 0; i < plan->permutation.size(); ++i) inverse[plan->permutation[i]] = static_cast<int64_t>(i);
+    values = reshape(values, [&] {
+      std::vector<int64_t> moving;
+      for (size_t i = 0; i < plan->permutation.size(); ++i) moving.push_back(plan->compact[plan->permutation[i]]);
+      return moving;
+    }());
+    values = ops::call1("permute", {{"input_tensor", values}, {"dims", inverse}});
+  }
+  std::vector<int64_t> slice_shape;
+  for (size_t i = 0; i < start.size(); ++i) slice_shape.push_back(end[i] - start[i]);
+  values = reshape(values, slice_shape);
+  TtTensor target = reshape(base, whole_dense);
+  ops::call("experimental.slice_write", {{"input_tensor", values}, {"output_tensor", target}, {"start", start},
+                                         {"end", end}, {"step", std::vector<int64_t>(start.size(), 1)}});
+}
+
+const at::Tensor& write_out(const at::Tensor& out, const TtTensor& result, c10::IntArrayRef sizes) {
+  if (out.sizes() != sizes) at::native::resize_output(out, sizes);
+  write_into(out, result);
+  return out;
+}
+
+c10::Device device_of(std::initializer_list<const at::Tensor*> tensors) {
+  std::optional<c10::Device> device;
+  for (const at::Tensor* t : tensors) {
+    if (!t || !t->defined()) continue;
+    if (!core::is_ttnn(*t)) {
+      if (t->dim() == 0) continue;
+      decline("an operand is on " + t->device().str());
+    }
+    if (!device) device = t->device();
+    if (*device != t->device()) decline("operands on two ttnn devices");
+  }
+  if (!device) decline("no ttnn operand");
+  return *device;
+}
+
+}  // namespace ttnn_device::aten

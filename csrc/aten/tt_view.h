@@ -1,0 +1,48 @@
+// Between torch tensors and TT tensors. A torch view becomes a TT tensor through vocabulary ops (as is
+// for a dense whole storage; else reshape, slice, permute, expand of its storage), or the kernel
+// declines. Results become torch tensors over their new buffers; out= and in-place destinations take
+// the result's buffer when they are a whole dense storage, and get a vocabulary write-back otherwise.
+#pragma once
+
+#include <ATen/core/Tensor.h>
+
+#include "aten/native.h"
+#include "ops/tt_tensor.h"
+
+namespace ttnn_device::aten {
+
+using ops::DataType;
+using ops::Layout;
+using ops::TtTensor;
+
+// TT-NN's data type for the math of a torch dtype; declines for dtypes TT-NN computes nothing in
+// (float64, int64, float16, complex, int16 as signed, ...).
+DataType math_type(c10::ScalarType dtype);
+// The same for ops that only move elements (int16 moves as UINT16 bits, bool as UINT8).
+DataType bits_type(c10::ScalarType dtype);
+bool has_math_type(c10::ScalarType dtype);
+
+// The TT tensor of a view (any sizes, strides, offset) with the elements read as `as` (bits_type or
+// math_type of its dtype). Declines what the vocabulary cannot express.
+TtTensor to_tt(const at::Tensor& view, bool math = true);
+// The same, in `layout`: a whole-storage view is converted in place once (the storage stays resident in
+// that layout, every alias sees it); anything else is converted for this call (a counted to_layout).
+TtTensor to_tt_in(const at::Tensor& view, Layout layout, bool math = true);
+// Converts to the data type `dtype` if it differs (a counted typecast).
+TtTensor cast(const TtTensor& t, DataType dtype);
+
+// A new torch tensor of `dtype` over a result's buffer, with `sizes` (and `strides`, default contiguous);
+// the result's elements must be the tensor's in memory order.
+at::Tensor wrap(TtTensor result, c10::ScalarType dtype, c10::IntArrayRef sizes,
+                c10::OptionalIntArrayRef strides = std::nullopt);
+// Makes `dst` (an out= or in-place destination, already of the right sizes) hold `result`'s elements,
+// taken in `dst`'s logical order.
+void write_into(const at::Tensor& dst, const TtTensor& result);
+// An out= destination resized as torch resizes outputs, then written.
+const at::Tensor& write_out(const at::Tensor& out, const TtTensor& result, c10::IntArrayRef sizes);
+
+// The device a kernel works on, checked: every tensor argument on it (CPU 0-d tensors allowed as
+// numbers), else decline to the fallback, which raises CUDA's errors.
+c10::Device device_of(std::initializer_list<const at::Tensor*> tensors);
+
+}  // namespace ttnn_device::aten

@@ -1,0 +1,145 @@
+#include "ops/dispatch.h"
+
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <stdexcept>
+#include <unordered_map>
+
+#include "ops/op_table.h"
+
+namespace ttnn_device::ops {
+namespace {
+
+struct Registry {
+  std::mutex mutex;
+  std::unordered_map<std::string, std::unordered_map<std::string, Impl>> backends;
+};
+
+Registry& registry() {
+  static auto* r = new Registry();
+  return *r;
+}
+
+const std::string& active_backend() {
+  static const std::string name = [] {
+    const char* env = std::getenv("TTNN_DEVICE_BACKEND");
+    return std::string(env && *env ? env : "sim");
+  }();
+  return name;
+}
+
+// One slot per op; the counts are atomics so concurrent calls never lose one.
+struct OpCounter {
+  const OpSpec* spec;
+  Impl impl;
+  std::atomic<uint64_t> calls{0};
+};
+
+struct Counters {
+  std::mutex mutex;
+  std::unordered_map<std::string, std::unique_ptr<OpCounter>> by_op;
+  std::atomic<uint64_t> conversions{0};
+  std::atomic<uint64_t> conversion_bytes{0};
+};
+
+Counters& counters() {
+  static auto* c = new Counters();
+  return *c;
+}
+
+OpCounter& slot(const char* op) {
+  Counters& c = counters();
+  std::lock_guard<std::mutex> lock(c.mutex);
+  auto it = c.by_op.find(op);
+  if (it != c.by_op.end()) return *it->second;
+  auto entry = std::make_unique<OpCounter>();
+  entry->spec = &op_spec(op);
+  {
+    Registry& r = registry();
+    std::lock_guard<std::mutex> rlock(r.mutex);
+    auto backend = r.backends.find(active_backend());
+    if (backend == r.backends.end()) {
+      throw std::runtime_error("no ttnn backend named '" + active_backend() + "' (TTNN_DEVICE_BACKEND)");
+    }
+    auto impl = backend->second.find(op);
+    entry->impl = impl == backend->second.end() ? nullptr : impl->second;
+  }
+  return *c.by_op.emplace(op, std::move(entry)).first->second;
+}
+
+void check_params(const OpSpec& spec, const Args& args) {
+  for (const auto& [name, value] : args.items()) {
+    if (!spec.has_param(name)) {
+      throw std::logic_error("vocabulary call " + spec.op + " passes '" + name +
+                             "', which is not among its parameters in the op table");
+    }
+  }
+}
+
+bool is_conversion(const std::string& op) { return op == "to_layout" || op == "typecast"; }
+
+}  // namespace
+
+void register_impls(const char* backend, std::initializer_list<ImplEntry> entries) {
+  Registry& r = registry();
+  std::lock_guard<std::mutex> lock(r.mutex);
+  for (const auto& e : entries) r.backends[backend][e.op] = e.impl;
+}
+
+std::vector<TtTensor> call(const char* op, const Args& args) {
+  OpCounter& counter = slot(op);
+  check_params(*counter.spec, args);
+  if (!counter.impl) {
+    throw std::logic_error("the " + active_backend() + " backend does not implement vocabulary op " + counter.spec->op);
+  }
+  counter.calls.fetch_add(1, std::memory_order_relaxed);
+  if (is_conversion(counter.spec->op)) {
+    const char* input = counter.spec->op == "to_layout" ? "tensor" : "input_tensor";
+    const TtTensor& t = args.tensor(input);
+    counters().conversions.fetch_add(1, std::memory_order_relaxed);
+    counters().conversion_bytes.fetch_add(t.buffer() ? t.buffer()->logical_bytes() : 0, std::memory_order_relaxed);
+  }
+  return counter.impl(args);
+}
+
+TtTensor call1(const char* op, const Args& args) {
+  auto out = call(op, args);
+  if (out.size() != 1) throw std::logic_error(std::string("vocabulary op ") + op + " returned " +
+                                              std::to_string(out.size()) + " tensors, expected one");
+  return std::move(out.front());
+}
+
+std::vector<std::string> implemented_ops() {
+  Registry& r = registry();
+  std::lock_guard<std::mutex> lock(r.mutex);
+  std::vector<std::string> out;
+  auto backend = r.backends.find(active_backend());
+  if (backend != r.backends.end()) {
+    for (const auto& [op, impl] : backend->second) out.push_back(op);
+  }
+  return out;
+}
+
+std::map<std::string, uint64_t> op_counts() {
+  Counters& c = counters();
+  std::lock_guard<std::mutex> lock(c.mutex);
+  std::map<std::string, uint64_t> out;
+  for (const auto& [op, counter] : c.by_op) {
+    if (uint64_t n = counter->calls.load()) out[op] = n;
+  }
+  return out;
+}
+
+ConversionCounts conversion_counts() { return {counters().conversions.load(), counters().conversion_bytes.load()}; }
+
+void reset_op_counts() {
+  Counters& c = counters();
+  std::lock_guard<std::mutex> lock(c.mutex);
+  for (auto& [op, counter] : c.by_op) counter->calls = 0;
+  c.conversions = 0;
+  c.conversion_bytes = 0;
+}
+
+}  // namespace ttnn_device::ops

@@ -1,0 +1,39 @@
+// Calling the vocabulary: each call names a table op and passes TT-NN-named arguments; the dispatcher
+// checks the names against the table, counts the call, and runs the active backend's implementation.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "ops/args.h"
+
+namespace ttnn_device::ops {
+
+using Impl = std::vector<TtTensor> (*)(const Args& args);
+
+// Backends register one implementation per op (a static table per op family).
+struct ImplEntry {
+  const char* op;
+  Impl impl;
+};
+void register_impls(const char* backend, std::initializer_list<ImplEntry> entries);
+
+// Runs `op` on the active backend (TTNN_DEVICE_BACKEND; the reference device "sim" by default).
+std::vector<TtTensor> call(const char* op, const Args& args);
+TtTensor call1(const char* op, const Args& args);
+
+// Ops with an implementation on the active backend.
+std::vector<std::string> implemented_ops();
+
+// Per-op call counts, and layout / data type conversions (to_layout, typecast) with the bytes converted.
+std::map<std::string, uint64_t> op_counts();
+struct ConversionCounts {
+  uint64_t count = 0;
+  uint64_t bytes = 0;
+};
+ConversionCounts conversion_counts();
+void reset_op_counts();
+
+}  // namespace ttnn_device::ops

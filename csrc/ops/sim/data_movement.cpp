@@ -1,0 +1,168 @@
+// The reference device's data movement and creation ops. Values move unchanged (typecast converts as
+// TT-NN's typecast does: float -> integer truncates toward zero); outputs are new buffers, except the
+// free reshape of a ROW_MAJOR tensor (and of a TILE tensor whose last two dims stay), which TT-NN does
+// as a view too.
+#include <ATen/ATen.h>
+
+#include "ops/dispatch.h"
+#include "ops/sim/host.h"
+
+namespace ttnn_device::ops::sim {
+namespace {
+
+c10::Device device_arg(const Args& args) {
+  return c10::Device(c10::DeviceType::PrivateUse1, static_cast<c10::DeviceIndex>(args.integer("device", 0)));
+}
+
+bool same_tiles(const Shape& a, const Shape& b) {
+  return a.size() >= 2 && b.size() >= 2 && a[a.size() - 1] == b[b.size() - 1] && a[a.size() - 2] == b[b.size() - 2];
+}
+
+std::vector<TtTensor> reshape_impl(const Args& args) {
+  const TtTensor& x = args.tensor("input_tensor");
+  std::vector<int64_t> shape = args.ints("shape");
+  // One -1 allowed, as in torch.
+  int64_t known = 1, unknown = -1;
+  for (size_t i = 0; i < shape.size(); ++i) (shape[i] == -1 ? unknown = static_cast<int64_t>(i) : known *= shape[i]);
+  if (unknown >= 0) shape[unknown] = known == 0 ? 0 : x.numel() / known;
+  TORCH_CHECK(numel_of(shape) == x.numel(), "reshape to a shape of ", numel_of(shape), " elements from ", x.numel());
+  if (x.layout == Layout::ROW_MAJOR || shape == x.shape || same_tiles(shape, x.shape)) {
+    TtTensor view = x;
+    view.shape = shape;
+    return {view};
+  }
+  return {store(read(x).reshape(shape), x.device(), x.layout, x.dtype)};
+}
+
+std::vector<TtTensor> permute_impl(const Args& args) {
+  const TtTensor& x = args.tensor("input_tensor");
+  return {store(read(x).permute(args.ints("dims")), x.device(), x.layout, x.dtype)};
+}
+
+std::vector<TtTensor> slice_impl(const Args& args) {
+  const TtTensor& x = args.tensor("input_tensor");
+  const auto starts = args.ints("starts"), ends = args.ints("ends");
+  const auto steps = args.ints("steps", std::vector<int64_t>(starts.size(), 1));
+  at::Tensor v = read(x);
+  for (int64_t d = 0; d < static_cast<int64_t>(starts.size()); ++d) v = v.slice(d, starts[d], ends[d], steps[d]);
+  return {store(v, x.device(), x.layout, x.dtype)};
+}
+
+// Writes input_tensor into output_tensor[start:end:step] (per dim), in place, and returns output_tensor.
+std::vector<TtTensor> slice_write_impl(const Args& args) {
+  const TtTensor& src = args.tensor("input_tensor");
+  const TtTensor& dst = args.tensor("output_tensor");
+  const auto start = args.ints("start"), end = args.ints("end");
+  const auto step = args.ints("step", std::vector<int64_t>(start.size(), 1));
+  core::DeviceBuffer* buffer = dst.buffer();
+  if (!buffer || src.numel() == 0) return {dst};
+  const bool direct = buffer->holds_logical_bytes() && buffer->host_bytes();
+  at::Tensor whole = direct ? read(dst) : read(dst).clone();
+  at::Tensor region = whole;
+  for (int64_t d = 0; d < static_cast<int64_t>(start.size()); ++d) region = region.slice(d, start[d], end[d], step[d]);
+  region.copy_(read(src));
+  if (direct) {
+    buffer->contents_changed();
+  } else {
+    at::Tensor dense = whole.contiguous();
+    buffer->write(0, dense.nbytes(), dense.data_ptr());
+  }
+  return {dst};
+}
+
+std::vector<TtTensor> concat_impl(const Args& args) {
+  const auto& tensors = args.tensors("tensors");
+  TORCH_CHECK(!tensors.empty(), "concat of no tensors");
+  std::vector<at::Tensor> values;
+  for (const auto& t : tensors) values.push_back(read(t));
+  const TtTensor& first = tensors.front();
+  return {store(at::cat(values, args.integer("dim")), first.device(), first.layout, first.dtype)};
+}
+
+std::vector<TtTensor> typecast_impl(const Args& args) {
+  const TtTensor& x = args.tensor("input_tensor");
+  return {store(read(x), x.device(), x.layout, *args.data_type("dtype"))};
+}
+
+std::vector<TtTensor> to_layout_impl(const Args& args) {
+  const TtTensor& x = args.tensor("tensor");
+  const Layout layout = *args.layout("layout");
+  return {store(read(x), x.device(), layout, args.data_type("dtype").value_or(x.dtype))};
+}
+
+std::vector<TtTensor> expand_impl(const Args& args) {
+  const TtTensor& x = args.tensor("input_tensor");
+  return {store(read(x).expand(args.ints("output_shape")), x.device(), x.layout, x.dtype)};
+}
+
+std::vector<TtTensor> repeat_impl(const Args& args) {
+  const TtTensor& x = args.tensor("input_tensor");
+  return {store(read(x).repeat(args.ints("repeat_dims")), x.device(), x.layout, x.dtype)};
+}
+
+// padding: (before, after) per dim, flattened, first dim first.
+std::vector<TtTensor> pad_impl(const Args& args) {
+  const TtTensor& x = args.tensor("input_tensor");
+  const auto padding = args.ints("padding");
+  std::vector<int64_t> torch_pad;  // last dim first, as at::constant_pad_nd takes it
+  for (int64_t d = static_cast<int64_t>(padding.size()) / 2 - 1; d >= 0; --d) {
+    torch_pad.push_back(padding[2 * d]);
+    torch_pad.push_back(padding[2 * d + 1]);
+  }
+  return {store(at::constant_pad_nd(read(x), torch_pad, args.number("value", 0.0)), x.device(), x.layout, x.dtype)};
+}
+
+std::vector<TtTensor> clone_impl(const Args& args) {
+  const TtTensor& x = args.tensor("input");
+  return {store(read(x), x.device(), x.layout, output_dtype(args, x.dtype))};
+}
+
+template <bool kUpper>
+std::vector<TtTensor> triangle_impl(const Args& args) {
+  const TtTensor& x = args.tensor("input_tensor");
+  const int64_t diagonal = args.integer("diagonal", 0);
+  at::Tensor v = read(x);
+  return {store(kUpper ? at::triu(v, diagonal) : at::tril(v, diagonal), x.device(), x.layout, x.dtype)};
+}
+
+std::vector<TtTensor> embedding_impl(const Args& args) {
+  const TtTensor& idx = args.tensor("input_tensor");
+  const TtTensor& weight = args.tensor("weight");
+  at::Tensor result = at::embedding(read(weight), read(idx).to(c10::kLong));
+  return {store(result, weight.device(), Layout::ROW_MAJOR, output_dtype(args, weight.dtype))};
+}
+
+std::vector<TtTensor> gather_impl(const Args& args) {
+  const TtTensor& x = args.tensor("input");
+  at::Tensor result = at::gather(read(x), args.integer("dim"), read(args.tensor("index")).to(c10::kLong));
+  return {store(result, x.device(), x.layout, x.dtype)};
+}
+
+std::vector<TtTensor> full_impl(const Args& args) {
+  const DataType dtype = *args.data_type("dtype");
+  const auto shape = args.ints("shape");
+  const auto options = at::TensorOptions().dtype(compute_type(host_type_for(dtype)));
+  at::Tensor values = at::full(shape, args.number("fill_value"), options.dtype(c10::kDouble)).to(options.dtype());
+  return {store(values, device_arg(args), args.layout("layout").value_or(Layout::ROW_MAJOR), dtype)};
+}
+
+std::vector<TtTensor> arange_impl(const Args& args) {
+  const DataType dtype = *args.data_type("dtype");
+  at::Tensor values = at::arange(args.number("start"), args.number("end"), args.number("step", 1.0),
+                                 at::TensorOptions().dtype(c10::kDouble));
+  return {store(values, device_arg(args), Layout::ROW_MAJOR, dtype)};
+}
+
+const bool registered = [] {
+  register_impls("sim", {
+      {"reshape", reshape_impl}, {"permute", permute_impl}, {"slice", slice_impl},
+      {"experimental.slice_write", slice_write_impl}, {"concat", concat_impl}, {"typecast", typecast_impl},
+      {"to_layout", to_layout_impl}, {"expand", expand_impl}, {"repeat", repeat_impl}, {"pad", pad_impl},
+      {"clone", clone_impl}, {"tril", triangle_impl<false>}, {"triu", triangle_impl<true>},
+      {"embedding", embedding_impl}, {"gather", gather_impl}, {"full", full_impl}, {"arange", arange_impl},
+  });
+  return true;
+}();
+
+}  // namespace
+}  // namespace ttnn_device::ops::sim

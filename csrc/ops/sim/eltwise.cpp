@@ -1,0 +1,218 @@
+// The reference device's elementwise ops: each computes in fp32 (or the integer type) on the stored
+// values and rounds once to the output's data type, as TT-NN's SFPU/FPU paths do.
+#include <ATen/ATen.h>
+
+#include "ops/dispatch.h"
+#include "ops/sim/host.h"
+
+namespace ttnn_device::ops::sim {
+namespace {
+
+// The main tensor of a call whose first operand may be a number.
+const TtTensor& main_tensor(const Args& args, const char* first, const char* second) {
+  return args.is_tensor(first) ? args.tensor(first) : args.tensor(second);
+}
+
+c10::ScalarType math_type(DataType out) {
+  const auto t = compute_type(host_type_for(out));
+  return at::isFloatingType(t) ? c10::kFloat : t;
+}
+
+// Output shape = broadcast of the operands, layout and dtype from the main input (or `dtype`).
+TtTensor finish_elementwise(const char* op, const Args& args, const TtTensor& main, const at::Tensor& result) {
+  const DataType dtype = output_dtype(args, main.dtype);
+  return store(result, main.device(), output_layout(op, main.layout), dtype);
+}
+
+using BinaryFn = at::Tensor (*)(const at::Tensor& a, const at::Tensor& b, const Args& args);
+
+template <BinaryFn fn, bool kCompare = false>
+std::vector<TtTensor> binary(const char* op, const Args& args) {
+  const TtTensor& main = main_tensor(args, "input_tensor_a", "input_tensor_b");
+  at::Tensor a = read_operand(args, "input_tensor_a");
+  at::Tensor b = read_operand(args, "input_tensor_b");
+  const DataType dtype = output_dtype(args, main.dtype);
+  if (!kCompare) {
+    const auto t = math_type(dtype);
+    a = a.to(t);
+    b = b.to(t);
+  }
+  return {finish_elementwise(op, args, main, fn(a, b, args))};
+}
+
+#define TTNN_SIM_BINARY(name, expr, compare)                                                   \
+  at::Tensor name##_fn(const at::Tensor& a, const at::Tensor& b, const Args& args) {           \
+    (void)args;                                                                                \
+    return expr;                                                                               \
+  }                                                                                            \
+  std::vector<TtTensor> name##_impl(const Args& args) { return binary<name##_fn, compare>(#name, args); }
+
+TTNN_SIM_BINARY(add, at::add(a, b), false)
+TTNN_SIM_BINARY(subtract, at::sub(a, b), false)
+TTNN_SIM_BINARY(multiply, at::mul(a, b), false)
+TTNN_SIM_BINARY(maximum, at::maximum(a, b), false)
+TTNN_SIM_BINARY(minimum, at::minimum(a, b), false)
+TTNN_SIM_BINARY(remainder, at::remainder(a, b), false)
+TTNN_SIM_BINARY(fmod, at::fmod(a, b), false)
+TTNN_SIM_BINARY(bitwise_and, at::bitwise_and(a, b), false)
+TTNN_SIM_BINARY(bitwise_or, at::bitwise_or(a, b), false)
+TTNN_SIM_BINARY(bitwise_xor, at::bitwise_xor(a, b), false)
+TTNN_SIM_BINARY(eq, at::eq(a, b), true)
+TTNN_SIM_BINARY(ne, at::ne(a, b), true)
+TTNN_SIM_BINARY(lt, at::lt(a, b), true)
+TTNN_SIM_BINARY(le, at::le(a, b), true)
+TTNN_SIM_BINARY(gt, at::gt(a, b), true)
+TTNN_SIM_BINARY(ge, at::ge(a, b), true)
+TTNN_SIM_BINARY(logical_and, at::logical_and(a, b), true)
+TTNN_SIM_BINARY(logical_or, at::logical_or(a, b), true)
+TTNN_SIM_BINARY(logical_xor, at::logical_xor(a, b), true)
+#undef TTNN_SIM_BINARY
+
+// divide: integer operands divide in fp32 unless a rounding mode keeps them integer.
+std::vector<TtTensor> divide_impl(const Args& args) {
+  const TtTensor& main = main_tensor(args, "input_tensor_a", "input_tensor_b");
+  const std::string mode = args.text("rounding_mode", std::string());
+  at::Tensor a = read_operand(args, "input_tensor_a");
+  at::Tensor b = read_operand(args, "input_tensor_b");
+  const DataType dtype = output_dtype(args, main.dtype);
+  const auto t = math_type(dtype);
+  at::Tensor result;
+  if (mode.empty()) {
+    result = at::div(a.to(at::isIntegralType(t, true) ? c10::kFloat : t), b.to(at::isIntegralType(t, true) ? c10::kFloat : t));
+  } else if (at::isIntegralType(t, true)) {
+    result = at::div(a.to(t), b.to(t), mode);
+  } else {
+    result = at::div(a.to(t), b.to(t), mode);
+  }
+  return {finish_elementwise("divide", args, main, result)};
+}
+
+std::vector<TtTensor> pow_impl(const Args& args) {
+  const TtTensor& main = args.tensor("input_tensor");
+  const auto t = math_type(output_dtype(args, main.dtype));
+  at::Tensor a = read(main).to(t);
+  at::Tensor result = args.is_tensor("exponent") ? at::pow(a, read(args.tensor("exponent")).to(t))
+                                                 : at::pow(a, args.number("exponent"));
+  return {finish_elementwise("pow", args, main, result)};
+}
+
+// Ternary ops: every operand a tensor or a number.
+std::vector<TtTensor> where_impl(const Args& args) {
+  const TtTensor& pred = args.tensor("predicate");
+  const TtTensor& main = args.is_tensor("true_value") ? args.tensor("true_value")
+                         : args.is_tensor("false_value") ? args.tensor("false_value") : pred;
+  const auto t = math_type(main.dtype);
+  at::Tensor result = at::where(read(pred).ne(0), read_operand(args, "true_value").to(t),
+                                read_operand(args, "false_value").to(t));
+  return {store(result, main.device(), output_layout("where", main.layout), main.dtype)};
+}
+
+std::vector<TtTensor> lerp_impl(const Args& args) {
+  const TtTensor& main = args.tensor("input");
+  at::Tensor a = read(main).to(c10::kFloat), end = read(args.tensor("end")).to(c10::kFloat);
+  at::Tensor result = args.is_tensor("weight") ? at::lerp(a, end, read(args.tensor("weight")).to(c10::kFloat))
+                                               : at::lerp(a, end, args.number("weight"));
+  return {store(result, main.device(), output_layout("lerp", main.layout), main.dtype)};
+}
+
+template <bool kDivide>
+std::vector<TtTensor> addc_impl(const Args& args) {
+  const TtTensor& main = args.tensor("input_a");
+  at::Tensor a = read(main).to(c10::kFloat);
+  at::Tensor b = read(args.tensor("input_b")).to(c10::kFloat), c = read(args.tensor("input_c")).to(c10::kFloat);
+  const double value = args.number("value", 1.0);
+  at::Tensor result = kDivide ? at::addcdiv(a, b, c, value) : at::addcmul(a, b, c, value);
+  return {store(result, main.device(), output_layout(kDivide ? "addcdiv" : "addcmul", main.layout), main.dtype)};
+}
+
+std::vector<TtTensor> clamp_impl(const Args& args) {
+  const TtTensor& main = args.tensor("input_tensor");
+  const auto t = math_type(main.dtype);
+  at::Tensor x = read(main).to(t);
+  auto bound = [&](const char* name) -> std::optional<at::Tensor> {
+    if (!args.has(name)) return std::nullopt;
+    return read_operand(args, name).to(t);
+  };
+  at::Tensor result = at::clamp(x, bound("min"), bound("max"));
+  return {store(result, main.device(), output_layout("clamp", main.layout), main.dtype)};
+}
+
+// Unary ops: fp32 math on the stored values (integers stay integers where TT-NN keeps them).
+using UnaryFn = at::Tensor (*)(const at::Tensor& x, const Args& args);
+
+template <UnaryFn fn, bool kFloatMath>
+std::vector<TtTensor> unary(const char* op, const Args& args) {
+  const TtTensor& main = args.tensor("input_tensor");
+  at::Tensor x = read(main);
+  if (kFloatMath || at::isFloatingType(x.scalar_type())) x = x.to(c10::kFloat);
+  return {store(fn(x, args), main.device(), output_layout(op, main.layout), main.dtype)};
+}
+
+#define TTNN_SIM_UNARY(name, expr, float_math)                                               \
+  at::Tensor name##_fn(const at::Tensor& x, const Args& args) {                             \
+    (void)args;                                                                              \
+    return expr;                                                                             \
+  }                                                                                          \
+  std::vector<TtTensor> name##_impl(const Args& args) { return unary<name##_fn, float_math>(#name, args); }
+
+TTNN_SIM_UNARY(relu, at::relu(x), false)
+TTNN_SIM_UNARY(gelu, at::gelu(x, args.flag("fast_and_approximate_mode", false) ? "tanh" : "none"), true)
+TTNN_SIM_UNARY(silu, at::silu(x), true)
+TTNN_SIM_UNARY(sigmoid, at::sigmoid(x), true)
+TTNN_SIM_UNARY(tanh, at::tanh(x), true)
+TTNN_SIM_UNARY(exp, at::exp(x), true)
+TTNN_SIM_UNARY(log, at::log(x), true)
+TTNN_SIM_UNARY(log2, at::log2(x), true)
+TTNN_SIM_UNARY(log1p, at::log1p(x), true)
+TTNN_SIM_UNARY(sqrt, at::sqrt(x), true)
+TTNN_SIM_UNARY(rsqrt, at::rsqrt(x), true)
+TTNN_SIM_UNARY(reciprocal, at::reciprocal(x), true)
+TTNN_SIM_UNARY(neg, at::neg(x), false)
+TTNN_SIM_UNARY(abs, at::abs(x), false)
+TTNN_SIM_UNARY(sign, at::sign(x), false)
+TTNN_SIM_UNARY(square, at::square(x), false)
+TTNN_SIM_UNARY(erf, at::erf(x), true)
+TTNN_SIM_UNARY(floor, at::floor(x), true)
+TTNN_SIM_UNARY(ceil, at::ceil(x), true)
+TTNN_SIM_UNARY(round, at::round(x, args.integer("decimals", 0)), true)
+TTNN_SIM_UNARY(trunc, at::trunc(x), true)
+TTNN_SIM_UNARY(sin, at::sin(x), true)
+TTNN_SIM_UNARY(cos, at::cos(x), true)
+TTNN_SIM_UNARY(hardswish, at::hardswish(x), true)
+TTNN_SIM_UNARY(hardsigmoid, at::hardsigmoid(x), true)
+TTNN_SIM_UNARY(hardtanh, at::hardtanh(x, args.number("min_val", -1.0), args.number("max_val", 1.0)), true)
+TTNN_SIM_UNARY(leaky_relu, at::leaky_relu(x, args.number("negative_slope", 0.01)), true)
+TTNN_SIM_UNARY(elu, at::elu(x, args.number("alpha", 1.0)), true)
+TTNN_SIM_UNARY(softplus, at::softplus(x, args.number("beta", 1.0), args.number("threshold", 20.0)), true)
+TTNN_SIM_UNARY(mish, at::mish(x), true)
+TTNN_SIM_UNARY(isnan, at::isnan(x), true)
+TTNN_SIM_UNARY(isinf, at::isinf(x), true)
+TTNN_SIM_UNARY(isfinite, at::isfinite(x), true)
+TTNN_SIM_UNARY(logical_not, at::logical_not(x), false)
+TTNN_SIM_UNARY(bitwise_not, at::bitwise_not(x), false)
+#undef TTNN_SIM_UNARY
+
+const bool registered = [] {
+  register_impls("sim", {
+      {"add", add_impl}, {"subtract", subtract_impl}, {"multiply", multiply_impl}, {"divide", divide_impl},
+      {"pow", pow_impl}, {"maximum", maximum_impl}, {"minimum", minimum_impl}, {"remainder", remainder_impl},
+      {"fmod", fmod_impl}, {"eq", eq_impl}, {"ne", ne_impl}, {"lt", lt_impl}, {"le", le_impl}, {"gt", gt_impl},
+      {"ge", ge_impl}, {"logical_and", logical_and_impl}, {"logical_or", logical_or_impl},
+      {"logical_xor", logical_xor_impl}, {"bitwise_and", bitwise_and_impl}, {"bitwise_or", bitwise_or_impl},
+      {"bitwise_xor", bitwise_xor_impl}, {"where", where_impl}, {"lerp", lerp_impl},
+      {"addcmul", addc_impl<false>}, {"addcdiv", addc_impl<true>}, {"clamp", clamp_impl},
+      {"relu", relu_impl}, {"gelu", gelu_impl}, {"silu", silu_impl}, {"sigmoid", sigmoid_impl},
+      {"tanh", tanh_impl}, {"exp", exp_impl}, {"log", log_impl}, {"log2", log2_impl}, {"log1p", log1p_impl},
+      {"sqrt", sqrt_impl}, {"rsqrt", rsqrt_impl}, {"reciprocal", reciprocal_impl}, {"neg", neg_impl},
+      {"abs", abs_impl}, {"sign", sign_impl}, {"square", square_impl}, {"erf", erf_impl}, {"floor", floor_impl},
+      {"ceil", ceil_impl}, {"round", round_impl}, {"trunc", trunc_impl}, {"sin", sin_impl}, {"cos", cos_impl},
+      {"hardswish", hardswish_impl}, {"hardsigmoid", hardsigmoid_impl}, {"hardtanh", hardtanh_impl},
+      {"leaky_relu", leaky_relu_impl}, {"elu", elu_impl}, {"softplus", softplus_impl}, {"mish", mish_impl},
+      {"isnan", isnan_impl}, {"isinf", isinf_impl}, {"isfinite", isfinite_impl},
+      {"logical_not", logical_not_impl}, {"bitwise_not", bitwise_not_impl},
+  });
+  return true;
+}();
+
+}  // namespace
+}  // namespace ttnn_device::ops::sim

@@ -1,0 +1,79 @@
+// The reference device's softmax, layer/RMS/group/batch norm: fp32 math on the stored values, one rounding
+// to the output's data type.
+#include <ATen/ATen.h>
+
+#include "ops/dispatch.h"
+#include "ops/sim/host.h"
+
+namespace ttnn_device::ops::sim {
+namespace {
+
+at::Tensor values_f32(const TtTensor& t) { return read(t).to(c10::kFloat); }
+std::optional<at::Tensor> optional_f32(const Args& args, const char* name) {
+  if (auto t = args.optional_tensor(name)) return values_f32(*t);
+  return std::nullopt;
+}
+// Per-channel parameters stored as any shape with C elements, broadcast over `like`'s dim 1 (NCHW).
+at::Tensor per_channel(const at::Tensor& p, const at::Tensor& like) {
+  std::vector<int64_t> shape(like.dim(), 1);
+  shape[1] = like.size(1);
+  return p.reshape(shape);
+}
+
+std::vector<TtTensor> softmax_impl(const Args& args) {
+  const TtTensor& x = args.tensor("input_tensor");
+  at::Tensor v = values_f32(x);
+  const int64_t dim = args.integer("dim", -1);
+  at::Tensor result = v.numel() == 0 ? v : at::softmax(v, dim);
+  return {store(result, x.device(), Layout::TILE, x.dtype)};
+}
+
+template <bool kRms>
+std::vector<TtTensor> norm_impl(const Args& args) {
+  const TtTensor& x = args.tensor("input_tensor");
+  at::Tensor v = values_f32(x);
+  const double eps = args.number("epsilon", 1e-12);
+  at::Tensor result;
+  if (kRms) {
+    result = v * at::rsqrt(v.pow(2).mean(-1, true) + eps);
+  } else {
+    auto mean = v.mean(-1, true);
+    auto var = (v - mean).pow(2).mean(-1, true);
+    result = (v - mean) * at::rsqrt(var + eps);
+  }
+  if (auto w = optional_f32(args, "weight")) result = result * w->reshape({-1});
+  if (auto b = optional_f32(args, "bias")) result = result + b->reshape({-1});
+  return {store(result, x.device(), Layout::TILE, x.dtype)};
+}
+
+// group_norm over channels-last input [N, 1, H*W, C] (TT-NN's convention); weight/bias per channel.
+std::vector<TtTensor> group_norm_impl(const Args& args) {
+  const TtTensor& x = args.tensor("input_tensor");
+  at::Tensor v = values_f32(x);  // [N, 1, HW, C]
+  const int64_t groups = args.integer("num_groups");
+  at::Tensor nchw = v.permute({0, 3, 1, 2});  // [N, C, 1, HW]
+  at::Tensor result = at::group_norm(nchw, groups, optional_f32(args, "weight").value_or(at::Tensor()).reshape({-1}),
+                                     optional_f32(args, "bias").value_or(at::Tensor()).reshape({-1}),
+                                     args.number("epsilon", 1e-12));
+  return {store(result.permute({0, 2, 3, 1}), x.device(), output_layout("group_norm", x.layout), x.dtype)};
+}
+
+std::vector<TtTensor> batch_norm_impl(const Args& args) {
+  const TtTensor& x = args.tensor("input");
+  at::Tensor v = values_f32(x);
+  at::Tensor mean = per_channel(values_f32(args.tensor("running_mean")), v);
+  at::Tensor var = per_channel(values_f32(args.tensor("running_var")), v);
+  at::Tensor result = (v - mean) * at::rsqrt(var + args.number("eps", 1e-5));
+  if (auto w = optional_f32(args, "weight")) result = result * per_channel(*w, v);
+  if (auto b = optional_f32(args, "bias")) result = result + per_channel(*b, v);
+  return {store(result, x.device(), Layout::TILE, x.dtype)};
+}
+
+const bool registered = [] {
+  register_impls("sim", {{"softmax", softmax_impl}, {"layer_norm", norm_impl<false>}, {"rms_norm", norm_impl<true>},
+                         {"group_norm", group_norm_impl}, {"batch_norm", batch_norm_impl}});
+  return true;
+}();
+
+}  // namespace
+}  // namespace ttnn_device::ops::sim

@@ -1,0 +1,83 @@
+// The reference device's reductions: fp32 accumulation over the logical elements (padding never takes
+// part), output in the input's data type, TILE (argmax: UINT32 ROW_MAJOR).
+#include <ATen/ATen.h>
+
+#include "ops/dispatch.h"
+#include "ops/sim/host.h"
+
+namespace ttnn_device::ops::sim {
+namespace {
+
+std::vector<int64_t> dims_of(const Args& args, int64_t rank) {
+  if (!args.has("dim")) {
+    std::vector<int64_t> all(rank);
+    for (int64_t i = 0; i < rank; ++i) all[i] = i;
+    return all;
+  }
+  return args.ints("dim");
+}
+
+at::Tensor math_values(const TtTensor& t) {
+  at::Tensor v = read(t);
+  return at::isFloatingType(v.scalar_type()) ? v.to(c10::kFloat) : v;
+}
+
+using ReduceFn = at::Tensor (*)(const at::Tensor& v, c10::IntArrayRef dims, bool keepdim, const Args& args);
+
+template <ReduceFn fn>
+std::vector<TtTensor> reduce(const char* op, const Args& args) {
+  const TtTensor& x = args.tensor("input_tensor");
+  at::Tensor v = math_values(x);
+  const auto dims = dims_of(args, v.dim());
+  at::Tensor result = fn(v, dims, args.flag("keepdim", false), args);
+  return {store(result, x.device(), output_layout(op, x.layout), x.dtype)};
+}
+
+#define TTNN_SIM_REDUCE(name, expr)                                                                   \
+  at::Tensor name##_fn(const at::Tensor& v, c10::IntArrayRef dims, bool keepdim, const Args& args) { \
+    (void)args;                                                                                       \
+    return expr;                                                                                      \
+  }                                                                                                   \
+  std::vector<TtTensor> name##_impl(const Args& args) { return reduce<name##_fn>(#name, args); }
+
+TTNN_SIM_REDUCE(sum, at::sum(v, dims, keepdim))
+TTNN_SIM_REDUCE(mean, at::mean(v, dims, keepdim))
+TTNN_SIM_REDUCE(max, v.dim() == 0 ? v.clone() : at::amax(v, dims, keepdim))
+TTNN_SIM_REDUCE(min, v.dim() == 0 ? v.clone() : at::amin(v, dims, keepdim))
+TTNN_SIM_REDUCE(var, at::var(v, dims, at::Scalar(args.number("correction", 1.0)), keepdim))
+TTNN_SIM_REDUCE(std, at::std(v, dims, at::Scalar(args.number("correction", 1.0)), keepdim))
+#undef TTNN_SIM_REDUCE
+
+std::vector<TtTensor> prod_impl(const Args& args) {
+  const TtTensor& x = args.tensor("input_tensor");
+  at::Tensor v = math_values(x);
+  at::Tensor result = args.has("dim") ? at::prod(v, args.integer("dim"), args.flag("keepdim", false)) : at::prod(v);
+  return {store(result, x.device(), output_layout("prod", x.layout), x.dtype)};
+}
+
+std::vector<TtTensor> argmax_impl(const Args& args) {
+  const TtTensor& x = args.tensor("input_tensor");
+  at::Tensor v = math_values(x);
+  std::optional<int64_t> dim;
+  if (args.has("dim")) dim = args.integer("dim");
+  at::Tensor result = at::argmax(v, dim, args.flag("keepdim", false));
+  return {store(result, x.device(), Layout::ROW_MAJOR, DataType::UINT32)};
+}
+
+std::vector<TtTensor> cumsum_impl(const Args& args) {
+  const TtTensor& x = args.tensor("input");
+  const DataType dtype = output_dtype(args, x.dtype);
+  at::Tensor v = math_values(x);
+  at::Tensor result = at::cumsum(v, args.integer("dim"), at::isFloatingType(v.scalar_type()) ? c10::kFloat : c10::kLong);
+  return {store(result, x.device(), output_layout("cumsum", x.layout), dtype)};
+}
+
+const bool registered = [] {
+  register_impls("sim", {{"sum", sum_impl}, {"mean", mean_impl}, {"max", max_impl}, {"min", min_impl},
+                         {"var", var_impl}, {"std", std_impl}, {"prod", prod_impl}, {"argmax", argmax_impl},
+                         {"cumsum", cumsum_impl}});
+  return true;
+}();
+
+}  // namespace
+}  // namespace ttnn_device::ops::sim

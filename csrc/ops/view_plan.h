@@ -1,0 +1,34 @@
+// How a strided view of a storage is expressed with TT-NN's data movement ops. Torch-free, so the C++
+// unit tests can check it directly.
+//
+// A view (sizes, strides, offset) over a storage of N elements is, when its dims nest (each stride a
+// multiple of the next smaller one, with room for that dim's extent):
+//   take elements [begin, end) of the flat storage, reshape them to `dense`, slice `starts`..`ends`
+//   (step 1), reshape to `compact` (the view's dims in memory order, outermost first), permute by
+//   `permutation` into the view's dim order (dims of size > 1 and stride > 0), then reshape to the view's
+//   sizes with those broadcast dims as 1 and expand them.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace ttnn_device::ops {
+
+struct ViewPlan {
+  int64_t begin = 0, end = 0;
+  std::vector<int64_t> dense, starts, ends;
+  std::vector<int64_t> compact;
+  std::vector<int64_t> permutation;  // permute(compact, permutation) gives the moving dims in view order
+  std::vector<int64_t> unexpanded;   // view sizes with stride-0 dims as 1
+  std::vector<int64_t> sizes;        // the view's sizes
+  bool needs_slice() const;          // the dense slice takes less than all of `dense`
+  bool needs_permute() const;
+  bool needs_expand() const;
+};
+
+// nullopt when the view does not nest (overlapping dims, interleaved strides, a row wrapping around).
+std::optional<ViewPlan> plan_view(const std::vector<int64_t>& sizes, const std::vector<int64_t>& strides,
+                                  int64_t offset, int64_t storage_elements);
+
+}  // namespace ttnn_device::ops
