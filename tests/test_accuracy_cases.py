@@ -131,7 +131,13 @@ def minilm():
     from benchmarks import accuracy_minilm as case
 
     tokenizer, model = case.load()
-    return case.evaluate(tokenizer, model, names=["ttnn float32"])
+    # The translation check: exact numerics, so only the op mapping can move the embeddings (TT-NN's own
+    # numerics, TF32 matmul operands at HiFi4, are measured by the benchmark, not bounded here).
+    ttnn_device.set_numerics("exact")
+    try:
+        return case.evaluate(tokenizer, model, names=["ttnn float32"])
+    finally:
+        ttnn_device.set_numerics("tt")
 
 
 def test_minilm_float32_embeddings_match_cpu(minilm):

@@ -19,12 +19,20 @@ import torch  # noqa: E402
 
 from . import _C  # noqa: F401  (loads the hooks, guard, allocator, kernels and fallback)
 from . import device as _device_module
-from .counters import fallback_counts, reset_fallback_counts, reset_transfer_counts, transfer_counts
+from .counters import (conversion_counts, fallback_counts, fallback_reasons, op_counts, reset_fallback_counts,
+                       reset_transfer_counts, transfer_counts)
 from .fallback_mode import get_fallback_mode, set_fallback_mode
+from .ops import get_numerics, op_table, set_numerics
 from .physical import physical_format, set_physical_format
 
 __all__ = [
     "fallback_counts",
+    "fallback_reasons",
+    "op_counts",
+    "conversion_counts",
+    "op_table",
+    "get_numerics",
+    "set_numerics",
     "reset_fallback_counts",
     "transfer_counts",
     "reset_transfer_counts",

@@ -121,7 +121,7 @@ at::Tensor run(const BinaryOp& op, const at::Tensor& a, const at::Tensor& b, con
   }
   switch (dest) {
     case Dest::kNew: return wrap_in_order(result, out_dtype, sizes, order);
-    case Dest::kSelf: write_in_order(*target, result, order); return *target;
+    case Dest::kSelf: write_in_order(*target, std::move(result), order); return *target;
     case Dest::kOut:
       if (target->sizes() != c10::IntArrayRef(sizes)) {
         at::native::resize_output(*target, sizes);
@@ -129,7 +129,7 @@ at::Tensor run(const BinaryOp& op, const at::Tensor& a, const at::Tensor& b, con
         std::iota(order.begin(), order.end(), 0);
         if (!is_identity(memory_order(a))) decline("an out= resize of a permuted computation");
       }
-      write_in_order(*target, result, order);
+      write_in_order(*target, std::move(result), order);
       return *target;
   }
   return {};

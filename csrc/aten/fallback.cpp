@@ -7,6 +7,7 @@
 
 #include "core/fallback.h"
 #include "core/tensor_access.h"
+#include "aten/cpu_convolution.h"
 
 namespace ttnn_device::aten {
 namespace {
@@ -19,7 +20,9 @@ std::optional<at::Tensor> on_cpu(const std::optional<at::Tensor>& t) {
 }
 at::Tensor back_to(const at::Tensor& t, const c10::Device& device) { return t.defined() ? t.to(device) : t; }
 
-at::Tensor convolution_overrideable(const at::Tensor& input, const at::Tensor& weight,
+}  // namespace
+
+at::Tensor cpu_convolution(const at::Tensor& input, const at::Tensor& weight,
                                     const std::optional<at::Tensor>& bias, c10::IntArrayRef stride,
                                     c10::IntArrayRef padding, c10::IntArrayRef dilation, bool transposed,
                                     c10::IntArrayRef output_padding, int64_t groups) {
@@ -29,6 +32,8 @@ at::Tensor convolution_overrideable(const at::Tensor& input, const at::Tensor& w
                                       transposed, output_padding, groups);
   return back_to(result, input.device());
 }
+
+namespace {
 
 std::tuple<at::Tensor, at::Tensor, at::Tensor> convolution_backward_overrideable(
     const at::Tensor& grad_output, const at::Tensor& input, const at::Tensor& weight, c10::IntArrayRef stride,
@@ -53,7 +58,7 @@ TORCH_LIBRARY_IMPL(_, PrivateUse1, m) {
 // statistics dtype, addr's rounding, native_group_norm on non-contiguous input). Until they have ttnn
 // kernels they run whole on the CPU, exactly as the CPU computes them.
 constexpr const char* kWholeOnCpu[] = {
-    "native_layer_norm", "native_group_norm", "addr", "addr.out", "_stack", "_stack.out",
+    "native_group_norm", "addr", "addr.out", "_stack", "_stack.out",
     "all.dims", "all.dims_out", "any.dims", "any.dims_out",
 };
 
@@ -61,7 +66,6 @@ TORCH_LIBRARY_IMPL(aten, PrivateUse1, m) {
   for (const char* op : kWholeOnCpu) {
     m.impl(op, torch::CppFunction::makeFromBoxedFunction<&core::cpu_fallback>());
   }
-  m.impl("convolution_overrideable", convolution_overrideable);
   m.impl("convolution_backward_overrideable", convolution_backward_overrideable);
 }
 

@@ -22,18 +22,19 @@ inline void fallback_for_declined(const c10::OperatorHandle& op, torch::jit::Sta
   core::cpu_fallback(op, c10::DispatchKeySet(), stack);
 }
 
-template <class Op, auto kKernel>
+template <class Op, auto kKernel, bool kSymInt = false>
 struct Native;
 
-// Native<ATEN_OP2(add, Tensor), add_kernel>::call has the op's exact C++ signature.
-template <class Op, class R, class... A, R (*kKernel)(A...)>
-struct Native<Op, kKernel> {
+// Native<ATEN_OP2(add, Tensor), add_kernel>::call has the op's exact C++ signature (kSymInt: the kernel
+// takes the SymInt form of the op's int lists).
+template <class Op, class R, class... A, R (*kKernel)(A...), bool kSymInt>
+struct Native<Op, kKernel, kSymInt> {
   static R call(A... args) {
     try {
       return kKernel(args...);
     } catch (const Decline& d) {
       core::set_decline_reason(d.reason);
-      return at::native::call_fallback_fn<&fallback_for_declined, Op>::call(args...);
+      return at::native::_call_fallback_fn<&fallback_for_declined, Op, kSymInt, typename Op::schema>::call(args...);
     }
   }
 };

@@ -65,10 +65,10 @@ at::Tensor wrap_in_order(TtTensor result, c10::ScalarType dtype, c10::IntArrayRe
   return wrap(std::move(result), dtype, sizes, strides_for(sizes, order));
 }
 
-void write_in_order(const at::Tensor& dst, const TtTensor& result, const std::vector<int64_t>& order) {
-  if (is_identity(order)) return write_into(dst, result);
+void write_in_order(const at::Tensor& dst, TtTensor result, const std::vector<int64_t>& order) {
+  if (is_identity(order)) return write_into(dst, std::move(result));
   // dst viewed in that order is its logical order.
-  write_into(dst.permute(order), result);
+  write_into(dst.permute(order), std::move(result));
 }
 
 }  // namespace ttnn_device::aten

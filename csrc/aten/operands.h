@@ -27,6 +27,6 @@ ops::Value operand(const at::Scalar& s);
 at::Tensor wrap_in_order(TtTensor result, c10::ScalarType dtype, c10::IntArrayRef sizes,
                          const std::vector<int64_t>& order);
 // Writes a memory-order result into a destination of the op's output sizes.
-void write_in_order(const at::Tensor& dst, const TtTensor& result, const std::vector<int64_t>& order);
+void write_in_order(const at::Tensor& dst, TtTensor result, const std::vector<int64_t>& order);
 
 }  // namespace ttnn_device::aten

@@ -152,9 +152,27 @@ at::Tensor wrap(TtTensor result, c10::ScalarType dtype, c10::IntArrayRef sizes, 
   return out;
 }
 
-void write_into(const at::Tensor& dst, const TtTensor& result_in) {
+at::Tensor wrap_int64(const TtTensor& values_in, c10::IntArrayRef sizes, c10::OptionalIntArrayRef strides) {
+  TtTensor low = cast(values_in, DataType::INT32);
+  if (low.layout != Layout::ROW_MAJOR) low = ops::call1("to_layout", {{"tensor", low}, {"layout", Layout::ROW_MAJOR}});
+  const int64_t n = low.numel();
+  low = reshape(low, {n, 1});
+  TtTensor negative = ops::call1("lt", {{"input_tensor_a", low}, {"input_tensor_b", 0.0}});
+  TtTensor high = ops::call1("neg", {{"input_tensor", negative}});
+  TtTensor pairs = ops::call1("concat", {{"tensors", std::vector<TtTensor>{low, high}}, {"dim", int64_t{1}}});
+  at::Tensor out = at::detail::make_tensor<c10::TensorImpl>(c10::Storage(pairs.storage),
+                                                            c10::DispatchKeySet(c10::DispatchKey::PrivateUse1),
+                                                            caffe2::TypeMeta::fromScalarType(c10::kLong));
+  if (strides) {
+    out.unsafeGetTensorImpl()->set_sizes_and_strides(sizes, *strides);
+  } else {
+    out.unsafeGetTensorImpl()->set_sizes_contiguous(sizes);
+  }
+  return out;
+}
+
+void write_into(const at::Tensor& dst, TtTensor result) {
   if (dst.numel() == 0) return;
-  TtTensor result = result_in;
   const DataType want = bits_type(dst.scalar_type());
   if (ops::host_type_for(result.dtype) != want) result = cast(result, want);
   const int64_t storage_elements = static_cast<int64_t>(dst.storage().nbytes() / dst.element_size());
@@ -198,9 +216,9 @@ void write_into(const at::Tensor& dst, const TtTensor& result_in) {
                                          {"end", end}, {"step", std::vector<int64_t>(start.size(), 1)}});
 }
 
-const at::Tensor& write_out(const at::Tensor& out, const TtTensor& result, c10::IntArrayRef sizes) {
+const at::Tensor& write_out(const at::Tensor& out, TtTensor result, c10::IntArrayRef sizes) {
   if (out.sizes() != sizes) at::native::resize_output(out, sizes);
-  write_into(out, result);
+  write_into(out, std::move(result));
   return out;
 }
 

@@ -35,11 +35,15 @@ TtTensor cast(const TtTensor& t, DataType dtype);
 // the result's elements must be the tensor's in memory order.
 at::Tensor wrap(TtTensor result, c10::ScalarType dtype, c10::IntArrayRef sizes,
                 c10::OptionalIntArrayRef strides = std::nullopt);
+// An int64 tensor over INT32 values TT-NN computed (indices, positions): the int64 bytes are each value's
+// INT32 word and its sign word, so TT-NN lays them out as an INT32 [..., 2] tensor; exact for every value
+// TT-NN's 32-bit result can hold.
+at::Tensor wrap_int64(const TtTensor& values, c10::IntArrayRef sizes, c10::OptionalIntArrayRef strides = std::nullopt);
 // Makes `dst` (an out= or in-place destination, already of the right sizes) hold `result`'s elements,
 // taken in `dst`'s logical order.
-void write_into(const at::Tensor& dst, const TtTensor& result);
+void write_into(const at::Tensor& dst, TtTensor result);
 // An out= destination resized as torch resizes outputs, then written.
-const at::Tensor& write_out(const at::Tensor& out, const TtTensor& result, c10::IntArrayRef sizes);
+const at::Tensor& write_out(const at::Tensor& out, TtTensor result, c10::IntArrayRef sizes);
 
 // The device a kernel works on, checked: every tensor argument on it (CPU 0-d tensors allowed as
 // numbers), else decline to the fallback, which raises CUDA's errors.

@@ -13,6 +13,7 @@
 #include "core/generator.h"
 #include "core/physical_format.h"
 #include "core/transfers.h"
+#include "ops/bind_ops.h"
 #include "runtime/device.h"
 
 namespace py = pybind11;
@@ -105,6 +106,7 @@ PYBIND11_MODULE(_C, m) {
   m.def("_mem_get_info", [](int device) { return caching_allocator().getMemoryInfo(device); });
   m.def("_fallback_counts", [] { return fallback_counts(); });
   m.def("_reset_fallback_counts", [] { reset_fallback_counts(); });
+  m.def("_fallback_reasons", [] { return fallback_reasons(); });
   m.def("_get_fallback_mode", [] { return std::string(to_string(fallback_mode())); });
   m.def("_set_fallback_mode", [](const std::string& mode) { set_fallback_mode(parse_fallback_mode(mode)); });
   m.def("_transfer_counts", [] { return transfer_dict(); });
@@ -124,4 +126,5 @@ PYBIND11_MODULE(_C, m) {
     set_physical_format(t, layout, data_type);
   });
   bind_formats(m);
+  ttnn_device::ops::bind_ops(m);
 }

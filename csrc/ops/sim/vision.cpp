@@ -86,10 +86,12 @@ PoolInput pool_input(const Args& args) {
 
 std::vector<TtTensor> max_pool2d_impl(const Args& args) {
   auto [x, input] = pool_input(args);
-  at::Tensor result = at::max_pool2d(x, pair_of(args, "kernel_size", {}), pair_of(args, "stride", {}),
-                                     pair_of(args, "padding", {0, 0}), pair_of(args, "dilation", {1, 1}),
-                                     args.flag("ceil_mode", false));
-  return {flat_nhwc(result, input->device(), Layout::ROW_MAJOR, input->dtype)};
+  auto [result, indices] = at::max_pool2d_with_indices(x, pair_of(args, "kernel_size", {}), pair_of(args, "stride", {}),
+                                                       pair_of(args, "padding", {0, 0}), pair_of(args, "dilation", {1, 1}),
+                                                       args.flag("ceil_mode", false));
+  std::vector<TtTensor> outs = {flat_nhwc(result, input->device(), Layout::ROW_MAJOR, input->dtype)};
+  if (args.flag("return_indices", false)) outs.push_back(flat_nhwc(indices, input->device(), Layout::ROW_MAJOR, DataType::UINT32));
+  return outs;
 }
 
 std::vector<TtTensor> avg_pool2d_impl(const Args& args) {

@@ -1,0 +1,103 @@
+// Normalisation kernels: softmax, layer norm, and batch norm in inference. Batch norm folds the running
+// statistics into a per-channel scale and shift (TT-NN elementwise ops on [C] vectors), then applies them
+// in the input's memory order, so channels-last activations stay channels-last.
+#include <ATen/ATen.h>
+#include <torch/library.h>
+
+#include "aten/operands.h"
+#include "ops/dispatch.h"
+
+namespace ttnn_device::aten {
+namespace {
+
+TtTensor call_binary(const char* op, const ops::Value& a, const ops::Value& b) {
+  return ops::call1(op, {{"input_tensor_a", a}, {"input_tensor_b", b}});
+}
+
+void check_float(const at::Tensor& x) {
+  if (x.scalar_type() != c10::kFloat && x.scalar_type() != c10::kBFloat16) decline("normalising a non-float tensor");
+}
+
+at::Tensor softmax(const at::Tensor& x, int64_t dim, bool half_to_float) {
+  device_of({&x});
+  check_float(x);
+  if (half_to_float) decline("softmax with half_to_float");
+  dim = c10::maybe_wrap_dim(dim, x.dim());
+  if (x.dim() == 0) decline("softmax of a 0-d tensor");
+  TtTensor t = to_tt_in(x, Layout::TILE);
+  return wrap(ops::call1("softmax", {{"input_tensor", t}, {"dim", dim}, {"numeric_stable", true}}), x.scalar_type(),
+              x.sizes());
+}
+
+std::tuple<at::Tensor, at::Tensor, at::Tensor> native_batch_norm(
+    const at::Tensor& x, const std::optional<at::Tensor>& weight, const std::optional<at::Tensor>& bias,
+    const std::optional<at::Tensor>& running_mean, const std::optional<at::Tensor>& running_var, bool training,
+    double /*momentum*/, double eps) {
+  device_of({&x, weight ? &*weight : nullptr, bias ? &*bias : nullptr});
+  check_float(x);
+  if (training) decline("batch norm in training mode");
+  if (!running_mean || !running_var || !running_mean->defined() || !running_var->defined()) {
+    decline("batch norm without running statistics");
+  }
+  if (x.dim() < 2) decline("batch norm of a tensor with no channel dim");
+  const DataType type = math_type(x.scalar_type());
+  auto channel_vector = [&](const at::Tensor& t) { return cast(to_tt(t), type); };
+  TtTensor inv = ops::call1("rsqrt", {{"input_tensor", call_binary("add", channel_vector(*running_var), eps)}});
+  TtTensor scale = weight && weight->defined() ? call_binary("multiply", inv, channel_vector(*weight)) : inv;
+  TtTensor shift = ops::call1("neg", {{"input_tensor", call_binary("multiply", channel_vector(*running_mean), scale)}});
+  if (bias && bias->defined()) shift = call_binary("add", shift, channel_vector(*bias));
+  // The [C] vectors broadcast along the channel dim wherever it sits in memory order.
+  const auto order = memory_order(x);
+  std::vector<int64_t> vector_shape(x.dim(), 1);
+  const auto channel_pos = std::find(order.begin(), order.end(), 1) - order.begin();
+  vector_shape[channel_pos] = x.size(1);
+  auto shaped = [&](const TtTensor& v) { return ops::call1("reshape", {{"input_tensor", v}, {"shape", vector_shape}}); };
+  TtTensor input = cast(to_tt(in_order(x, x.dim(), order)), type);
+  TtTensor out = call_binary("add", call_binary("multiply", input, shaped(scale)), shaped(shift));
+  const auto empty_options = x.options().dtype(x.scalar_type());
+  return {wrap_in_order(out, x.scalar_type(), x.sizes(), order), at::empty({0}, empty_options),
+          at::empty({0}, empty_options)};
+}
+
+// layer norm over the trailing `normalized_shape` dims: TT-NN normalises the last dim, so those dims are
+// flattened into one; mean and rstd (which backward needs) come from TT-NN's reductions.
+std::tuple<at::Tensor, at::Tensor, at::Tensor> native_layer_norm(const at::Tensor& x, c10::SymIntArrayRef shape_sym,
+                                                                 const std::optional<at::Tensor>& weight,
+                                                                 const std::optional<at::Tensor>& bias, double eps) {
+  device_of({&x, weight ? &*weight : nullptr, bias ? &*bias : nullptr});
+  check_float(x);
+  const auto normalized = C10_AS_INTARRAYREF_SLOW(shape_sym);
+  const int64_t axis = x.dim() - static_cast<int64_t>(normalized.size());
+  if (axis < 0 || x.numel() == 0) decline("layer norm of an empty or too small tensor");
+  for (const auto* p : {weight ? &*weight : nullptr, bias ? &*bias : nullptr}) {
+    if (p && p->defined() && p->scalar_type() != x.scalar_type()) decline("layer norm with parameters of another dtype");
+  }
+  const int64_t inner = c10::multiply_integers(normalized);
+  const int64_t outer = x.numel() / inner;
+  TtTensor t = to_tt_in(x, Layout::TILE);
+  t = ops::call1("reshape", {{"input_tensor", t}, {"shape", std::vector<int64_t>{outer, inner}}});
+  ops::Args args{{"input_tensor", t}, {"epsilon", eps}};
+  if (weight && weight->defined()) args.set("weight", to_tt(weight->reshape({inner})));
+  if (bias && bias->defined()) args.set("bias", to_tt(bias->reshape({inner})));
+  TtTensor out = ops::call1("layer_norm", args);
+  // Statistics in fp32 when the input is bfloat16? torch keeps them in the input dtype on the CPU.
+  TtTensor mean = ops::call1("mean", {{"input_tensor", t}, {"dim", std::vector<int64_t>{1}}, {"keepdim", true}});
+  TtTensor var = ops::call1("var", {{"input_tensor", t}, {"dim", std::vector<int64_t>{1}}, {"keepdim", true},
+                                    {"correction", int64_t{0}}});
+  TtTensor rstd = ops::call1("rsqrt", {{"input_tensor", call_binary("add", var, eps)}});
+  std::vector<int64_t> stat_sizes(x.sizes().begin(), x.sizes().end());
+  for (int64_t d = axis; d < x.dim(); ++d) stat_sizes[d] = 1;
+  return {wrap(out, x.scalar_type(), x.sizes()), wrap(mean, x.scalar_type(), stat_sizes),
+          wrap(rstd, x.scalar_type(), stat_sizes)};
+}
+
+#define TTNN_NATIVE(name, op, fn) m.impl(name, TORCH_FN((Native<op, fn>::call)))
+
+TORCH_LIBRARY_IMPL(aten, PrivateUse1, m) {
+  TTNN_NATIVE("_softmax", ATEN_OP(_softmax), &softmax);
+  TTNN_NATIVE("native_batch_norm", ATEN_OP(native_batch_norm), &native_batch_norm);
+  m.impl("native_layer_norm", TORCH_FN((Native<ATEN_OP(native_layer_norm), &native_layer_norm, true>::call)));
+}
+
+}  // namespace
+}  // namespace ttnn_device::aten

@@ -1,0 +1,114 @@
+// The view-to-TT-tensor translation (ops/view_plan): each plan is replayed on a numbered storage with
+// plain loops (take [begin, end), reshape to dense, slice, permute, expand) and must give exactly the
+// elements torch's strided indexing gives, computed independently from sizes, strides and offset.
+#include <numeric>
+#include <ostream>
+#include <vector>
+
+// check.h prints the values it compares.
+namespace std {
+inline ostream& operator<<(ostream& out, const vector<int64_t>& v) {
+  out << "[";
+  for (size_t i = 0; i < v.size(); ++i) out << (i ? ", " : "") << v[i];
+  return out << "]";
+}
+}  // namespace std
+
+#include "check.h"
+#include "ops/view_plan.h"
+
+using ttnn_device::ops::plan_view;
+using Vec = std::vector<int64_t>;
+
+namespace {
+
+// Elements of a strided view of storage [0, 1, 2, ...], in the view's row-major order.
+Vec strided(const Vec& sizes, const Vec& strides, int64_t offset) {
+  int64_t n = 1;
+  for (int64_t s : sizes) n *= s;
+  Vec out;
+  for (int64_t i = 0; i < n; ++i) {
+    int64_t rest = i, at = offset;
+    for (size_t d = sizes.size(); d-- > 0;) {
+      at += (rest % sizes[d]) * strides[d];
+      rest /= sizes[d];
+    }
+    out.push_back(at);
+  }
+  return out;
+}
+
+Vec row_major_strides(const Vec& shape) {
+  Vec strides(shape.size(), 1);
+  for (size_t d = shape.size(); d-- > 1;) strides[d - 1] = strides[d] * shape[d];
+  return strides;
+}
+
+// Replays a plan with loops over index tuples.
+Vec replay(const ttnn_device::ops::ViewPlan& p) {
+  // Dense slice: element (i_0..i_k) of the sliced tensor is begin + sum((starts+i) * dense stride).
+  const Vec dense_strides = row_major_strides(p.dense);
+  Vec sliced_sizes;
+  for (size_t d = 0; d < p.dense.size(); ++d) sliced_sizes.push_back(p.ends[d] - p.starts[d]);
+  int64_t base = p.begin;
+  for (size_t d = 0; d < p.dense.size(); ++d) base += p.starts[d] * dense_strides[d];
+  Vec sliced = strided(sliced_sizes, dense_strides, base);  // row-major over sliced_sizes == compact
+  // permute(compact, permutation): output dim j is compact dim permutation[j].
+  const Vec compact_strides = row_major_strides(p.compact);
+  Vec permuted_sizes, permuted_strides;
+  for (int64_t c : p.permutation) {
+    permuted_sizes.push_back(p.compact[c]);
+    permuted_strides.push_back(compact_strides[c]);
+  }
+  Vec order = strided(permuted_sizes, permuted_strides, 0);
+  Vec moving;
+  for (int64_t i : order) moving.push_back(sliced[i]);
+  if (p.compact.empty()) moving = {sliced[0]};
+  // reshape to `unexpanded`, then expand to `sizes`.
+  const Vec un_strides = row_major_strides(p.unexpanded);
+  Vec expand_strides;
+  for (size_t d = 0; d < p.sizes.size(); ++d) expand_strides.push_back(p.unexpanded[d] == p.sizes[d] ? un_strides[d] : 0);
+  Vec idx = strided(p.sizes, expand_strides, 0);
+  Vec out;
+  for (int64_t i : idx) out.push_back(moving[i]);
+  return out;
+}
+
+void expect_plan(const Vec& sizes, const Vec& strides, int64_t offset, int64_t storage) {
+  auto plan = plan_view(sizes, strides, offset, storage);
+  CHECK(plan.has_value());
+  if (plan) CHECK_EQ(replay(*plan), strided(sizes, strides, offset));
+}
+
+}  // namespace
+
+TEST(contiguous_whole_and_offset_rows) {
+  expect_plan({4, 6}, {6, 1}, 0, 24);
+  expect_plan({3, 6}, {6, 1}, 6, 24);
+}
+
+TEST(slices_with_steps_and_columns) {
+  expect_plan({3, 3}, {6, 2}, 6, 24);  // x[1:, ::2] of [4, 6]
+  expect_plan({4, 3}, {6, 1}, 3, 24);  // x[:, 3:]
+  expect_plan({2, 2, 2}, {24, 6, 2}, 7, 48);
+}
+
+TEST(transposes_and_permutations) {
+  expect_plan({6, 4}, {1, 6}, 0, 24);                   // x.t()
+  expect_plan({2, 4, 3, 5}, {60, 1, 20, 4}, 0, 120);    // NHWC storage seen as NCHW (channels-last)
+  expect_plan({3, 2}, {1, 6}, 2, 12);                   // a column block of a transposed view
+}
+
+TEST(broadcast_and_size_one_dims) {
+  expect_plan({3, 1, 4}, {0, 7, 1}, 0, 4);  // expand of a row
+  expect_plan({1, 1}, {9, 9}, 5, 6);        // one element
+  expect_plan({2, 3}, {0, 0}, 2, 3);        // one element broadcast
+}
+
+TEST(views_that_do_not_nest_are_refused) {
+  CHECK(!plan_view({3, 3}, {1, 1}, 0, 9).has_value());   // overlapping
+  CHECK(!plan_view({2, 3}, {4, 3}, 0, 12).has_value());  // stride 4 is no multiple of stride 3
+  CHECK(!plan_view({2, 5}, {4, 1}, 0, 12).has_value());  // a row of 5 in rows of 4 wraps
+}
+
+int main() { return check::run_all(); }
