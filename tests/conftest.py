@@ -22,6 +22,11 @@ import textwrap
 import pytest
 import torch
 
+# The suite checks the translation of torch semantics onto TT-NN's ops against CPU PyTorch, so it runs
+# the reference device in exact numerics (IEEE math, rounding only to the storage dtype); tests of TT-NN's
+# own numerics switch to "tt" themselves. Set before the extension loads, so subprocesses inherit it.
+os.environ.setdefault("TTNN_DEVICE_NUMERICS", "exact")
+
 import ttnn_device
 from ttnn_oracle import load_ttnn
 

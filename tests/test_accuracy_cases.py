@@ -137,7 +137,7 @@ def minilm():
     try:
         return case.evaluate(tokenizer, model, names=["ttnn float32"])
     finally:
-        ttnn_device.set_numerics("tt")
+        ttnn_device.set_numerics("exact")
 
 
 def test_minilm_float32_embeddings_match_cpu(minilm):

@@ -474,10 +474,14 @@ def test_exact_physical_formats_round_trip(dtype, layout, data_type):
         if layout == "TILE":
             assert fmt["physical_bytes"] == _tiles(shape) * 1024 * src.element_size()
         assert_bit_equal(dev.cpu(), src)
-        # and it is still an ordinary tensor to torch
+        # and it is still an ordinary tensor to torch (exact numerics: tt ones flush denormals, as a card does)
         if dtype.is_floating_point:
             want = src.float() * 2
-            assert_bit_equal((dev.float() * 2).cpu(), want)
+            ttnn_device.set_numerics("exact")
+            try:
+                assert_bit_equal((dev.float() * 2).cpu(), want)
+            finally:
+                ttnn_device.set_numerics("exact")
 
 
 def test_default_physical_format_is_natural_row_major():

@@ -15,7 +15,7 @@ def exact_no_fallback(counters):
     ttnn_device.set_fallback_mode("error")
     yield
     ttnn_device.set_fallback_mode("allow")
-    ttnn_device.set_numerics("tt")
+    ttnn_device.set_numerics("exact")
 
 
 def dev(t):

@@ -125,9 +125,6 @@ at::Tensor run(const BinaryOp& op, const at::Tensor& a, const at::Tensor& b, con
     case Dest::kOut:
       if (target->sizes() != c10::IntArrayRef(sizes)) {
         at::native::resize_output(*target, sizes);
-        order.assign(sizes.size(), 0);
-        std::iota(order.begin(), order.end(), 0);
-        if (!is_identity(memory_order(a))) decline("an out= resize of a permuted computation");
       }
       write_in_order(*target, std::move(result), order);
       return *target;
