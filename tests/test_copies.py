@@ -295,17 +295,20 @@ def test_float_specials_convert_as_cpu():
 
 def test_ttnn_to_ttnn_same_dtype_copies_do_not_cross_to_host(counters):
     src = torch.randn(64, 32).to("ttnn")
+    src64 = torch.randn(8, 6, dtype=torch.complex128).to("ttnn")  # no TT-NN type: moved as 32-bit words
     counters.reset_transfer_counts()
     a = src.clone()
     b = torch.empty(64, 32, device="ttnn")
     b.copy_(src)
     c = src.t().contiguous()
-    d = src.to(torch.float64)
+    d = src.to(torch.bfloat16)  # a conversion TT-NN's typecast does
+    e = src64[1:, ::2].t().contiguous()
     t = counters.transfer_counts()
     assert t["host_to_device"]["count"] == 0 and t["device_to_host"]["count"] == 0, t
     assert counters.fallback_counts() == {}
     assert torch.equal(a.cpu(), src.cpu()) and torch.equal(b.cpu(), src.cpu())
-    assert torch.equal(c.cpu(), src.cpu().t().contiguous()) and torch.equal(d.cpu(), src.cpu().double())
+    assert torch.equal(c.cpu(), src.cpu().t().contiguous()) and torch.equal(d.cpu(), src.cpu().to(torch.bfloat16))
+    assert torch.equal(e.cpu(), src64.cpu()[1:, ::2].t().contiguous())
 
 
 def test_transfer_counts_for_plain_copies(counters):

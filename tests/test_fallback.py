@@ -34,10 +34,10 @@ def test_counts_per_op_with_exact_names(counters):
     a, b, da, db = _pair()
     assert counters.fallback_counts() == {}
     r = da + db
-    assert counters.fallback_counts() == {"aten::add.out": 1}
+    assert counters.fallback_counts() == {"aten::add.Tensor": 1}
     da + db
     torch.mul(da, db)
-    assert counters.fallback_counts() == {"aten::add.out": 2, "aten::mul.out": 1}
+    assert counters.fallback_counts() == {"aten::add.Tensor": 2, "aten::mul.Tensor": 1}
     assert r.device == torch.device("ttnn:0")
     assert_bit_equal(r.cpu(), a + b)
 
@@ -51,15 +51,15 @@ def test_reset_clears_counts_and_transfers(counters):
     t = counters.transfer_counts()
     assert t == {"host_to_device": {"count": 0, "bytes": 0}, "device_to_host": {"count": 0, "bytes": 0}}
     torch.sin(da)
-    assert counters.fallback_counts() == {"aten::sin.out": 1}
+    assert counters.fallback_counts() == {"aten::sin": 1}
 
 
 def test_counts_are_a_snapshot(counters):
     _, _, da, _ = _pair()
     torch.cos(da)
     snapshot = counters.fallback_counts()
-    snapshot["aten::cos.out"] = 100
-    assert counters.fallback_counts() == {"aten::cos.out": 1}
+    snapshot["aten::cos"] = 100
+    assert counters.fallback_counts() == {"aten::cos": 1}
 
 
 @pytest.mark.parametrize("n", [1, 1000])
@@ -69,7 +69,7 @@ def test_transfers_of_one_add_fallback(counters, n):
     a, b, da, db = _pair(n)
     counters.reset_fallback_counts()
     r = torch.add(da, db)
-    assert counters.fallback_counts() == {"aten::add.out": 1}
+    assert counters.fallback_counts() == {"aten::add.Tensor": 1}
     assert counters.transfer_counts() == {
         "device_to_host": {"count": 2, "bytes": 2 * 8 * n},
         "host_to_device": {"count": 1, "bytes": 8 * n},
@@ -133,16 +133,16 @@ def test_warn_mode_warns_once_per_op(counters):
         torch.sin(da)
     messages = [str(w.message) for w in caught if "ttnn" in str(w.message)]
     assert len(messages) == 2, messages
-    assert sum("aten::sin.out" in m for m in messages) == 1
-    assert sum("aten::cos.out" in m for m in messages) == 1
-    assert counters.fallback_counts() == {"aten::sin.out": 3, "aten::cos.out": 1}
+    assert sum("aten::sin'" in m for m in messages) == 1
+    assert sum("aten::cos'" in m for m in messages) == 1
+    assert counters.fallback_counts() == {"aten::sin": 3, "aten::cos": 1}
     assert_bit_equal(r1.cpu(), torch.sin(a))
 
 
 def test_error_mode_raises_and_counts_nothing(counters):
     a, _, da, _ = _pair()
     ttnn_device.set_fallback_mode("error")
-    with pytest.raises(NotImplementedError, match=r"aten::sin\.out"):
+    with pytest.raises(NotImplementedError, match=r"aten::sin'"):
         torch.sin(da)
     with pytest.raises(NotImplementedError, match="aten::"):
         da.mul_(2)
@@ -163,8 +163,11 @@ def test_error_mode_leaves_native_ops_working(counters):
     assert torch.equal(x.cpu(), torch.tensor([[2.0] * 4, [0, 2, 0, 2], [0, 2, 0, 2]]))
     assert x[0, 0].item() == 2.0
     assert torch.equal(y.cpu(), torch.ones(4, 3))
-    assert torch.equal(x.to(F64).cpu(), x.cpu().to(F64))
+    assert torch.equal(x.to(torch.bfloat16).cpu(), x.cpu().to(torch.bfloat16))
     assert counters.fallback_counts() == {}
+    # TT-NN has no float64: converting to it is not device work, so error mode refuses it.
+    with pytest.raises(NotImplementedError, match="aten::copy_"):
+        x.to(F64)
 
 
 @pytest.mark.parametrize("mode", ["error", "warn", "allow"])
@@ -180,8 +183,8 @@ def test_env_var_sets_mode(run_py, mode):
                 y = torch.sin(x)
                 print("ran", torch.equal(y.cpu(), torch.sin(torch.arange(4.0, dtype=torch.float64))))
             except NotImplementedError as e:
-                print("raised", "aten::sin.out" in str(e))
-        print("warned", sum("aten::sin.out" in str(w.message) for w in caught))
+                print("raised", "aten::sin'" in str(e))
+        print("warned", sum("aten::sin'" in str(w.message) for w in caught))
         print(ttnn_device.fallback_counts())
         """,
         env={"TTNN_DEVICE_FALLBACK": mode},
@@ -191,9 +194,9 @@ def test_env_var_sets_mode(run_py, mode):
     if mode == "error":
         assert lines[1:] == ["raised True", "warned 0", "{}"]
     elif mode == "warn":
-        assert lines[1:] == ["ran True", "warned 1", "{'aten::sin.out': 1}"]
+        assert lines[1:] == ["ran True", "warned 1", "{'aten::sin': 1}"]
     else:
-        assert lines[1:] == ["ran True", "warned 0", "{'aten::sin.out': 1}"]
+        assert lines[1:] == ["ran True", "warned 0", "{'aten::sin': 1}"]
 
 
 def test_env_var_invalid_value_is_a_python_error(run_py):
@@ -534,9 +537,10 @@ CONV_CASES = {
 @pytest.mark.parametrize("name", list(CONV_CASES))
 def test_convolution_forward_and_backward_match_cpu(name, counters):
     g = torch.Generator().manual_seed(7)
-    x_cpu = torch.randn(2, 4, 9, 9, generator=g)
-    w_cpu = torch.randn(6, 4, 3, 3, generator=g)
-    b_cpu = torch.randn(6, generator=g)
+    # float64: declined by the native convolution (no TT-NN math in it), so this covers the CPU path.
+    x_cpu = torch.randn(2, 4, 9, 9, generator=g, dtype=torch.float64)
+    w_cpu = torch.randn(6, 4, 3, 3, generator=g, dtype=torch.float64)
+    b_cpu = torch.randn(6, generator=g, dtype=torch.float64)
     leaves_cpu = [t.clone().requires_grad_() for t in (x_cpu, w_cpu, b_cpu)]
     leaves_dev = [t.to("ttnn").requires_grad_() for t in (x_cpu, w_cpu, b_cpu)]
     y_cpu = CONV_CASES[name](*leaves_cpu)
@@ -613,7 +617,7 @@ def test_ops_across_two_devices_n300(run_py):
         assert torch.ttnn.current_device() == 0
         s = torch.topk(a1, 2)
         assert s.values.device == s.indices.device == torch.device("ttnn:1")
-        assert ttnn_device.fallback_counts()["aten::sin.out"] == 1
+        assert ttnn_device.fallback_counts()["aten::sin"] == 1
         results = []
         for name, op in [("add", lambda: a0 + a1), ("cat", lambda: torch.cat([a0, a1])),
                          ("stack", lambda: torch.stack([a0, a1]))]:

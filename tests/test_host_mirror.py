@@ -7,17 +7,21 @@ import torch.nn.functional as F
 import ttnn_device
 
 
+# float64: TT-NN has no math in it, so these ops run on the CPU through the fallback, which reads mirrors.
+F64 = torch.float64
+
+
 def d2h():
     return ttnn_device.transfer_counts()["device_to_host"]
 
 
 def linear_on_device(x, w, b):
-    return F.linear(x, w, b)  # addmm: no ttnn kernel yet, so it runs on the CPU through the fallback
+    return F.linear(x, w, b)  # float64 addmm: declined (no TT-NN math in float64), so it runs on the CPU
 
 
 def test_unchanged_parameters_cross_once(counters):
     torch.manual_seed(0)
-    w, b, x = torch.randn(64, 32), torch.randn(64), torch.randn(8, 32)
+    w, b, x = torch.randn(64, 32, dtype=F64), torch.randn(64, dtype=F64), torch.randn(8, 32, dtype=F64)
     wd, bd, xd = w.to("ttnn"), b.to("ttnn"), x.to("ttnn")
     crossings = []
     for _ in range(4):
@@ -40,15 +44,15 @@ def _mirrored(w, x):
 
 def test_every_change_reaches_the_cpu_side(counters):
     torch.manual_seed(1)
-    w, x = torch.randn(16, 16), torch.randn(4, 16)
+    w, x = torch.randn(16, 16, dtype=F64), torch.randn(4, 16, dtype=F64)
     wd, xd = w.to("ttnn"), x.to("ttnn")
     changes = [
-        ("copy_ from the host", lambda t: t[3].copy_(torch.arange(16.0))),
+        ("copy_ from the host", lambda t: t[3].copy_(torch.arange(16.0, dtype=F64))),
         ("copy_ on the device", lambda t: t[5].copy_(t[6].clone())),
         ("fill_", lambda t: t[:, 2].fill_(7.0)),
         ("zero_", lambda t: t[0].zero_()),
         ("in-place op through the fallback", lambda t: t.mul_(0.5)),
-        ("relayout", lambda t: ttnn_device.set_physical_format(t, "TILE", "BFLOAT16")),
+        ("relayout", lambda t: ttnn_device.set_physical_format(t, "ROW_MAJOR", "RAW")),
     ]
     for what, change in changes:
         _mirrored(wd, xd)
@@ -58,7 +62,7 @@ def test_every_change_reaches_the_cpu_side(counters):
 
 
 def test_mirror_is_not_written_by_an_in_place_op(counters):
-    w = torch.randn(8, 8)
+    w = torch.randn(8, 8, dtype=F64)
     wd = w.to("ttnn")
     for _ in range(3):
         (wd * 2).cpu()  # reads wd: mirrored from the second time
@@ -70,7 +74,8 @@ def test_mirror_is_not_written_by_an_in_place_op(counters):
 def test_budget_zero_turns_mirrors_off(run_py):
     run_py(
         """
-        w, x = torch.randn(32, 32).to("ttnn"), torch.randn(4, 32).to("ttnn")
+        F64 = torch.float64
+        w, x = torch.randn(32, 32, dtype=F64).to("ttnn"), torch.randn(4, 32, dtype=F64).to("ttnn")
         counts = []
         for _ in range(4):
             ttnn_device.reset_transfer_counts()

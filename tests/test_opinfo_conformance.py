@@ -25,6 +25,8 @@ def _env():
     # The default board and fallback mode: a developer's TTNN_DEVICE_* settings must not change
     # what the gate measures.
     env = {k: v for k, v in os.environ.items() if not k.startswith("TTNN_DEVICE_")}
+    # The translation is what OpInfo checks: exact numerics (TT-NN's own numerics are benchmarked apart).
+    env["TTNN_DEVICE_NUMERICS"] = "exact"
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH")) if p)
     return env
 

@@ -5,6 +5,8 @@
 #include <c10/core/DeviceGuard.h>
 #include <torch/library.h>
 
+#include "aten/tt_view.h"
+#include "core/fallback.h"
 #include "core/tensor_access.h"
 #include "core/transfers.h"
 
@@ -47,6 +49,61 @@ bool try_direct_transfer(const at::Tensor& src, const at::Tensor& dst) {
   return true;
 }
 
+// Device to device on one device through the vocabulary: src seen with dst's sizes (slice, permute,
+// expand), converted to dst's data type (typecast), written into dst. False (with the reason noted for the
+// fallback count) when TT-NN cannot do it as torch does.
+// The elements of `t` as words TT-NN has a data type for (32-, 16- or 8-bit), one more dim of words per
+// element: float64, int64 and complex elements move through TT-NN's data movement ops bit for bit.
+at::Tensor as_words(const at::Tensor& t) {
+  const int64_t size = t.element_size();
+  const int64_t word_size = size % 4 == 0 ? 4 : size % 2 == 0 ? 2 : 1;
+  const c10::ScalarType word = word_size == 4 ? c10::kInt : word_size == 2 ? c10::kShort : c10::kByte;
+  const int64_t k = size / word_size;
+  std::vector<int64_t> sizes(t.sizes().begin(), t.sizes().end()), strides;
+  for (int64_t s : t.strides()) strides.push_back(s * k);
+  sizes.push_back(k);
+  strides.push_back(1);
+  at::Tensor words = at::detail::make_tensor<c10::TensorImpl>(c10::Storage(t.storage()),
+                                                              c10::DispatchKeySet(c10::DispatchKey::PrivateUse1),
+                                                              caffe2::TypeMeta::fromScalarType(word));
+  words.unsafeGetTensorImpl()->set_sizes_and_strides(sizes, strides, t.storage_offset() * k);
+  return words;
+}
+
+bool vocabulary_copy(const at::Tensor& src, const at::Tensor& dst) {
+  if (src.device() == dst.device() && src.scalar_type() == dst.scalar_type() &&
+      core::natural_format(src.scalar_type()).type == runtime::DataType::RAW) {
+    if (src.is_conj() || src.is_neg() || dst.is_conj() || dst.is_neg()) {
+      core::set_decline_reason("a copy of a view with the conjugate or negative bit");
+      return false;
+    }
+    try {
+      write_into(as_words(dst), to_tt(as_words(src.expand_as(dst)), /*math=*/false));
+      return true;
+    } catch (const Decline& d) {
+      core::set_decline_reason(d.reason);
+      return false;
+    }
+  }
+  if (src.device() != dst.device()) {
+    core::set_decline_reason("a copy between two devices");
+    return false;
+  }
+  try {
+    TtTensor t = to_tt(src.expand_as(dst), /*math=*/false);
+    if (src.scalar_type() != dst.scalar_type()) {
+      // Conversions to bool are "not zero", which TT-NN's typecast does not compute.
+      if (dst.scalar_type() == c10::kBool) decline("a conversion to bool");
+      t = cast(to_tt(src.expand_as(dst), /*math=*/true), math_type(dst.scalar_type()));
+    }
+    write_into(dst, std::move(t));
+    return true;
+  } catch (const Decline& d) {
+    core::set_decline_reason(d.reason);
+    return false;
+  }
+}
+
 // Copies src's values into dst (broadcasting src, converting dtype), whichever side is on ttnn.
 void copy_values(const at::Tensor& src, const at::Tensor& dst) {
   check_copyable(src);
@@ -72,8 +129,10 @@ void copy_values(const at::Tensor& src, const at::Tensor& dst) {
                              dst.storage_offset() * itemsize, dst.numel() * itemsize);
     return;
   }
-  // Device to device with a change of dtype, strides or device: done by the device through host staging
-  // on the reference device (no torch-visible transfer, like a device-side typecast/permute).
+  if (vocabulary_copy(src, dst)) return;
+  // What the vocabulary cannot move (dtypes TT-NN has no type for, copies across devices, conversions
+  // TT-NN's typecast does not do as torch does) is staged through the host: a counted CPU fallback.
+  core::note_fallback("aten::copy_");
   at::Tensor host = core::read_to_host(src).clone();
   core::write_from_host(dst, host.expand_as(dst));
 }

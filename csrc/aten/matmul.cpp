@@ -37,11 +37,13 @@ void check_float(const at::Tensor& a, const at::Tensor& b) {
   math_type(a.scalar_type());
 }
 
-// a @ b (+ bias as linear's row vector), as TT-NN's matmul/linear.
-TtTensor product(const at::Tensor& a, const at::Tensor& b, const at::Tensor* bias) {
+// a @ b (+ bias as linear's row vector), as TT-NN's matmul/linear; `wide` asks for a FLOAT32 result, so
+// that a bfloat16 product scaled and summed afterwards is rounded once, at the end, as torch rounds it.
+TtTensor product(const at::Tensor& a, const at::Tensor& b, const at::Tensor* bias, bool wide = false) {
   check_float(a, b);
   MatmulOperand ta = matmul_operand(a), tb = matmul_operand(b);
   ops::Args args{{"input_tensor_a", ta.tensor}, {"input_tensor_b", tb.tensor}};
+  if (wide) args.set("dtype", DataType::FLOAT32);
   if (ta.transposed) args.set("transpose_a", true);
   if (tb.transposed) args.set("transpose_b", true);
   if (bias) {
@@ -54,6 +56,21 @@ TtTensor product(const at::Tensor& a, const at::Tensor& b, const at::Tensor* bia
 bool is_one(const at::Scalar& s) { return s.isIntegral(true) ? s.toLong() == 1 : s.toDouble() == 1.0; }
 bool is_zero(const at::Scalar& s) { return s.isIntegral(true) ? s.toLong() == 0 : s.toDouble() == 0.0; }
 
+// beta * input + alpha * (a @ b) in FLOAT32, rounded once to the operands' dtype.
+TtTensor scaled_product_sum(const at::Tensor& input, const at::Tensor& a, const at::Tensor& b, const at::Scalar& beta,
+                            const at::Scalar& alpha) {
+  const DataType type = math_type(a.scalar_type());
+  TtTensor p = product(a, b, nullptr, /*wide=*/true);
+  if (!is_one(alpha)) p = ops::call1("multiply", {{"input_tensor_a", p}, {"input_tensor_b", alpha.toDouble()}});
+  if (!is_zero(beta)) {  // torch ignores input (even NaN) when beta is 0
+    if (input.scalar_type() != a.scalar_type()) decline("an added input of another dtype");
+    TtTensor bias = cast(to_tt(input), DataType::FLOAT32);
+    if (!is_one(beta)) bias = ops::call1("multiply", {{"input_tensor_a", bias}, {"input_tensor_b", beta.toDouble()}});
+    p = ops::call1("add", {{"input_tensor_a", p}, {"input_tensor_b", bias}});
+  }
+  return cast(p, type);
+}
+
 // beta * input + alpha * (a @ b); a row-vector input with unit scales is linear's fused bias.
 TtTensor scaled_sum(const at::Tensor& input, const at::Tensor& a, const at::Tensor& b, const at::Scalar& beta,
                     const at::Scalar& alpha) {
@@ -62,12 +79,7 @@ TtTensor scaled_sum(const at::Tensor& input, const at::Tensor& a, const at::Tens
   if (is_one(beta) && is_one(alpha) && row_bias && a.dim() == 2 && input.size(-1) == b.size(-1)) {
     return product(a, b, &input);
   }
-  TtTensor p = product(a, b, nullptr);
-  if (!is_one(alpha)) p = ops::call1("multiply", {{"input_tensor_a", p}, {"input_tensor_b", alpha.toDouble()}});
-  if (is_zero(beta)) return p;  // torch ignores input (even NaN) when beta is 0
-  TtTensor bias = to_tt(input);
-  if (!is_one(beta)) bias = ops::call1("multiply", {{"input_tensor_a", bias}, {"input_tensor_b", beta.toDouble()}});
-  return ops::call1("add", {{"input_tensor_a", p}, {"input_tensor_b", bias}});
+  return scaled_product_sum(input, a, b, beta, alpha);
 }
 
 std::vector<int64_t> mm_sizes(const at::Tensor& a, const at::Tensor& b) {
@@ -127,15 +139,7 @@ at::Tensor baddbmm(const at::Tensor& input, const at::Tensor& a, const at::Tenso
                    const at::Scalar& alpha) {
   device_of({&input, &a, &b});
   const auto sizes = mm_sizes(a, b);
-  TtTensor p = product(a, b, nullptr);
-  if (!is_one(alpha)) p = ops::call1("multiply", {{"input_tensor_a", p}, {"input_tensor_b", alpha.toDouble()}});
-  if (!is_zero(beta)) {
-    if (input.scalar_type() != a.scalar_type()) decline("baddbmm with an input of another dtype");
-    TtTensor bias = to_tt(input);
-    if (!is_one(beta)) bias = ops::call1("multiply", {{"input_tensor_a", bias}, {"input_tensor_b", beta.toDouble()}});
-    p = ops::call1("add", {{"input_tensor_a", p}, {"input_tensor_b", bias}});
-  }
-  return wrap(p, a.scalar_type(), sizes);
+  return wrap(scaled_product_sum(input, a, b, beta, alpha), a.scalar_type(), sizes);
 }
 
 #define TTNN_NATIVE(name, op, fn) m.impl(name, TORCH_FN((Native<op, fn>::call)))

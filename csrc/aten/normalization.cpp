@@ -29,6 +29,22 @@ at::Tensor softmax(const at::Tensor& x, int64_t dim, bool half_to_float) {
               x.sizes());
 }
 
+// softmax whose fully masked rows (all -inf) give 0 rather than NaN, as scaled_dot_product_attention needs.
+at::Tensor safe_softmax(const at::Tensor& x, int64_t dim, std::optional<c10::ScalarType> dtype) {
+  device_of({&x});
+  check_float(x);
+  if (dtype && *dtype != x.scalar_type()) decline("_safe_softmax into another dtype");
+  dim = c10::maybe_wrap_dim(dim, std::max<int64_t>(x.dim(), 1));
+  if (x.dim() == 0 || x.numel() == 0) decline("_safe_softmax of a 0-d or empty tensor");
+  TtTensor t = to_tt_in(x, Layout::TILE);
+  TtTensor y = ops::call1("softmax", {{"input_tensor", t}, {"dim", dim}, {"numeric_stable", true}});
+  TtTensor row_max = ops::call1("max", {{"input_tensor", t}, {"dim", std::vector<int64_t>{dim}}, {"keepdim", true}});
+  TtTensor masked = ops::call1("eq", {{"input_tensor_a", row_max}, {"input_tensor_b", -std::numeric_limits<double>::infinity()}});
+  TtTensor result = ops::call1("where", {{"predicate", masked}, {"true_value", 0.0}, {"false_value", y}});
+  if (result.shape != y.shape) result = ops::call1("expand", {{"input_tensor", result}, {"output_shape", y.shape}});
+  return wrap(result, x.scalar_type(), x.sizes());
+}
+
 std::tuple<at::Tensor, at::Tensor, at::Tensor> native_batch_norm(
     const at::Tensor& x, const std::optional<at::Tensor>& weight, const std::optional<at::Tensor>& bias,
     const std::optional<at::Tensor>& running_mean, const std::optional<at::Tensor>& running_var, bool training,
@@ -41,7 +57,9 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor> native_batch_norm(
   }
   if (x.dim() < 2) decline("batch norm of a tensor with no channel dim");
   const DataType type = math_type(x.scalar_type());
-  auto channel_vector = [&](const at::Tensor& t) { return cast(to_tt(t), type); };
+  // The per-channel vectors in FLOAT32 (TT-NN mixes float data types in one op), so a bfloat16 input is
+  // rounded once per op, not also through a bfloat16 scale and shift.
+  auto channel_vector = [&](const at::Tensor& t) { return cast(to_tt(t), DataType::FLOAT32); };
   TtTensor inv = ops::call1("rsqrt", {{"input_tensor", call_binary("add", channel_vector(*running_var), eps)}});
   TtTensor scale = weight && weight->defined() ? call_binary("multiply", inv, channel_vector(*weight)) : inv;
   TtTensor shift = ops::call1("neg", {{"input_tensor", call_binary("multiply", channel_vector(*running_mean), scale)}});
@@ -95,6 +113,7 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor> native_layer_norm(const at::Tenso
 
 TORCH_LIBRARY_IMPL(aten, PrivateUse1, m) {
   TTNN_NATIVE("_softmax", ATEN_OP(_softmax), &softmax);
+  TTNN_NATIVE("_safe_softmax", ATEN_OP(_safe_softmax), &safe_softmax);
   TTNN_NATIVE("native_batch_norm", ATEN_OP(native_batch_norm), &native_batch_norm);
   m.impl("native_layer_norm", TORCH_FN((Native<ATEN_OP(native_layer_norm), &native_layer_norm, true>::call)));
 }

@@ -77,14 +77,7 @@ TtTensor to_tt(const at::Tensor& view, bool math) {
   const DataType type = math ? math_type(view.scalar_type()) : bits_type(view.scalar_type());
   if (!core::is_ttnn(view)) decline("an operand is not on the ttnn device");
   if (view.is_conj() || view.is_neg()) decline("a view with the conjugate or negative bit");
-  if (view.numel() == 0) {
-    TtTensor empty;
-    empty.shape = vec(view.sizes());
-    empty.dtype = type;
-    empty.host_type = ops::host_type_for(type);
-    empty.storage = c10::Storage(c10::Storage::use_byte_size_t(), 0, nullptr, false);
-    return empty;
-  }
+  if (view.numel() == 0) return ops::allocate(view.device(), vec(view.sizes()), Layout::ROW_MAJOR, type, type);
   const int64_t storage_elements = static_cast<int64_t>(view.storage().nbytes() / view.element_size());
   TtTensor base = storage_tensor(view, type, storage_elements);
   if (view.is_contiguous() && view.storage_offset() == 0 && view.numel() == storage_elements) {

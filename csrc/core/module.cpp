@@ -13,6 +13,7 @@
 #include "core/generator.h"
 #include "core/physical_format.h"
 #include "core/transfers.h"
+#include "aten/call_op.h"
 #include "ops/bind_ops.h"
 #include "runtime/device.h"
 
@@ -127,4 +128,5 @@ PYBIND11_MODULE(_C, m) {
   });
   bind_formats(m);
   ttnn_device::ops::bind_ops(m);
+  ttnn_device::aten::bind_call_op(m);
 }

@@ -79,8 +79,9 @@ std::vector<TtTensor> divide_impl(const Args& args) {
   at::Tensor result;
   if (mode.empty()) {
     result = at::div(a.to(at::isIntegralType(t, true) ? c10::kFloat : t), b.to(at::isIntegralType(t, true) ? c10::kFloat : t));
-  } else if (at::isIntegralType(t, true)) {
-    result = at::div(a.to(t), b.to(t), mode);
+  } else if (mode == "trunc" && compute_type(host_type_for(dtype)) == c10::kBFloat16) {
+    // bfloat16: the quotient is rounded to bfloat16 before it is truncated (TT-NN's golden, torch).
+    result = at::trunc(at::div(a.to(t), b.to(t)).to(c10::kBFloat16).to(t));
   } else {
     result = at::div(a.to(t), b.to(t), mode);
   }
