@@ -8,6 +8,8 @@ Records are JSON lines, appended and flushed one by one: {"kind": "phase"} befor
 parent that kills a hanging run can say where it hung), {"kind": "model"} (the spec, CPU float32 figures),
 one {"kind": "row"} per dtype, {"kind": "train"}. `benchmarks.run_zoo` runs this once per model, each in
 its own subprocess. A failure at one dtype is recorded (status ❌ with the error) and the next dtype runs.
+The device's numerics are whatever TTNN_DEVICE_NUMERICS says (`run_zoo --numerics` sets it; unset: "tt");
+each row records the mode it ran in, since PCC and max abs err depend on it.
 """
 
 from __future__ import annotations
@@ -69,7 +71,7 @@ def measure_model(spec, dtypes=("float32", "bfloat16"), runs=3, budget_s=5.0, tr
 
 
 def _dtype_row(spec, pristine, inputs, reference, dtype, runs, budget_s, phase):
-    row = {"kind": "row", "dtype": dtype, "batch": spec.batch}
+    row = {"kind": "row", "dtype": dtype, "batch": spec.batch, "numerics": ttnn_device.get_numerics()}
     start = time.perf_counter()
     try:
         with torch.no_grad():

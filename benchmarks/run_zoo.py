@@ -1,7 +1,8 @@
 """Runs the model zoo (or part of it) on ttnn, one subprocess per model, and writes the report.
 
     python -m benchmarks.run_zoo [names/tags/families...] [--dtypes float32,bfloat16] [--timeout S]
-                                 [--out benchmarks/results/zoo.json] [--markdown docs/models.md]
+                                 [--numerics tt|exact] [--out benchmarks/results/zoo.json]
+                                 [--markdown docs/models.md]
 
 Writes the JSON after every model (a killed run keeps what it has), then the markdown table, a PNG plot
 beside it, and prints one summary line. `--report-only` re-renders markdown and plot from an existing JSON.
@@ -10,6 +11,7 @@ beside it, and prints one summary line. `--report-only` re-renders markdown and 
 from __future__ import annotations
 
 import argparse
+import os
 import shlex
 import signal
 import sys
@@ -33,6 +35,9 @@ def parse_args(argv):
     parser.add_argument("--runs", type=int, default=3, help="timed rounds per dtype (one CPU and one ttnn call each)")
     parser.add_argument("--budget", type=float, default=5.0, help="seconds of timed rounds per dtype, at most")
     parser.add_argument("--threads", type=int, default=2, help="torch threads in each model's process")
+    parser.add_argument("--numerics", choices=("tt", "exact"), default=None,
+                        help="the device's numerics in each model's process (TTNN_DEVICE_NUMERICS; default: "
+                             "as the environment says, unset meaning tt)")
     parser.add_argument("--no-train", action="store_true", help="skip the training step of train=True models")
     parser.add_argument("--report-only", action="store_true", help="re-render markdown and plot from --out")
     return parser.parse_args(argv)
@@ -63,7 +68,8 @@ def run(args, argv):
     meta = results.context(REPO)
     meta.update(command="python -m benchmarks.run_zoo " + shlex.join(sys.argv[1:] if argv is None else argv),
                 selectors=args.selectors, dtypes=dtypes, timeout_s=args.timeout, runs=args.runs,
-                budget_s=args.budget, threads=args.threads, elapsed_s=0.0, finished=False)
+                budget_s=args.budget, threads=args.threads, numerics=_requested_numerics(args), elapsed_s=0.0,
+                finished=False)
     document = {"meta": meta, "models": []}
     log_dir = Path(args.out).parent / "logs"
     bar = progress.Progress(len(specs))
@@ -72,7 +78,7 @@ def run(args, argv):
         for spec in specs:
             bar.begin(spec.name)
             model = isolate.run(spec, catalog.origin(spec, args.specs), dtypes, log_dir, args.timeout, args.runs,
-                                args.budget, args.threads, not args.no_train)
+                                args.budget, args.threads, not args.no_train, args.numerics)
             document["models"].append(model)
             meta["elapsed_s"] = time.monotonic() - start
             results.write(args.out, document)
@@ -88,9 +94,18 @@ def run(args, argv):
     return document
 
 
+def _requested_numerics(args):
+    """The mode the children are asked for (None: nobody asked, the device default applies); the rows
+    record the mode each child actually ran in."""
+    return args.numerics or os.environ.get("TTNN_DEVICE_NUMERICS") or None
+
+
 def closing_line(document, paths):
     counts = summary.status_counts(document)
-    parts = [f"{key} " + " ".join(f"{s} {bucket[s]}" for s in summary.STATUSES) for key, bucket in counts.items()]
+    shares = summary.native_share(document)
+    parts = [f"{key} " + " ".join(f"{s} {bucket[s]}" for s in summary.STATUSES)
+             + (f" native {summary.percent(shares[key]['share'])}" if key in shares else "")
+             for key, bucket in counts.items()]
     parts = parts or ["no model measured"]
     low = len(summary.flagged(document))
     return (f"ttnn zoo: {len(document['models'])} models in {progress.fmt_duration(document['meta'].get('elapsed_s', 0))}"

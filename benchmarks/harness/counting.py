@@ -1,4 +1,5 @@
-"""What one inference does: the aten calls it makes, the ops it leaves on the CPU, what crosses host<->device.
+"""What one inference does: the aten calls it makes, the ops it leaves on the CPU, what crosses host<->device,
+the TT-NN vocabulary ops the native kernels run and the layout / data type conversions they need on the device.
 
 The aten count comes from a TorchDispatchMode: it sees calls at the Python dispatch key, below autograd,
 which is where the ttnn backend sees them (composite ops such as `linear` arrive already decomposed).
@@ -37,6 +38,20 @@ def transfers_since_reset():
             for direction, v in ttnn_device.transfer_counts().items()}
 
 
+def conversions_since_reset():
+    """Layout and data type conversions on the device (to_layout, typecast) since the last reset, as
+    {"count", "mb"}: work a card does besides the model's own ops, invisible in the transfer counts."""
+    figures = ttnn_device.conversion_counts()
+    return {"count": int(figures["count"]), "mb": figures["bytes"] / 1e6}
+
+
+def vocabulary_ops_since_reset():
+    """{vocabulary op: calls} the native kernels ran since the last reset, most called first: what the
+    device computed through TT-NN, where the fallback counts say what it did not."""
+    counts = {name: int(n) for name, n in ttnn_device.op_counts().items() if n}
+    return dict(sorted(counts.items(), key=lambda kv: -kv[1]))
+
+
 def reset():
-    """Clears the fallback and the transfer counters (one call clears both)."""
+    """Clears the fallback, transfer, vocabulary op and conversion counters (one call clears all four)."""
     ttnn_device.reset_fallback_counts()

@@ -3,8 +3,9 @@
 Order of the passes, and why:
 1. first run: the clock covers moving a fresh copy of the model and the inputs to the device (and, for
    bfloat16, casting both there) plus one inference, as a user's first call would.
-2. counting pass: counters reset, then one inference under the aten-counting mode. Fallbacks and transfers
-   are read from this pass alone, so they are "per inference" and exclude moving the model.
+2. counting pass: counters reset, then one inference under the aten-counting mode. Fallbacks, transfers,
+   vocabulary ops and device conversions are read from this pass alone, so they are "per inference" and
+   exclude moving the model (and converting its weights once).
 3. timed runs: ttnn inferences with model and inputs resident (outputs stay on the device), in turns with
    CPU eager inferences at the same dtype; the medians give samples/s.
 Peak device memory covers all three (model, inputs, activations).
@@ -68,6 +69,10 @@ def measure(spec, pristine, inputs, reference, dtype_name, runs, budget_s, row, 
         row["fallback_unique"] = len(per_inference)
         row["fallback_ops"] = dict(sorted(per_inference.items(), key=lambda kv: -kv[1]))
         row["transfers"] = counting.transfers_since_reset()
+        row["conversions"] = counting.conversions_since_reset()
+        vocabulary = counting.vocabulary_ops_since_reset()
+        row["vocabulary_calls"] = sum(vocabulary.values())
+        row["vocabulary_ops"] = vocabulary
         # Status counts every fallback of the phase, the first run's included (moving the model may fall back).
         row["status"] = "🚧" if (fallbacks or per_inference) else "✅"
         if fallbacks.keys() - per_inference.keys():

@@ -19,8 +19,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 
 
-def run(spec, source, dtypes, log_dir, timeout, runs=3, budget_s=5.0, threads=2, train=True):
-    """{"name", ..., "rows": {dtype: row}, "train": row or None, "wall_s"} for `spec`, measured in a child."""
+def run(spec, source, dtypes, log_dir, timeout, runs=3, budget_s=5.0, threads=2, train=True, numerics=None):
+    """{"name", ..., "rows": {dtype: row}, "train": row or None, "wall_s"} for `spec`, measured in a child
+    whose device runs in `numerics` ("tt" or "exact"; None: as this process's environment says)."""
     log_dir = Path(log_dir)
     log_dir.mkdir(parents=True, exist_ok=True)
     stem = re.sub(r"[^A-Za-z0-9_.-]", "_", spec.name)  # a model name is not necessarily a file name
@@ -30,14 +31,11 @@ def run(spec, source, dtypes, log_dir, timeout, runs=3, budget_s=5.0, threads=2,
            "--dtypes", ",".join(dtypes), "--runs", str(runs), "--budget", str(budget_s), "--threads", str(threads)]
     cmd += ["--specs", source] if source else []
     cmd += [] if train else ["--no-train"]
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH")) if p)
-    env["OMP_NUM_THREADS"] = str(threads)  # the child's torch.set_num_threads is the same; this covers BLAS too
     start = time.monotonic()
     with open(log_path, "wb") as log:
         # A session of its own, so that a timeout kills the model's process group and nothing else.
-        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
-                                cwd=os.getcwd(), start_new_session=True)
+        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                env=child_env(threads, numerics), cwd=os.getcwd(), start_new_session=True)
         try:
             returncode, timed_out = proc.wait(timeout=timeout), False
         except subprocess.TimeoutExpired:
@@ -51,6 +49,17 @@ def run(spec, source, dtypes, log_dir, timeout, runs=3, budget_s=5.0, threads=2,
     wall_s = time.monotonic() - start
     return assemble(spec, _read_records(records_path), dtypes, train, wall_s, returncode, timed_out, timeout,
                     _tail(log_path))
+
+
+def child_env(threads, numerics=None, base=None):
+    """The child's environment: `base` (default: this process's) with the repo importable, BLAS held to
+    `threads`, and the numerics mode set when one is asked for (the device reads it when it starts)."""
+    env = dict(os.environ if base is None else base)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH")) if p)
+    env["OMP_NUM_THREADS"] = str(threads)  # the child's torch.set_num_threads is the same; this covers BLAS too
+    if numerics is not None:
+        env["TTNN_DEVICE_NUMERICS"] = numerics
+    return env
 
 
 def assemble(spec, records, dtypes, train, wall_s, returncode, timed_out, timeout, log_tail=""):

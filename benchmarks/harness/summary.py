@@ -20,6 +20,29 @@ def status_counts(document):
     return counts
 
 
+def native_share(document):
+    """{dtype: {"aten_calls", "fallback_calls", "share"}}: the fraction of the aten calls that ran on the
+    device, 1 - fallback calls / aten calls, with both summed over every counted row of the dtype (so that a
+    model weighs by its calls, not one vote each). Rows without counts (failed before the counting pass)
+    add nothing; "share" is None when no row of the dtype was counted."""
+    shares = {}
+    for model in document["models"]:
+        for dtype, row in model["rows"].items():
+            totals = shares.setdefault(dtype, {"aten_calls": 0, "fallback_calls": 0})
+            if row.get("aten_calls") is not None and row.get("fallback_calls") is not None:
+                totals["aten_calls"] += row["aten_calls"]
+                totals["fallback_calls"] += row["fallback_calls"]
+    for totals in shares.values():
+        calls = totals["aten_calls"]
+        totals["share"] = 1 - totals["fallback_calls"] / calls if calls else None
+    return shares
+
+
+def percent(share):
+    """"93.8%" (one decimal: the share moves by less than a point when one op of a big model goes native)."""
+    return "—" if share is None else f"{share * 100:.1f}%"
+
+
 def flagged(document, dtype="float32"):
     """(model, row) for every running row at `dtype` whose PCC is below the threshold or missing."""
     out = []

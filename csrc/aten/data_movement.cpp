@@ -122,24 +122,13 @@ at::Tensor& triangle_out(const at::Tensor& self, int64_t diagonal, at::Tensor& o
   return out;
 }
 
-// The low 32-bit words of an int64 tensor, as INT32: exact for every index in [-2^31, 2^31).
-TtTensor int64_low_words(const at::Tensor& indices) {
-  if (indices.scalar_type() == c10::kInt) return to_tt(indices);
-  if (indices.scalar_type() != c10::kLong) decline("indices that are neither int64 nor int32");
-  at::Tensor dense = indices.dim() == 0 ? indices.reshape({1}) : indices;
-  if (dense.stride(-1) != 1 && dense.size(-1) != 1) decline("int64 indices with a strided last dim");
-  at::Tensor words = dense.view(c10::kInt);  // [..., 2 * last]: low word, high word
-  at::Tensor low = words.unflatten(-1, {dense.size(-1), 2}).select(-1, 0);
-  return to_tt(indices.dim() == 0 ? low.reshape({}) : low);
-}
-
 at::Tensor embedding(const at::Tensor& weight, const at::Tensor& indices, c10::SymInt /*padding_idx*/,
                      bool /*scale_grad_by_freq*/, bool /*sparse*/) {
   device_of({&weight, &indices});
   if (weight.dim() != 2) decline("an embedding table that is not 2-d");
   math_type(weight.scalar_type());
   if (indices.numel() == 0) decline("no indices");
-  TtTensor idx = int64_low_words(indices);
+  TtTensor idx = index_words(indices);
   TtTensor table = to_tt(weight);
   std::vector<int64_t> sizes(indices.sizes().begin(), indices.sizes().end());
   sizes.push_back(weight.size(1));

@@ -54,11 +54,11 @@ TORCH_LIBRARY_IMPL(_, PrivateUse1, m) {
 }
 
 // Ops with both a CPU kernel and a generic decomposition: a new backend gets the decomposition, which
-// runs piecemeal (each piece falling back) and differs from the CPU in details (native_layer_norm's
-// statistics dtype, addr's rounding, native_group_norm on non-contiguous input). Until they have ttnn
+// runs piecemeal and differs from the CPU in details (addr's rounding, _stack's output strides). Until
+// they have ttnn
 // kernels they run whole on the CPU, exactly as the CPU computes them.
 constexpr const char* kWholeOnCpu[] = {
-    "native_group_norm", "addr", "addr.out", "_stack", "_stack.out",
+    "addr", "addr.out", "_stack", "_stack.out",
     "all.dims", "all.dims_out", "any.dims", "any.dims_out",
 };
 

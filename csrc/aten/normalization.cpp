@@ -59,7 +59,7 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor> native_batch_norm(
   const DataType type = math_type(x.scalar_type());
   // The per-channel vectors in FLOAT32 (TT-NN mixes float data types in one op), so a bfloat16 input is
   // rounded once per op, not also through a bfloat16 scale and shift.
-  auto channel_vector = [&](const at::Tensor& t) { return cast(to_tt(t), DataType::FLOAT32); };
+  auto channel_vector = [&](const at::Tensor& t) { return resident_cast(t, DataType::FLOAT32); };
   TtTensor inv = ops::call1("rsqrt", {{"input_tensor", call_binary("add", channel_vector(*running_var), eps)}});
   TtTensor scale = weight && weight->defined() ? call_binary("multiply", inv, channel_vector(*weight)) : inv;
   TtTensor shift = ops::call1("neg", {{"input_tensor", call_binary("multiply", channel_vector(*running_mean), scale)}});
@@ -109,12 +109,41 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor> native_layer_norm(const at::Tenso
           wrap(rstd, x.scalar_type(), stat_sizes)};
 }
 
+// group norm: statistics over each group's channels and positions (TT-NN's mean/var reductions), then
+// the per-channel affine, all on [N, G, C/G * HxW] views of the input.
+std::tuple<at::Tensor, at::Tensor, at::Tensor> native_group_norm(
+    const at::Tensor& x, const std::optional<at::Tensor>& weight, const std::optional<at::Tensor>& bias,
+    c10::SymInt n_sym, c10::SymInt c_sym, c10::SymInt hw_sym, int64_t groups, double eps) {
+  device_of({&x, weight ? &*weight : nullptr, bias ? &*bias : nullptr});
+  check_float(x);
+  const int64_t n = n_sym.expect_int(), c = c_sym.expect_int(), hw = hw_sym.expect_int();
+  if (x.numel() == 0 || groups <= 0 || c % groups != 0) decline("an empty or ungroupable group norm");
+  for (const auto* p : {weight ? &*weight : nullptr, bias ? &*bias : nullptr}) {
+    if (p && p->defined() && p->scalar_type() != x.scalar_type()) decline("group norm with parameters of another dtype");
+  }
+  auto reshape = [](const TtTensor& t, std::vector<int64_t> shape) {
+    return ops::call1("reshape", {{"input_tensor", t}, {"shape", std::move(shape)}});
+  };
+  TtTensor grouped = reshape(to_tt(x), {n, groups, (c / groups) * hw});
+  const std::vector<int64_t> last = {2};
+  TtTensor mean = ops::call1("mean", {{"input_tensor", grouped}, {"dim", last}, {"keepdim", true}});
+  TtTensor var = ops::call1("var", {{"input_tensor", grouped}, {"dim", last}, {"keepdim", true}, {"correction", int64_t{0}}});
+  TtTensor rstd = ops::call1("rsqrt", {{"input_tensor", call_binary("add", var, eps)}});
+  TtTensor y = call_binary("multiply", call_binary("subtract", grouped, mean), rstd);
+  y = reshape(y, {n, c, hw});
+  if (weight && weight->defined()) y = call_binary("multiply", y, reshape(to_tt(*weight), {c, 1}));
+  if (bias && bias->defined()) y = call_binary("add", y, reshape(to_tt(*bias), {c, 1}));
+  return {wrap(y, x.scalar_type(), x.sizes()), wrap(mean, x.scalar_type(), {n, groups}),
+          wrap(rstd, x.scalar_type(), {n, groups})};
+}
+
 #define TTNN_NATIVE(name, op, fn) m.impl(name, TORCH_FN((Native<op, fn>::call)))
 
 TORCH_LIBRARY_IMPL(aten, PrivateUse1, m) {
   TTNN_NATIVE("_softmax", ATEN_OP(_softmax), &softmax);
   TTNN_NATIVE("_safe_softmax", ATEN_OP(_safe_softmax), &safe_softmax);
   TTNN_NATIVE("native_batch_norm", ATEN_OP(native_batch_norm), &native_batch_norm);
+  m.impl("native_group_norm", TORCH_FN((Native<ATEN_OP(native_group_norm), &native_group_norm, true>::call)));
   m.impl("native_layer_norm", TORCH_FN((Native<ATEN_OP(native_layer_norm), &native_layer_norm, true>::call)));
 }
 

@@ -8,6 +8,9 @@
 #include "ops/dispatch.h"
 #include "ops/view_plan.h"
 
+#include <mutex>
+#include <unordered_map>
+
 namespace ttnn_device::aten {
 
 namespace {
@@ -124,6 +127,42 @@ TtTensor cast(const TtTensor& t, DataType dtype) {
   return ops::call1("typecast", {{"input_tensor", t}, {"dtype", dtype}});
 }
 
+namespace {
+struct ResidentCast {
+  c10::weak_intrusive_ptr<c10::StorageImpl> storage;
+  uint64_t generation;
+  DataType dtype;
+  TtTensor converted;
+};
+}  // namespace
+
+TtTensor resident_cast(const at::Tensor& parameter, DataType dtype) {
+  TtTensor t = to_tt(parameter);
+  core::DeviceBuffer* buffer = t.buffer();
+  const bool whole = parameter.is_contiguous() && parameter.storage_offset() == 0 &&
+                     static_cast<size_t>(parameter.numel()) * parameter.element_size() == parameter.storage().nbytes();
+  if (t.dtype == dtype || !buffer || !whole) return cast(t, dtype);
+  static std::mutex mutex;
+  static std::unordered_map<const void*, ResidentCast> cache;
+  const void* key = parameter.storage().unsafeGetStorageImpl();
+  const uint64_t generation = buffer->generation();
+  std::lock_guard<std::mutex> lock(mutex);
+  // Entries of storages that died are dropped as the cache grows.
+  if (cache.size() > 4096) {
+    for (auto it = cache.begin(); it != cache.end();) it = it->second.storage.expired() ? cache.erase(it) : std::next(it);
+  }
+  auto it = cache.find(key);
+  if (it != cache.end() && !it->second.storage.expired() && it->second.generation == generation &&
+      it->second.dtype == dtype && it->second.converted.shape == t.shape) {
+    return it->second.converted;
+  }
+  TtTensor converted = cast(t, dtype);
+  cache.insert_or_assign(key, ResidentCast{c10::weak_intrusive_ptr<c10::StorageImpl>(
+                                c10::intrusive_ptr<c10::StorageImpl>::reclaim_copy(parameter.storage().unsafeGetStorageImpl())),
+                            generation, dtype, converted});
+  return converted;
+}
+
 at::Tensor wrap(TtTensor result, c10::ScalarType dtype, c10::IntArrayRef sizes, c10::OptionalIntArrayRef strides) {
   const DataType want = bits_type(dtype);
   if (ops::host_type_for(result.dtype) != want && !(result.numel() == 0)) result = cast(result, want);
@@ -162,6 +201,15 @@ at::Tensor wrap_int64(const TtTensor& values_in, c10::IntArrayRef sizes, c10::Op
     out.unsafeGetTensorImpl()->set_sizes_contiguous(sizes);
   }
   return out;
+}
+
+TtTensor index_words(const at::Tensor& indices) {
+  if (indices.scalar_type() == c10::kInt) return to_tt(indices);
+  if (indices.scalar_type() != c10::kLong) decline("indices that are neither int64 nor int32");
+  at::Tensor dense = indices.dim() == 0 ? indices.reshape({1}) : indices;
+  if (dense.stride(-1) != 1) dense = dense.contiguous();
+  at::Tensor low = dense.view(c10::kInt).unflatten(-1, {dense.size(-1), 2}).select(-1, 0);
+  return to_tt(indices.dim() == 0 ? low.reshape({}) : low);
 }
 
 void write_into(const at::Tensor& dst, TtTensor result) {

@@ -30,6 +30,10 @@ TtTensor to_tt(const at::Tensor& view, bool math = true);
 TtTensor to_tt_in(const at::Tensor& view, Layout layout, bool math = true);
 // Converts to the data type `dtype` if it differs (a counted typecast).
 TtTensor cast(const TtTensor& t, DataType dtype);
+// A whole-storage parameter (a norm's weights or statistics) in `dtype`: converted once and kept
+// beside the storage until its contents change, as TT-NN models prepare parameters once, so a
+// resident parameter costs no conversion per call.
+TtTensor resident_cast(const at::Tensor& parameter, DataType dtype);
 
 // A new torch tensor of `dtype` over a result's buffer, with `sizes` (and `strides`, default contiguous);
 // the result's elements must be the tensor's in memory order.
@@ -39,6 +43,10 @@ at::Tensor wrap(TtTensor result, c10::ScalarType dtype, c10::IntArrayRef sizes,
 // INT32 word and its sign word, so TT-NN lays them out as an INT32 [..., 2] tensor; exact for every value
 // TT-NN's 32-bit result can hold.
 at::Tensor wrap_int64(const TtTensor& values, c10::IntArrayRef sizes, c10::OptionalIntArrayRef strides = std::nullopt);
+// Index tensors (int64 or int32) as TT-NN's 32-bit indices: an int64 index is its low word (its storage
+// read as INT32 pairs), exact for every index in [-2^31, 2^31), which covers every valid index of a
+// tensor TT-NN can hold.
+TtTensor index_words(const at::Tensor& indices);
 // Makes `dst` (an out= or in-place destination, already of the right sizes) hold `result`'s elements,
 // taken in `dst`'s logical order.
 void write_into(const at::Tensor& dst, TtTensor result);

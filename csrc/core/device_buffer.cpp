@@ -217,6 +217,11 @@ void DeviceBuffer::contents_changed() {
   changed();
 }
 
+uint64_t DeviceBuffer::generation() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return generation_;
+}
+
 bool DeviceBuffer::holds_logical_bytes() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return bytes_are_logical();

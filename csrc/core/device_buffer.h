@@ -55,6 +55,8 @@ class DeviceBuffer {
   // (the reference device): nullptr elsewhere. Whoever writes through it calls contents_changed().
   void* host_bytes() const;
   void contents_changed();
+  // Bumped by every change of contents: what a derived copy of the contents is valid for.
+  uint64_t generation() const;
   // The physical bytes are exactly the logical bytes torch sees (ROW_MAJOR, no format conversion).
   bool holds_logical_bytes() const;
 

@@ -1,0 +1,105 @@
+// Indexing kernels: index_select and index.Tensor with one integer index tensor are TT-NN's embedding
+// (rows of a 2-d table) over the indexed dim; upsampling is TT-NN's upsample on channels-last input.
+#include <ATen/ATen.h>
+#include <torch/library.h>
+
+#include "aten/operands.h"
+#include "ops/dispatch.h"
+
+namespace ttnn_device::aten {
+namespace {
+
+// self's rows along `dim` picked by `indices` (any shape): the result has self's sizes with `dim`
+// replaced by indices' sizes.
+// Negative indices (allowed by x[idx]) count from the end: idx + size where idx < 0.
+at::Tensor take_along(const at::Tensor& self, int64_t dim, const at::Tensor& indices, bool negative_allowed) {
+  math_type(self.scalar_type());
+  if (self.dim() == 0) decline("indexing a 0-d tensor");
+  if (indices.numel() == 0 || self.numel() == 0) decline("an empty index or tensor");
+  dim = c10::maybe_wrap_dim(dim, self.dim());
+  // The indexed dim first, everything after it flattened into the table's rows.
+  at::Tensor moved = self.movedim(dim, 0);
+  const int64_t rows = moved.size(0), width = moved.numel() / rows;
+  TtTensor table = to_tt(moved);
+  table = ops::call1("reshape", {{"input_tensor", table}, {"shape", std::vector<int64_t>{rows, width}}});
+  TtTensor idx = index_words(indices);
+  if (negative_allowed) {
+    TtTensor negative = ops::call1("lt", {{"input_tensor_a", idx}, {"input_tensor_b", 0.0}});
+    TtTensor shift = ops::call1("multiply", {{"input_tensor_a", negative}, {"input_tensor_b", static_cast<double>(rows)}});
+    idx = ops::call1("add", {{"input_tensor_a", idx}, {"input_tensor_b", shift}});
+  }
+  TtTensor picked = ops::call1("embedding", {{"input_tensor", idx}, {"weight", table}});
+  std::vector<int64_t> gathered(indices.sizes().begin(), indices.sizes().end());
+  for (int64_t d = 1; d < moved.dim(); ++d) gathered.push_back(moved.size(d));
+  at::Tensor result = wrap(picked, self.scalar_type(), gathered);
+  // The index dims where `dim` was.
+  if (dim == 0) return result;
+  std::vector<int64_t> order;
+  const int64_t index_dims = indices.dim();
+  for (int64_t d = 0; d < dim; ++d) order.push_back(index_dims + d);
+  for (int64_t d = 0; d < index_dims; ++d) order.push_back(d);
+  for (int64_t d = index_dims + dim; d < static_cast<int64_t>(gathered.size()); ++d) order.push_back(d);
+  return result.permute(order).contiguous();
+}
+
+at::Tensor index_select(const at::Tensor& self, int64_t dim, const at::Tensor& index) {
+  device_of({&self, &index});
+  if (index.dim() > 1) decline("a multi-dim index");  // the CPU raises
+  return take_along(self, dim, index, /*negative_allowed=*/false);
+}
+
+// x[..., idx, ...]: one integer index tensor, the other dims taken whole.
+at::Tensor index_tensor(const at::Tensor& self, const c10::List<std::optional<at::Tensor>>& indices) {
+  int64_t dim = -1;
+  for (size_t i = 0; i < indices.size(); ++i) {
+    const std::optional<at::Tensor> idx = indices[i];
+    if (!idx.has_value() || !idx->defined()) continue;
+    if (dim >= 0) decline("advanced indexing with several index tensors");
+    dim = static_cast<int64_t>(i);
+  }
+  if (dim < 0) decline("indexing without an index tensor");
+  const std::optional<at::Tensor> chosen = indices[dim];
+  const at::Tensor idx = *chosen;
+  if (idx.scalar_type() == c10::kBool || idx.scalar_type() == c10::kByte) decline("boolean mask indexing");
+  device_of({&self, &idx});
+  return take_along(self, dim, idx, /*negative_allowed=*/true);
+}
+
+std::vector<int64_t> nhwc_order() { return {0, 2, 3, 1}; }
+
+// upsample with integer scale factors (TT-NN's upsample takes those).
+at::Tensor upsample(const at::Tensor& x, c10::IntArrayRef output_size, const char* mode) {
+  device_of({&x});
+  if (x.dim() != 4) decline("upsampling a tensor that is not NCHW");
+  if (x.scalar_type() != c10::kFloat && x.scalar_type() != c10::kBFloat16) decline("upsampling a non-float tensor");
+  const int64_t oh = output_size[0], ow = output_size[1];
+  if (oh % x.size(2) != 0 || ow % x.size(3) != 0) decline("a non-integer upsampling scale");
+  const std::vector<int64_t> scale = {oh / x.size(2), ow / x.size(3)};
+  TtTensor t = to_tt(x.permute(nhwc_order()));
+  TtTensor result = ops::call1("upsample", {{"input_tensor", t}, {"scale_factor", scale}, {"mode", std::string(mode)}});
+  const std::vector<int64_t> sizes = {x.size(0), x.size(1), oh, ow};
+  return wrap(result, x.scalar_type(), sizes, std::vector<int64_t>{oh * ow * x.size(1), 1, ow * x.size(1), x.size(1)});
+}
+
+at::Tensor upsample_nearest2d(const at::Tensor& x, c10::SymIntArrayRef output_size, std::optional<double>,
+                              std::optional<double>) {
+  return upsample(x, C10_AS_INTARRAYREF_SLOW(output_size), "nearest");
+}
+
+at::Tensor upsample_bilinear2d(const at::Tensor& x, c10::SymIntArrayRef output_size, bool align_corners,
+                               std::optional<double>, std::optional<double>) {
+  if (align_corners) decline("bilinear upsampling with align_corners");
+  return upsample(x, C10_AS_INTARRAYREF_SLOW(output_size), "bilinear");
+}
+
+#define TTNN_NATIVE(name, op, fn) m.impl(name, TORCH_FN((Native<op, fn>::call)))
+
+TORCH_LIBRARY_IMPL(aten, PrivateUse1, m) {
+  TTNN_NATIVE("index_select", ATEN_OP(index_select), &index_select);
+  TTNN_NATIVE("index.Tensor", ATEN_OP2(index, Tensor), &index_tensor);
+  m.impl("upsample_nearest2d", TORCH_FN((Native<ATEN_OP(upsample_nearest2d), &upsample_nearest2d, true>::call)));
+  m.impl("upsample_bilinear2d", TORCH_FN((Native<ATEN_OP(upsample_bilinear2d), &upsample_bilinear2d, true>::call)));
+}
+
+}  // namespace
+}  // namespace ttnn_device::aten
