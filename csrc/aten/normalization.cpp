@@ -124,17 +124,19 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor> native_group_norm(
   auto reshape = [](const TtTensor& t, std::vector<int64_t> shape) {
     return ops::call1("reshape", {{"input_tensor", t}, {"shape", std::move(shape)}});
   };
-  TtTensor grouped = reshape(to_tt(x), {n, groups, (c / groups) * hw});
+  // Statistics and normalisation in FLOAT32, rounded once to the input's dtype (as torch does for bfloat16).
+  const DataType type = math_type(x.scalar_type());
+  TtTensor grouped = reshape(cast(to_tt(x), DataType::FLOAT32), {n, groups, (c / groups) * hw});
   const std::vector<int64_t> last = {2};
   TtTensor mean = ops::call1("mean", {{"input_tensor", grouped}, {"dim", last}, {"keepdim", true}});
   TtTensor var = ops::call1("var", {{"input_tensor", grouped}, {"dim", last}, {"keepdim", true}, {"correction", int64_t{0}}});
   TtTensor rstd = ops::call1("rsqrt", {{"input_tensor", call_binary("add", var, eps)}});
   TtTensor y = call_binary("multiply", call_binary("subtract", grouped, mean), rstd);
   y = reshape(y, {n, c, hw});
-  if (weight && weight->defined()) y = call_binary("multiply", y, reshape(to_tt(*weight), {c, 1}));
-  if (bias && bias->defined()) y = call_binary("add", y, reshape(to_tt(*bias), {c, 1}));
-  return {wrap(y, x.scalar_type(), x.sizes()), wrap(mean, x.scalar_type(), {n, groups}),
-          wrap(rstd, x.scalar_type(), {n, groups})};
+  if (weight && weight->defined()) y = call_binary("multiply", y, reshape(resident_cast(*weight, DataType::FLOAT32), {c, 1}));
+  if (bias && bias->defined()) y = call_binary("add", y, reshape(resident_cast(*bias, DataType::FLOAT32), {c, 1}));
+  return {wrap(cast(y, type), x.scalar_type(), x.sizes()), wrap(cast(mean, type), x.scalar_type(), {n, groups}),
+          wrap(cast(rstd, type), x.scalar_type(), {n, groups})};
 }
 
 #define TTNN_NATIVE(name, op, fn) m.impl(name, TORCH_FN((Native<op, fn>::call)))
