@@ -59,7 +59,7 @@ TORCH_LIBRARY_IMPL(_, PrivateUse1, m) {
 // kernels they run whole on the CPU, exactly as the CPU computes them.
 constexpr const char* kWholeOnCpu[] = {
     "addr", "addr.out", "_stack", "_stack.out",
-    "all.dims", "all.dims_out", "any.dims", "any.dims_out",
+    "all.dims_out", "any.dims_out",
 };
 
 TORCH_LIBRARY_IMPL(aten, PrivateUse1, m) {

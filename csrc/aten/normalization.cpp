@@ -45,6 +45,42 @@ at::Tensor safe_softmax(const at::Tensor& x, int64_t dim, std::optional<c10::Sca
   return wrap(result, x.scalar_type(), x.sizes());
 }
 
+// log_softmax as x - max - log(sum(exp(x - max))): the shifted form keeps large negative logits exact
+// where log(softmax(x)) would underflow.
+at::Tensor log_softmax(const at::Tensor& x, int64_t dim, bool half_to_float) {
+  device_of({&x});
+  check_float(x);
+  if (half_to_float) decline("log_softmax with half_to_float");
+  if (x.dim() == 0 || x.numel() == 0) decline("log_softmax of a 0-d or empty tensor");
+  dim = c10::maybe_wrap_dim(dim, x.dim());
+  TtTensor t = to_tt_in(x, Layout::TILE);
+  const std::vector<int64_t> along = {dim};
+  TtTensor shifted = call_binary("subtract", t, ops::call1("max", {{"input_tensor", t}, {"dim", along}, {"keepdim", true}}));
+  TtTensor total = ops::call1("sum", {{"input_tensor", ops::call1("exp", {{"input_tensor", shifted}})}, {"dim", along}, {"keepdim", true}});
+  TtTensor result = call_binary("subtract", shifted, ops::call1("log", {{"input_tensor", total}}));
+  return wrap(result, x.scalar_type(), x.sizes());
+}
+
+// weight norm: w = v * g / ||v||, the norm over every dim but `dim` (kept as size 1, as g is shaped).
+std::tuple<at::Tensor, at::Tensor> weight_norm_interface(const at::Tensor& v, const at::Tensor& g, int64_t dim) {
+  device_of({&v, &g});
+  check_float(v);
+  if (g.scalar_type() != v.scalar_type()) decline("weight norm with g of another dtype");
+  if (v.dim() == 0 || v.numel() == 0) decline("weight norm of a 0-d or empty tensor");
+  dim = c10::maybe_wrap_dim(dim, v.dim());
+  std::vector<int64_t> dims, norm_sizes(v.dim(), 1);
+  for (int64_t d = 0; d < v.dim(); ++d) {
+    if (d != dim) dims.push_back(d);
+  }
+  norm_sizes[dim] = v.size(dim);
+  TtTensor t = to_tt(v);
+  TtTensor squares = ops::call1("square", {{"input_tensor", t}});
+  TtTensor norm = ops::call1("sqrt", {{"input_tensor", ops::call1("sum", {{"input_tensor", squares}, {"dim", dims}, {"keepdim", true}})}});
+  TtTensor gain = ops::call1("reshape", {{"input_tensor", to_tt(g)}, {"shape", norm_sizes}});
+  TtTensor w = call_binary("multiply", t, call_binary("divide", gain, norm));
+  return {wrap(w, v.scalar_type(), v.sizes()), wrap(norm, v.scalar_type(), norm_sizes)};
+}
+
 std::tuple<at::Tensor, at::Tensor, at::Tensor> native_batch_norm(
     const at::Tensor& x, const std::optional<at::Tensor>& weight, const std::optional<at::Tensor>& bias,
     const std::optional<at::Tensor>& running_mean, const std::optional<at::Tensor>& running_var, bool training,
@@ -144,6 +180,8 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor> native_group_norm(
 TORCH_LIBRARY_IMPL(aten, PrivateUse1, m) {
   TTNN_NATIVE("_softmax", ATEN_OP(_softmax), &softmax);
   TTNN_NATIVE("_safe_softmax", ATEN_OP(_safe_softmax), &safe_softmax);
+  TTNN_NATIVE("_log_softmax", ATEN_OP(_log_softmax), &log_softmax);
+  TTNN_NATIVE("_weight_norm_interface", ATEN_OP(_weight_norm_interface), &weight_norm_interface);
   TTNN_NATIVE("native_batch_norm", ATEN_OP(native_batch_norm), &native_batch_norm);
   m.impl("native_group_norm", TORCH_FN((Native<ATEN_OP(native_group_norm), &native_group_norm, true>::call)));
   m.impl("native_layer_norm", TORCH_FN((Native<ATEN_OP(native_layer_norm), &native_layer_norm, true>::call)));

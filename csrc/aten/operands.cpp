@@ -47,7 +47,6 @@ ops::Value operand(const at::Scalar& s) {
   return s.toDouble();
 }
 
-namespace {
 std::vector<int64_t> strides_for(c10::IntArrayRef sizes, const std::vector<int64_t>& order) {
   std::vector<int64_t> strides(sizes.size());
   int64_t running = 1;
@@ -57,7 +56,6 @@ std::vector<int64_t> strides_for(c10::IntArrayRef sizes, const std::vector<int64
   }
   return strides;
 }
-}  // namespace
 
 at::Tensor wrap_in_order(TtTensor result, c10::ScalarType dtype, c10::IntArrayRef sizes,
                          const std::vector<int64_t>& order) {

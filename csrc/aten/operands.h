@@ -26,6 +26,8 @@ ops::Value operand(const at::Scalar& s);
 // The result of a memory-order computation as a torch tensor of `sizes` with the strides of that order.
 at::Tensor wrap_in_order(TtTensor result, c10::ScalarType dtype, c10::IntArrayRef sizes,
                          const std::vector<int64_t>& order);
+// The strides of a dense tensor of `sizes` laid out in `order` (outermost first).
+std::vector<int64_t> strides_for(c10::IntArrayRef sizes, const std::vector<int64_t>& order);
 // Writes a memory-order result into a destination of the op's output sizes.
 void write_in_order(const at::Tensor& dst, TtTensor result, const std::vector<int64_t>& order);
 

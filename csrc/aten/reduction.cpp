@@ -1,8 +1,12 @@
-// Reduction kernels: sum, mean, amax, amin over dims (all dims when none are given), computed in the
-// input's memory order so channels-last inputs are not permuted first.
+// Reduction kernels: sum, mean, prod, amax/amin, max/min (values and indices), argmax/argmin, var/std
+// (and their _mean forms), vector norms, all/any, cumsum. Each is computed in the input's memory order
+// (a channels-last input is not permuted first); the reduced dims are kept through the TT-NN op and
+// squeezed away as a view afterwards.
 #include <ATen/ATen.h>
 #include <ATen/native/Resize.h>
 #include <torch/library.h>
+
+#include <cmath>
 
 #include "aten/operands.h"
 #include "ops/dispatch.h"
@@ -10,76 +14,246 @@
 namespace ttnn_device::aten {
 namespace {
 
-enum class Dest { kNew, kOut };
+// A reduction of `x` over `dims` (all dims when none are given), set up in x's memory order.
+struct Reduction {
+  at::Tensor x;
+  std::vector<int64_t> dims;         // logical dims reduced
+  std::vector<int64_t> order;        // x's memory order
+  std::vector<int64_t> memory_dims;  // the reduced dims as the TT tensor numbers them
+  TtTensor input;                    // x in memory order, in its math type
 
-at::Tensor reduce(const char* op, const at::Tensor& x, at::OptionalIntArrayRef dims_in, bool keepdim,
-                  std::optional<c10::ScalarType> dtype, Dest dest, const at::Tensor* out) {
-  device_of({&x, out});
-  const c10::ScalarType out_dtype = dtype.value_or(dest == Dest::kOut ? out->scalar_type() : x.scalar_type());
-  if (!at::isFloatingType(x.scalar_type()) || out_dtype != x.scalar_type()) {
-    decline("a reduction of integers or into another dtype");  // torch sums integers into int64
+  Reduction(const at::Tensor& t, at::OptionalIntArrayRef dims_in, bool memory_layout = true) : x(t) {
+    device_of({&t});
+    if (t.dim() == 0 || t.numel() == 0) decline("a reduction of a 0-d or empty tensor");
+    if (dims_in.has_value() && !dims_in->empty()) {
+      for (int64_t d : *dims_in) dims.push_back(c10::maybe_wrap_dim(d, t.dim()));
+    } else {
+      for (int64_t d = 0; d < t.dim(); ++d) dims.push_back(d);
+    }
+    order = memory_layout ? memory_order(t) : std::vector<int64_t>{};
+    if (order.empty()) {
+      for (int64_t d = 0; d < t.dim(); ++d) order.push_back(d);
+    }
+    for (int64_t d : dims) memory_dims.push_back(std::find(order.begin(), order.end(), d) - order.begin());
+    input = to_tt(in_order(t, t.dim(), order));
+  }
+
+  ops::Args args(const TtTensor& t) const {
+    return {{"input_tensor", t}, {"dim", memory_dims}, {"keepdim", true}};
+  }
+
+  std::vector<int64_t> kept() const {
+    std::vector<int64_t> sizes(x.sizes().begin(), x.sizes().end());
+    for (int64_t d : dims) sizes[d] = 1;
+    return sizes;
+  }
+
+  // The torch tensor of a keepdim result (int64 results from TT-NN's 32-bit indices).
+  at::Tensor finish(TtTensor result, c10::ScalarType dtype, bool keepdim) const {
+    const auto sizes = kept();
+    at::Tensor value = dtype == c10::kLong ? wrap_int64(result, sizes, strides_for(sizes, order))
+                                           : wrap_in_order(std::move(result), dtype, sizes, order);
+    return keepdim ? value : value.squeeze(dims);
+  }
+};
+
+void check_floating(const at::Tensor& x, std::optional<c10::ScalarType> dtype, const char* what) {
+  if (!at::isFloatingType(x.scalar_type()) || (dtype && *dtype != x.scalar_type())) {
+    decline(std::string(what) + " of integers or into another dtype");  // torch accumulates integers in int64
   }
   math_type(x.scalar_type());
-  if (x.dim() == 0 || x.numel() == 0) decline("a reduction of a 0-d or empty tensor");
-  std::vector<int64_t> dims;
-  if (dims_in.has_value() && !dims_in->empty()) {
-    for (int64_t d : *dims_in) dims.push_back(c10::maybe_wrap_dim(d, x.dim()));
-  } else {
-    for (int64_t d = 0; d < x.dim(); ++d) dims.push_back(d);
+}
+
+void check_ordered(const at::Tensor& x) {
+  if (x.scalar_type() != c10::kFloat && x.scalar_type() != c10::kBFloat16 && x.scalar_type() != c10::kInt) {
+    decline(std::string("a max/min of ") + c10::toString(x.scalar_type()));
   }
-  const auto order = memory_order(x);
-  std::vector<int64_t> memory_dims;
-  for (int64_t d : dims) memory_dims.push_back(std::find(order.begin(), order.end(), d) - order.begin());
-  TtTensor t = to_tt(in_order(x, x.dim(), order));
-  TtTensor result = ops::call1(op, {{"input_tensor", t}, {"dim", memory_dims}, {"keepdim", true}});
-  std::vector<int64_t> kept(x.sizes().begin(), x.sizes().end());
-  for (int64_t d : dims) kept[d] = 1;
-  at::Tensor value = wrap_in_order(result, out_dtype, kept, order);
-  if (!keepdim) {
-    std::vector<int64_t> squeezed;
-    for (int64_t d = 0; d < x.dim(); ++d) {
-      if (std::find(dims.begin(), dims.end(), d) == dims.end()) squeezed.push_back(x.size(d));
-    }
-    value = is_identity(order) ? value.view(squeezed) : value.reshape(squeezed);
-  }
-  if (dest == Dest::kNew) return value;
-  at::native::resize_output(*out, value.sizes());
-  out->copy_(value);
-  return *out;
+}
+
+at::Tensor& into_out(at::Tensor& out, const at::Tensor& value) {
+  at::native::resize_output(out, value.sizes());
+  out.copy_(value);
+  return out;
+}
+
+// sum, mean, max, min over dims.
+at::Tensor reduce(const char* op, const at::Tensor& x, at::OptionalIntArrayRef dims, bool keepdim) {
+  Reduction r(x, dims);
+  return r.finish(ops::call1(op, r.args(r.input)), x.scalar_type(), keepdim);
 }
 
 at::Tensor sum_dim(const at::Tensor& x, at::OptionalIntArrayRef dims, bool keepdim, std::optional<c10::ScalarType> dtype) {
-  return reduce("sum", x, dims, keepdim, dtype, Dest::kNew, nullptr);
+  check_floating(x, dtype, "a sum");
+  return reduce("sum", x, dims, keepdim);
 }
 at::Tensor& sum_out(const at::Tensor& x, at::OptionalIntArrayRef dims, bool keepdim, std::optional<c10::ScalarType> dtype,
                     at::Tensor& out) {
-  reduce("sum", x, dims, keepdim, dtype, Dest::kOut, &out);
-  return out;
+  check_floating(x, dtype.value_or(out.scalar_type()), "a sum");
+  return into_out(out, reduce("sum", x, dims, keepdim));
 }
 at::Tensor sum_all(const at::Tensor& x, std::optional<c10::ScalarType> dtype) {
-  return reduce("sum", x, std::nullopt, false, dtype, Dest::kNew, nullptr);
+  check_floating(x, dtype, "a sum");
+  return reduce("sum", x, std::nullopt, false);
 }
 at::Tensor mean_dim(const at::Tensor& x, at::OptionalIntArrayRef dims, bool keepdim, std::optional<c10::ScalarType> dtype) {
-  return reduce("mean", x, dims, keepdim, dtype, Dest::kNew, nullptr);
+  check_floating(x, dtype, "a mean");
+  return reduce("mean", x, dims, keepdim);
 }
 at::Tensor& mean_out(const at::Tensor& x, at::OptionalIntArrayRef dims, bool keepdim, std::optional<c10::ScalarType> dtype,
                      at::Tensor& out) {
-  reduce("mean", x, dims, keepdim, dtype, Dest::kOut, &out);
-  return out;
+  check_floating(x, dtype.value_or(out.scalar_type()), "a mean");
+  return into_out(out, reduce("mean", x, dims, keepdim));
 }
 at::Tensor amax(const at::Tensor& x, c10::IntArrayRef dims, bool keepdim) {
-  return reduce("max", x, dims, keepdim, std::nullopt, Dest::kNew, nullptr);
+  check_ordered(x);
+  return reduce("max", x, dims, keepdim);
 }
 at::Tensor& amax_out(const at::Tensor& x, c10::IntArrayRef dims, bool keepdim, at::Tensor& out) {
-  reduce("max", x, dims, keepdim, std::nullopt, Dest::kOut, &out);
-  return out;
+  check_ordered(x);
+  return into_out(out, reduce("max", x, dims, keepdim));
 }
 at::Tensor amin(const at::Tensor& x, c10::IntArrayRef dims, bool keepdim) {
-  return reduce("min", x, dims, keepdim, std::nullopt, Dest::kNew, nullptr);
+  check_ordered(x);
+  return reduce("min", x, dims, keepdim);
 }
 at::Tensor& amin_out(const at::Tensor& x, c10::IntArrayRef dims, bool keepdim, at::Tensor& out) {
-  reduce("min", x, dims, keepdim, std::nullopt, Dest::kOut, &out);
-  return out;
+  check_ordered(x);
+  return into_out(out, reduce("min", x, dims, keepdim));
+}
+at::Tensor max_all(const at::Tensor& x) {
+  check_ordered(x);
+  return reduce("max", x, std::nullopt, false);
+}
+at::Tensor min_all(const at::Tensor& x) {
+  check_ordered(x);
+  return reduce("min", x, std::nullopt, false);
+}
+
+// prod: TT-NN reduces one dim or everything.
+at::Tensor prod_all(const at::Tensor& x, std::optional<c10::ScalarType> dtype) {
+  check_floating(x, dtype, "a product");
+  Reduction r(x, std::nullopt, false);
+  return r.finish(ops::call1("prod", {{"input_tensor", r.input}}), x.scalar_type(), true).reshape({});
+}
+at::Tensor prod_dim(const at::Tensor& x, int64_t dim, bool keepdim, std::optional<c10::ScalarType> dtype) {
+  check_floating(x, dtype, "a product");
+  Reduction r(x, at::IntArrayRef{dim});
+  TtTensor result = ops::call1("prod", {{"input_tensor", r.input}, {"dim", r.memory_dims[0]}, {"keepdim", true}});
+  return r.finish(result, x.scalar_type(), keepdim);
+}
+
+// argmax over one dim (or the flattened tensor); argmin is the argmax of the negation (first occurrence
+// on ties and NaN winning in both, as torch has them).
+at::Tensor arg_reduce(const at::Tensor& x, std::optional<int64_t> dim, bool keepdim, bool minimum) {
+  if (x.scalar_type() != c10::kFloat && x.scalar_type() != c10::kBFloat16 &&
+      (minimum || x.scalar_type() != c10::kInt)) {
+    decline(std::string("an argmax/argmin of ") + c10::toString(x.scalar_type()));
+  }
+  // The flattened index is in logical order, so no memory-order permutation for dim=None.
+  Reduction r(x, dim ? at::OptionalIntArrayRef(at::IntArrayRef{*dim}) : std::nullopt, dim.has_value());
+  TtTensor values = minimum ? ops::call1("neg", {{"input_tensor", r.input}}) : r.input;
+  if (!dim) {
+    TtTensor flat = ops::call1("reshape", {{"input_tensor", values}, {"shape", std::vector<int64_t>{x.numel()}}});
+    TtTensor index = ops::call1("argmax", {{"input_tensor", flat}, {"dim", int64_t{0}}, {"keepdim", true}});
+    at::Tensor value = wrap_int64(index, {1});
+    return keepdim ? value.reshape(r.kept()) : value.reshape({});
+  }
+  TtTensor index = ops::call1("argmax", {{"input_tensor", values}, {"dim", r.memory_dims[0]}, {"keepdim", true}});
+  return r.finish(index, c10::kLong, keepdim);
+}
+at::Tensor argmax(const at::Tensor& x, std::optional<int64_t> dim, bool keepdim) { return arg_reduce(x, dim, keepdim, false); }
+at::Tensor argmin(const at::Tensor& x, std::optional<int64_t> dim, bool keepdim) { return arg_reduce(x, dim, keepdim, true); }
+
+std::tuple<at::Tensor, at::Tensor> max_min_dim(const at::Tensor& x, int64_t dim, bool keepdim, bool minimum) {
+  check_ordered(x);
+  at::Tensor indices = arg_reduce(x, dim, keepdim, minimum);
+  return {reduce(minimum ? "min" : "max", x, at::IntArrayRef{dim}, keepdim), indices};
+}
+std::tuple<at::Tensor, at::Tensor> max_dim(const at::Tensor& x, int64_t dim, bool keepdim) {
+  return max_min_dim(x, dim, keepdim, false);
+}
+std::tuple<at::Tensor, at::Tensor> min_dim(const at::Tensor& x, int64_t dim, bool keepdim) {
+  return max_min_dim(x, dim, keepdim, true);
+}
+
+// var and std with Bessel's correction (a real number in torch).
+at::Tensor moment(const char* op, const at::Tensor& x, at::OptionalIntArrayRef dims,
+                  const std::optional<at::Scalar>& correction, bool keepdim) {
+  check_floating(x, std::nullopt, "a variance");
+  Reduction r(x, dims);
+  ops::Args args = r.args(r.input);
+  args.set("correction", correction ? correction->toDouble() : 1.0);
+  return r.finish(ops::call1(op, args), x.scalar_type(), keepdim);
+}
+at::Tensor var(const at::Tensor& x, at::OptionalIntArrayRef dims, const std::optional<at::Scalar>& correction, bool keepdim) {
+  return moment("var", x, dims, correction, keepdim);
+}
+at::Tensor std_(const at::Tensor& x, at::OptionalIntArrayRef dims, const std::optional<at::Scalar>& correction, bool keepdim) {
+  return moment("std", x, dims, correction, keepdim);
+}
+std::tuple<at::Tensor, at::Tensor> var_mean(const at::Tensor& x, at::OptionalIntArrayRef dims,
+                                            const std::optional<at::Scalar>& correction, bool keepdim) {
+  return {moment("var", x, dims, correction, keepdim), reduce("mean", x, dims, keepdim)};
+}
+std::tuple<at::Tensor, at::Tensor> std_mean(const at::Tensor& x, at::OptionalIntArrayRef dims,
+                                            const std::optional<at::Scalar>& correction, bool keepdim) {
+  return {moment("std", x, dims, correction, keepdim), reduce("mean", x, dims, keepdim)};
+}
+
+// Vector p-norms from TT-NN's elementwise ops and reductions.
+at::Tensor vector_norm(const at::Tensor& x, const at::Scalar& ord_in, at::OptionalIntArrayRef dims, bool keepdim,
+                       std::optional<c10::ScalarType> dtype) {
+  check_floating(x, dtype, "a norm");
+  const double ord = ord_in.toDouble();
+  Reduction r(x, dims);
+  const TtTensor magnitude = ops::call1("abs", {{"input_tensor", r.input}});
+  TtTensor result;
+  if (ord == 2.0) {
+    result = ops::call1("sqrt", {{"input_tensor", ops::call1("sum", r.args(ops::call1("square", {{"input_tensor", r.input}})))}});
+  } else if (ord == 1.0) {
+    result = ops::call1("sum", r.args(magnitude));
+  } else if (std::isinf(ord)) {
+    result = ops::call1(ord > 0 ? "max" : "min", r.args(magnitude));
+  } else if (ord > 0) {
+    TtTensor powered = ops::call1("pow", {{"input_tensor", magnitude}, {"exponent", ord}});
+    result = ops::call1("pow", {{"input_tensor", ops::call1("sum", r.args(powered))}, {"exponent", 1.0 / ord}});
+  } else {
+    decline("a vector norm of order <= 0");
+  }
+  return r.finish(result, x.scalar_type(), keepdim);
+}
+
+// any/all: the truth of each element (x != 0) as BFLOAT16 0/1, reduced by max/min.
+at::Tensor truth_reduce(const at::Tensor& x, at::OptionalIntArrayRef dims, bool keepdim, bool all) {
+  if (x.scalar_type() != c10::kBool && x.scalar_type() != c10::kFloat && x.scalar_type() != c10::kBFloat16 &&
+      x.scalar_type() != c10::kInt) {
+    decline(std::string("any/all of ") + c10::toString(x.scalar_type()));
+  }
+  Reduction r(x, dims);
+  TtTensor truth = x.scalar_type() == c10::kBool
+                       ? r.input
+                       : ops::call1("ne", {{"input_tensor_a", r.input}, {"input_tensor_b", 0.0}});
+  truth = cast(truth, DataType::BFLOAT16);
+  TtTensor result = cast(ops::call1(all ? "min" : "max", r.args(truth)), DataType::UINT8);
+  return r.finish(result, c10::kBool, keepdim);
+}
+at::Tensor any_all(const at::Tensor& x) { return truth_reduce(x, std::nullopt, false, false); }
+at::Tensor all_all(const at::Tensor& x) { return truth_reduce(x, std::nullopt, false, true); }
+at::Tensor any_dim(const at::Tensor& x, int64_t dim, bool keepdim) { return truth_reduce(x, at::IntArrayRef{dim}, keepdim, false); }
+at::Tensor all_dim(const at::Tensor& x, int64_t dim, bool keepdim) { return truth_reduce(x, at::IntArrayRef{dim}, keepdim, true); }
+at::Tensor any_dims(const at::Tensor& x, at::OptionalIntArrayRef dims, bool keepdim) { return truth_reduce(x, dims, keepdim, false); }
+at::Tensor all_dims(const at::Tensor& x, at::OptionalIntArrayRef dims, bool keepdim) { return truth_reduce(x, dims, keepdim, true); }
+
+// cumsum along one dim, in the input's memory order.
+at::Tensor cumulative_sum(const at::Tensor& x, int64_t dim, std::optional<c10::ScalarType> dtype) {
+  check_floating(x, dtype, "a cumulative sum");
+  if (x.dim() == 0 || x.numel() == 0) decline("a cumulative sum of a 0-d or empty tensor");
+  Reduction r(x, at::IntArrayRef{dim});
+  TtTensor result = ops::call1("cumsum", {{"input", r.input}, {"dim", r.memory_dims[0]}});
+  return wrap_in_order(result, x.scalar_type(), x.sizes(), r.order);
+}
+at::Tensor& cumsum_out(const at::Tensor& x, int64_t dim, std::optional<c10::ScalarType> dtype, at::Tensor& out) {
+  return into_out(out, cumulative_sum(x, dim, dtype.value_or(out.scalar_type())));
 }
 
 #define TTNN_NATIVE(name, op, fn) m.impl(name, TORCH_FN((Native<op, fn>::call)))
@@ -94,6 +268,27 @@ TORCH_LIBRARY_IMPL(aten, PrivateUse1, m) {
   TTNN_NATIVE("amax.out", ATEN_OP2(amax, out), &amax_out);
   TTNN_NATIVE("amin", ATEN_OP(amin), &amin);
   TTNN_NATIVE("amin.out", ATEN_OP2(amin, out), &amin_out);
+  TTNN_NATIVE("max", ATEN_OP(max), &max_all);
+  TTNN_NATIVE("min", ATEN_OP(min), &min_all);
+  TTNN_NATIVE("max.dim", ATEN_OP2(max, dim), &max_dim);
+  TTNN_NATIVE("min.dim", ATEN_OP2(min, dim), &min_dim);
+  TTNN_NATIVE("argmax", ATEN_OP(argmax), &argmax);
+  TTNN_NATIVE("argmin", ATEN_OP(argmin), &argmin);
+  TTNN_NATIVE("prod", ATEN_OP(prod), &prod_all);
+  TTNN_NATIVE("prod.dim_int", ATEN_OP2(prod, dim_int), &prod_dim);
+  TTNN_NATIVE("var.correction", ATEN_OP2(var, correction), &var);
+  TTNN_NATIVE("std.correction", ATEN_OP2(std, correction), &std_);
+  TTNN_NATIVE("var_mean.correction", ATEN_OP2(var_mean, correction), &var_mean);
+  TTNN_NATIVE("std_mean.correction", ATEN_OP2(std_mean, correction), &std_mean);
+  TTNN_NATIVE("linalg_vector_norm", ATEN_OP(linalg_vector_norm), &vector_norm);
+  TTNN_NATIVE("any", ATEN_OP(any), &any_all);
+  TTNN_NATIVE("all", ATEN_OP(all), &all_all);
+  TTNN_NATIVE("any.dim", ATEN_OP2(any, dim), &any_dim);
+  TTNN_NATIVE("all.dim", ATEN_OP2(all, dim), &all_dim);
+  TTNN_NATIVE("any.dims", ATEN_OP2(any, dims), &any_dims);
+  TTNN_NATIVE("all.dims", ATEN_OP2(all, dims), &all_dims);
+  TTNN_NATIVE("cumsum", ATEN_OP(cumsum), &cumulative_sum);
+  TTNN_NATIVE("cumsum.out", ATEN_OP2(cumsum, out), &cumsum_out);
 }
 
 }  // namespace

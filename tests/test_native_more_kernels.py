@@ -1,0 +1,120 @@
+"""Reductions (var/std, prod, arg and indexed max/min, norms, any/all, cumsum), rearrangements
+(repeat, padding modes, flip, roll, gather) and log_softmax / weight norm against CPU PyTorch, with the
+CPU fallback forbidden, in exact numerics, on contiguous and channels-last inputs."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+import torch.nn.functional as F
+
+import ttnn_device
+
+
+@pytest.fixture(autouse=True)
+def exact_no_fallback(counters):
+    ttnn_device.set_numerics("exact")
+    ttnn_device.set_fallback_mode("error")
+    yield
+    ttnn_device.set_fallback_mode("allow")
+
+
+def index_like(t):
+    g = torch.Generator().manual_seed(3)
+    return torch.randint(0, t.shape[-1], t.shape[:-1] + (3,), generator=g).to(t.device)
+
+
+CASES = {
+    "var": lambda t: t.var(1),
+    "std_kept": lambda t: t.std((0, 2), correction=0, keepdim=True),
+    "var_mean": lambda t: torch.var_mean(t, 2),
+    "std_mean": lambda t: torch.std_mean(t, -1, correction=2),
+    "prod": lambda t: t.prod(),
+    "prod_dim": lambda t: t.prod(1, keepdim=True),
+    "argmax": lambda t: t.argmax(),
+    "argmax_dim": lambda t: t.argmax(1),
+    "argmin_kept": lambda t: t.argmin(2, keepdim=True),
+    "max_dim": lambda t: t.max(1),
+    "min_dim": lambda t: tuple(t.min(0)),
+    "max_all": lambda t: t.max(),
+    "min_all": lambda t: t.min(),
+    "norm2": lambda t: t.norm(dim=1),
+    "norm1": lambda t: torch.linalg.vector_norm(t, 1),
+    "norm_inf": lambda t: torch.linalg.vector_norm(t, float("inf"), dim=2),
+    "norm3": lambda t: torch.linalg.vector_norm(t, 3, dim=(0, 1), keepdim=True),
+    "any": lambda t: (t > 1).any(),
+    "all_dim": lambda t: (t > -1).all(1),
+    "any_dims": lambda t: t.any(dim=(0, 2)),
+    "cumsum": lambda t: t.cumsum(1),
+    "repeat": lambda t: t.repeat(2, 1, 1, 3),
+    "pad_constant": lambda t: F.pad(t, (1, 2, 0, 1), value=0.5),
+    "pad_reflect1d": lambda t: F.pad(t[0], (2, 3), mode="reflect"),
+    "pad_reflect2d": lambda t: F.pad(t, (2, 3, 1, 2), mode="reflect"),
+    "pad_replicate2d": lambda t: F.pad(t, (2, 3, 1, 1), mode="replicate"),
+    "flip": lambda t: t.flip(0, 2),
+    "roll": lambda t: t.roll(2, 1),
+    "roll_dims": lambda t: t.roll((1, -3), (0, 2)),
+    "roll_flat": lambda t: t.roll(4),
+    "gather": lambda t: t.gather(-1, index_like(t)),
+    "log_softmax": lambda t: F.log_softmax(t, 1),
+}
+
+
+def on_cpu_and_device(fn, x):
+    expected = fn(x)
+    actual = fn(x.to("ttnn"))
+    expected = expected if isinstance(expected, tuple) else (expected,)
+    actual = actual if isinstance(actual, tuple) else (actual,)
+    return actual, expected
+
+
+@pytest.mark.parametrize("name", list(CASES))
+@pytest.mark.parametrize("dtype", [torch.float32, torch.bfloat16])
+@pytest.mark.parametrize("layout", ["contiguous", "channels_last"])
+def test_matches_cpu(name, dtype, layout):
+    torch.manual_seed(0)
+    x = torch.randn(2, 3, 5, 7).to(dtype)
+    if layout == "channels_last":
+        x = x.to(memory_format=torch.channels_last)
+    if name == "prod" or name == "prod_dim":
+        x = (x.float() * 0.3 + 1).to(dtype)  # keep products well inside the range
+    actual, expected = on_cpu_and_device(CASES[name], x)
+    for a, e in zip(actual, expected):
+        assert a.device.type == "ttnn"
+        assert a.dtype == e.dtype and a.shape == e.shape
+        tol = dict(atol=2e-2, rtol=2e-2) if dtype == torch.bfloat16 and e.is_floating_point() else dict(atol=1e-5, rtol=1e-5)
+        torch.testing.assert_close(a.cpu(), e, **tol)
+
+
+def test_arg_reductions_pick_the_first_of_ties_and_nan():
+    x = torch.tensor([[1.0, 3.0, 3.0, 0.0], [2.0, float("nan"), 5.0, float("nan")]])
+    for fn in (lambda t: t.argmax(1), lambda t: t.argmin(1), lambda t: t.max(1).indices, lambda t: t.argmax()):
+        assert torch.equal(fn(x.to("ttnn")).cpu(), fn(x))
+
+
+def test_int64_results_hold_large_indices():
+    x = torch.zeros(70000)
+    x[69999] = 1.0
+    out = x.to("ttnn").argmax()
+    assert out.dtype == torch.int64 and int(out.cpu()) == 69999
+
+
+def test_weight_norm_interface():
+    v = torch.randn(4, 3, 5)
+    g = torch.rand(4, 1, 1) + 0.5
+    for dim in (0, 2):
+        gd = g if dim == 0 else torch.rand(1, 1, 5) + 0.5
+        w, norm = torch._weight_norm_interface(v.to("ttnn"), gd.to("ttnn"), dim)
+        w_cpu, norm_cpu = torch._weight_norm_interface(v, gd, dim)
+        torch.testing.assert_close(w.cpu(), w_cpu)
+        torch.testing.assert_close(norm.cpu(), norm_cpu)
+
+
+def test_integer_argmin_and_sum_decline_with_reasons():
+    ttnn_device.set_fallback_mode("allow")
+    x = torch.arange(12, dtype=torch.int32).reshape(3, 4)
+    assert torch.equal(x.to("ttnn").argmin(1).cpu(), x.argmin(1))
+    assert torch.equal(x.to("ttnn").sum(1).cpu(), x.sum(1))
+    reasons = ttnn_device.fallback_reasons()
+    assert any("argmin" in r for r in reasons.get("aten::argmin", {})), reasons
+    assert "aten::sum.dim_IntList" in reasons, reasons
