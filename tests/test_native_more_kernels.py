@@ -118,3 +118,29 @@ def test_integer_argmin_and_sum_decline_with_reasons():
     reasons = ttnn_device.fallback_reasons()
     assert any("argmin" in r for r in reasons.get("aten::argmin", {})), reasons
     assert "aten::sum.dim_IntList" in reasons, reasons
+
+
+UPSAMPLE = [dict(scale_factor=2, mode="nearest"), dict(size=(8, 11), mode="nearest"),
+            dict(scale_factor=2.5, mode="nearest"), dict(size=(3, 4), mode="nearest"),
+            dict(size=(8, 11), mode="bilinear"), dict(size=(8, 11), mode="bilinear", align_corners=True),
+            dict(scale_factor=2, mode="bilinear"), dict(size=(3, 4), mode="bilinear"),
+            dict(size=(8, 11), mode="bicubic"), dict(size=(10, 14), mode="bicubic", align_corners=True),
+            dict(size=(3, 4), mode="bicubic")]
+
+
+@pytest.mark.parametrize("kwargs", UPSAMPLE, ids=lambda k: "-".join(f"{a}={b}" for a, b in k.items()))
+@pytest.mark.parametrize("dtype", [torch.float32, torch.bfloat16])
+@pytest.mark.parametrize("layout", ["contiguous", "channels_last"])
+def test_upsampling_any_size_and_mode(kwargs, dtype, layout):
+    torch.manual_seed(1)
+    x = torch.randn(2, 3, 5, 7).to(dtype)
+    if layout == "channels_last":
+        x = x.to(memory_format=torch.channels_last)
+    expected = F.interpolate(x, **kwargs)
+    actual = F.interpolate(x.to("ttnn"), **kwargs)
+    assert actual.dtype == expected.dtype and actual.shape == expected.shape
+    # bfloat16: torch rounds bicubic's intermediate sums differently; one bfloat16 step at most.
+    tol = dict(atol=0, rtol=0) if kwargs["mode"] == "nearest" else dict(atol=1e-5, rtol=1e-5)
+    if dtype == torch.bfloat16 and kwargs["mode"] != "nearest":
+        tol = dict(atol=1e-2, rtol=1e-2)
+    torch.testing.assert_close(actual.cpu(), expected, **tol)

@@ -1,5 +1,5 @@
 // Indexing kernels: index_select and index.Tensor with one integer index tensor are TT-NN's embedding
-// (rows of a 2-d table) over the indexed dim; upsampling is TT-NN's upsample on channels-last input.
+// (rows of a 2-d table) over the indexed dim.
 #include <ATen/ATen.h>
 #include <torch/library.h>
 
@@ -65,40 +65,11 @@ at::Tensor index_tensor(const at::Tensor& self, const c10::List<std::optional<at
   return take_along(self, dim, idx, /*negative_allowed=*/true);
 }
 
-std::vector<int64_t> nhwc_order() { return {0, 2, 3, 1}; }
-
-// upsample with integer scale factors (TT-NN's upsample takes those).
-at::Tensor upsample(const at::Tensor& x, c10::IntArrayRef output_size, const char* mode) {
-  device_of({&x});
-  if (x.dim() != 4) decline("upsampling a tensor that is not NCHW");
-  if (x.scalar_type() != c10::kFloat && x.scalar_type() != c10::kBFloat16) decline("upsampling a non-float tensor");
-  const int64_t oh = output_size[0], ow = output_size[1];
-  if (oh % x.size(2) != 0 || ow % x.size(3) != 0) decline("a non-integer upsampling scale");
-  const std::vector<int64_t> scale = {oh / x.size(2), ow / x.size(3)};
-  TtTensor t = to_tt(x.permute(nhwc_order()));
-  TtTensor result = ops::call1("upsample", {{"input_tensor", t}, {"scale_factor", scale}, {"mode", std::string(mode)}});
-  const std::vector<int64_t> sizes = {x.size(0), x.size(1), oh, ow};
-  return wrap(result, x.scalar_type(), sizes, std::vector<int64_t>{oh * ow * x.size(1), 1, ow * x.size(1), x.size(1)});
-}
-
-at::Tensor upsample_nearest2d(const at::Tensor& x, c10::SymIntArrayRef output_size, std::optional<double>,
-                              std::optional<double>) {
-  return upsample(x, C10_AS_INTARRAYREF_SLOW(output_size), "nearest");
-}
-
-at::Tensor upsample_bilinear2d(const at::Tensor& x, c10::SymIntArrayRef output_size, bool align_corners,
-                               std::optional<double>, std::optional<double>) {
-  if (align_corners) decline("bilinear upsampling with align_corners");
-  return upsample(x, C10_AS_INTARRAYREF_SLOW(output_size), "bilinear");
-}
-
 #define TTNN_NATIVE(name, op, fn) m.impl(name, TORCH_FN((Native<op, fn>::call)))
 
 TORCH_LIBRARY_IMPL(aten, PrivateUse1, m) {
   TTNN_NATIVE("index_select", ATEN_OP(index_select), &index_select);
   TTNN_NATIVE("index.Tensor", ATEN_OP2(index, Tensor), &index_tensor);
-  m.impl("upsample_nearest2d", TORCH_FN((Native<ATEN_OP(upsample_nearest2d), &upsample_nearest2d, true>::call)));
-  m.impl("upsample_bilinear2d", TORCH_FN((Native<ATEN_OP(upsample_bilinear2d), &upsample_bilinear2d, true>::call)));
 }
 
 }  // namespace

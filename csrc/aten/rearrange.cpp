@@ -6,35 +6,20 @@
 #include <torch/library.h>
 
 #include "aten/operands.h"
+#include "aten/positions.h"
 #include "ops/dispatch.h"
 
 namespace ttnn_device::aten {
 namespace {
 
-std::vector<int64_t> sizes_of(const TtTensor& t) { return t.shape; }
-
 TtTensor reshaped(const TtTensor& t, std::vector<int64_t> shape) {
   return ops::call1("reshape", {{"input_tensor", t}, {"shape", std::move(shape)}});
 }
 
-// Positions 0..n-1 along `dim` of `t`, mapped by `map` (FLOAT32 elementwise ops), as the INT32 gather
-// index of t's shape with `dim` of size n.
+// `t` along `dim` at positions map(0..n-1).
 template <class Map>
 TtTensor gather_along(const TtTensor& t, int64_t dim, int64_t n, c10::Device device, Map map) {
-  TtTensor positions = ops::call1("arange", {{"start", 0.0}, {"end", static_cast<double>(n)}, {"step", 1.0},
-                                             {"dtype", DataType::FLOAT32}, {"device", static_cast<int64_t>(device.index())}});
-  TtTensor index = cast(map(positions), DataType::INT32);
-  std::vector<int64_t> line(t.shape.size(), 1);
-  line[dim] = n;
-  std::vector<int64_t> full = t.shape;
-  full[dim] = n;
-  index = ops::call1("expand", {{"input_tensor", reshaped(index, line)}, {"output_shape", full}});
-  return ops::call1("gather", {{"input", t}, {"dim", dim}, {"index", index}});
-}
-
-TtTensor affine(const TtTensor& t, double scale, double shift) {
-  TtTensor scaled = ops::call1("multiply", {{"input_tensor_a", t}, {"input_tensor_b", scale}});
-  return ops::call1("add", {{"input_tensor_a", scaled}, {"input_tensor_b", shift}});
+  return gather_positions(t, dim, map(positions(n, device)));
 }
 
 at::Tensor repeat(const at::Tensor& self, c10::IntArrayRef repeats) {
