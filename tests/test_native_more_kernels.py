@@ -144,3 +144,56 @@ def test_upsampling_any_size_and_mode(kwargs, dtype, layout):
     if dtype == torch.bfloat16 and kwargs["mode"] != "nearest":
         tol = dict(atol=1e-2, rtol=1e-2)
     torch.testing.assert_close(actual.cpu(), expected, **tol)
+
+
+def _aten_calls(fn):
+    with torch.profiler.profile(activities=[torch.profiler.ProfilerActivity.CPU]) as prof:
+        out = fn()
+    return out, {e.key for e in prof.key_averages()}
+
+
+@pytest.mark.parametrize("need_weights", [False, True])
+def test_fused_multi_head_attention(need_weights):
+    torch.manual_seed(0)
+    mha = torch.nn.MultiheadAttention(32, 4, batch_first=True).eval()
+    x = torch.randn(2, 9, 32)
+    with torch.no_grad():
+        expected = mha(x, x, x, need_weights=need_weights)
+        mha.to("ttnn")
+        xd = x.to("ttnn")
+        actual, calls = _aten_calls(lambda: mha(xd, xd, xd, need_weights=need_weights))
+    assert "aten::_native_multi_head_attention" in calls  # the fused path, on the device
+    torch.testing.assert_close(actual[0].cpu(), expected[0], atol=1e-5, rtol=1e-5)
+    if need_weights:
+        torch.testing.assert_close(actual[1].cpu(), expected[1], atol=1e-6, rtol=1e-5)
+
+
+@pytest.mark.parametrize("need_weights", [False, True])
+def test_fused_cross_attention_op(need_weights):
+    """nn.MultiheadAttention takes the fused path for self-attention only; the op itself takes distinct
+    query, key and value."""
+    torch.manual_seed(0)
+    e, heads = 32, 4
+    q, kv = torch.randn(2, 9, e), torch.randn(2, 9, e)
+    params = [torch.randn(3 * e, e) * 0.2, torch.randn(3 * e), torch.randn(e, e) * 0.2, torch.randn(e)]
+    expected = torch._native_multi_head_attention(q, kv, kv * 0.5, e, heads, *params, None, need_weights)
+    dev = [t.to("ttnn") for t in (q, kv, kv * 0.5, *params)]
+    actual = torch._native_multi_head_attention(*dev[:3], e, heads, *dev[3:], None, need_weights)
+    torch.testing.assert_close(actual[0].cpu(), expected[0], atol=1e-5, rtol=1e-5)
+    if need_weights:
+        torch.testing.assert_close(actual[1].cpu(), expected[1], atol=1e-6, rtol=1e-5)
+
+
+@pytest.mark.parametrize("norm_first", [False, True])
+@pytest.mark.parametrize("activation", ["relu", "gelu"])
+def test_fused_transformer_encoder_layer(norm_first, activation):
+    torch.manual_seed(0)
+    layer = torch.nn.TransformerEncoderLayer(32, 4, 64, batch_first=True, norm_first=norm_first,
+                                             activation=activation).eval()
+    x = torch.randn(2, 9, 32)
+    with torch.no_grad():
+        expected = layer(x)
+        layer.to("ttnn")
+        actual, calls = _aten_calls(lambda: layer(x.to("ttnn")))
+    assert "aten::_transformer_encoder_layer_fwd" in calls
+    torch.testing.assert_close(actual.cpu(), expected, atol=1e-5, rtol=1e-5)
