@@ -197,3 +197,33 @@ def test_fused_transformer_encoder_layer(norm_first, activation):
         actual, calls = _aten_calls(lambda: layer(x.to("ttnn")))
     assert "aten::_transformer_encoder_layer_fwd" in calls
     torch.testing.assert_close(actual.cpu(), expected, atol=1e-5, rtol=1e-5)
+
+
+INT64_VALUES = [0, 1, -1, 5, -7, 2**31 - 1, -2**31, 2**40 + 3, -(2**40) - 5, 2**62]
+
+
+@pytest.mark.parametrize("to", [torch.int32, torch.bool, torch.float32, torch.bfloat16])
+def test_int64_conversions_by_their_words(to):
+    values = torch.tensor(INT64_VALUES, dtype=torch.int64)
+    strided = torch.tensor(INT64_VALUES * 2, dtype=torch.int64).reshape(2, -1).t()  # a transposed view
+    for v in (values, strided):
+        assert torch.equal(v.to("ttnn").to(to).cpu(), v.to(to))
+
+
+@pytest.mark.parametrize("src", [torch.tensor([True, False, True]), torch.tensor([3, -4, 2**31 - 1], dtype=torch.int32),
+                                 torch.tensor([0, 200, 255], dtype=torch.uint8)], ids=["bool", "int32", "uint8"])
+def test_conversions_into_int64(src):
+    out = src.to("ttnn").long()
+    assert out.dtype == torch.int64 and torch.equal(out.cpu(), src.long())
+
+
+def test_conversion_to_bool_is_not_zero():
+    x = torch.tensor([0.0, -0.0, 0.25, float("nan"), -3.0])
+    assert torch.equal(x.to("ttnn").bool().cpu(), x.bool())
+
+
+def test_float_to_int64_declines_with_its_reason():
+    ttnn_device.set_fallback_mode("allow")
+    x = torch.tensor([1.5, 3e12])
+    assert torch.equal(x.to("ttnn").long().cpu(), x.long())
+    assert any("int64" in r for r in ttnn_device.fallback_reasons().get("aten::copy_", {}))

@@ -32,6 +32,12 @@ def fallbacks_since_reset():
     return {name: int(n) for name, n in ttnn_device.fallback_counts().items() if n}
 
 
+def fallback_reasons_for(ops):
+    """{op: {reason: calls}} for the given fallback ops: why each one left the device."""
+    reasons = ttnn_device.fallback_reasons()
+    return {op: reasons.get(op, {}) for op in ops}
+
+
 def transfers_since_reset():
     """Host<->device crossings since the last reset, as {direction: {"count", "mb"}}."""
     return {direction: {"count": int(v["count"]), "mb": v["bytes"] / 1e6}

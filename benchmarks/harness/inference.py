@@ -68,6 +68,7 @@ def measure(spec, pristine, inputs, reference, dtype_name, runs, budget_s, row, 
         row["fallback_calls"] = sum(per_inference.values())
         row["fallback_unique"] = len(per_inference)
         row["fallback_ops"] = dict(sorted(per_inference.items(), key=lambda kv: -kv[1]))
+        row["fallback_reasons"] = counting.fallback_reasons_for(per_inference)
         row["transfers"] = counting.transfers_since_reset()
         row["conversions"] = counting.conversions_since_reset()
         vocabulary = counting.vocabulary_ops_since_reset()

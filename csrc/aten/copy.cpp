@@ -6,6 +6,7 @@
 #include <torch/library.h>
 
 #include "aten/tt_view.h"
+#include "ops/dispatch.h"
 #include "core/fallback.h"
 #include "core/tensor_access.h"
 #include "core/transfers.h"
@@ -70,6 +71,46 @@ at::Tensor as_words(const at::Tensor& t) {
   return words;
 }
 
+TtTensor call(const char* op, const ops::Value& a, const ops::Value& b) {
+  return ops::call1(op, {{"input_tensor_a", a}, {"input_tensor_b", b}});
+}
+
+// The two 32-bit words of each int64 element: [..., 2] INT32 (low word first).
+TtTensor int64_words(const at::Tensor& t) { return to_tt(as_words(t), /*math=*/false); }
+TtTensor word(const TtTensor& words, int64_t which) {
+  std::vector<int64_t> starts(words.shape.size(), 0), ends = words.shape;
+  starts.back() = which;
+  ends.back() = which + 1;
+  TtTensor w = ops::call1("slice", {{"input_tensor", words}, {"starts", starts}, {"ends", ends}});
+  std::vector<int64_t> shape(words.shape.begin(), words.shape.end() - 1);
+  return ops::call1("reshape", {{"input_tensor", w}, {"shape", shape}});
+}
+
+// `values` converted to dtype `to`, as torch converts. bool is "not zero" (TT-NN's typecast would
+// round); int64 sources go by their words: to int32 the low word (torch truncates), to bool either
+// word non-zero, to floats hi * 2^32 + lo with the low word signed (one rounding for every value below
+// 2^31 in magnitude; above, TT-NN's FLOAT32 add may round once more); other int64 conversions decline.
+TtTensor converted(const at::Tensor& values, c10::ScalarType to) {
+  const c10::ScalarType from = values.scalar_type();
+  if (from == to) return to_tt(values, /*math=*/false);
+  if (from == c10::kLong) {
+    TtTensor words = int64_words(values);
+    if (to == c10::kInt) return word(words, 0);
+    if (to == c10::kBool) {
+      TtTensor any = ops::call1("max", {{"input_tensor", call("ne", words, 0.0)}, {"dim", std::vector<int64_t>{static_cast<int64_t>(words.shape.size()) - 1}}, {"keepdim", false}});
+      return cast(any, DataType::UINT8);
+    }
+    if (to != c10::kFloat && to != c10::kBFloat16) decline(std::string("an int64 conversion to ") + c10::toString(to));
+    TtTensor low = word(words, 0);
+    TtTensor high = call("add", word(words, 1), call("lt", low, 0.0));  // undo the low word's sign
+    TtTensor value = call("add", call("multiply", cast(high, DataType::FLOAT32), 4294967296.0), cast(low, DataType::FLOAT32));
+    return cast(value, math_type(to));
+  }
+  TtTensor t = to_tt(values, /*math=*/true);
+  if (to == c10::kBool) return cast(call("ne", t, 0.0), DataType::UINT8);
+  return cast(t, math_type(to));
+}
+
 bool vocabulary_copy(const at::Tensor& src, const at::Tensor& dst) {
   if (src.device() == dst.device() && src.scalar_type() == dst.scalar_type() &&
       core::natural_format(src.scalar_type()).type == runtime::DataType::RAW) {
@@ -90,13 +131,16 @@ bool vocabulary_copy(const at::Tensor& src, const at::Tensor& dst) {
     return false;
   }
   try {
-    TtTensor t = to_tt(src.expand_as(dst), /*math=*/false);
-    if (src.scalar_type() != dst.scalar_type()) {
-      // Conversions to bool are "not zero", which TT-NN's typecast does not compute.
-      if (dst.scalar_type() == c10::kBool) decline("a conversion to bool");
-      t = cast(to_tt(src.expand_as(dst), /*math=*/true), math_type(dst.scalar_type()));
+    const at::Tensor values = src.expand_as(dst);
+    if (dst.scalar_type() == c10::kLong) {
+      if (at::isFloatingType(src.scalar_type())) decline("a float to int64 conversion (beyond TT-NN's 32 bits)");
+      // Into int64: the INT32 value and its sign word (exact from bool, uint8 and int32).
+      at::Tensor pairs = wrap_int64(converted(values, c10::kInt), dst.sizes());
+      write_into(as_words(dst), to_tt(as_words(pairs), /*math=*/false));
+      return true;
     }
-    write_into(dst, std::move(t));
+    write_into(dst, src.scalar_type() == dst.scalar_type() ? to_tt(values, /*math=*/false)
+                                                           : converted(values, dst.scalar_type()));
     return true;
   } catch (const Decline& d) {
     core::set_decline_reason(d.reason);
