@@ -227,3 +227,31 @@ def test_float_to_int64_declines_with_its_reason():
     x = torch.tensor([1.5, 3e12])
     assert torch.equal(x.to("ttnn").long().cpu(), x.long())
     assert any("int64" in r for r in ttnn_device.fallback_reasons().get("aten::copy_", {}))
+
+
+EDGE_INT64 = [0, 1, -1, 5, -7, 2**31 - 1, -2**31, 2**31, 2**32 - 1, 2**32, 2**40 + 3, -(2**40) - 5, 2**62,
+              -(2**63), 2**63 - 1]
+INT64_OPS = {"add": lambda x, y: x + y, "sub": lambda x, y: x - y, "eq": torch.eq, "ne": torch.ne,
+             "lt": torch.lt, "le": torch.le, "gt": torch.gt, "ge": torch.ge}
+
+
+@pytest.mark.parametrize("name", list(INT64_OPS))
+def test_int64_math_by_words_is_exact(name):
+    """Carries, borrows, wrap-around and orderings across the word boundary, against the CPU."""
+    fn = INT64_OPS[name]
+    a = torch.tensor(EDGE_INT64)
+    b = a.roll(3)
+    for x, y in [(a, b), (a, a), (a[:, None], b[None, :]), (a[::2], b[1::2])]:
+        assert torch.equal(fn(x.to("ttnn"), y.to("ttnn")).cpu(), fn(x, y))
+    for s in [0, 1, -1, 2**31, -(2**33) + 7]:
+        assert torch.equal(fn(a.to("ttnn"), s).cpu(), fn(a, s))
+    narrow = torch.tensor([3, -4, 7] * 5, dtype=torch.int32)
+    assert torch.equal(fn(a.to("ttnn"), narrow.to("ttnn")).cpu(), fn(a, narrow))
+
+
+def test_int64_in_place_add():
+    x = torch.tensor([2**33, -4, 1])
+    d = x.to("ttnn")
+    d += 1
+    x += 1
+    assert torch.equal(d.cpu(), x)

@@ -7,6 +7,7 @@
 
 #include <numeric>
 
+#include "aten/int64_math.h"
 #include "aten/operands.h"
 #include "core/tensor_access.h"
 #include "ops/dispatch.h"
@@ -60,6 +61,23 @@ c10::ScalarType result_dtype(const BinaryOp& op, c10::ScalarType promoted) {
   return promoted;
 }
 
+// int64 operands by their words (int64_math.h), the result placed as `dest` says.
+at::Tensor int64_result(const BinaryOp& op, const at::Tensor& a, const at::Tensor& b, const Extra& extra, Dest dest,
+                        const at::Tensor* target) {
+  at::Tensor result = int64_binary(op.ttnn, a, b, extra.alpha);
+  if (dest == Dest::kNew) return result;
+  TORCH_CHECK(at::canCast(result.scalar_type(), target->scalar_type()), "result type ", result.scalar_type(),
+              " can't be cast to the desired output type ", target->scalar_type());
+  if (dest == Dest::kSelf) {
+    TORCH_CHECK(result.sizes() == target->sizes(), "output with shape ", target->sizes(),
+                " doesn't match the broadcast shape ", result.sizes());
+  } else if (target->sizes() != result.sizes()) {
+    at::native::resize_output(*target, result.sizes());
+  }
+  const_cast<at::Tensor*>(target)->copy_(result);
+  return *target;
+}
+
 at::Tensor run(const BinaryOp& op, const at::Tensor& a, const at::Tensor& b, const Extra& extra, Dest dest,
                const at::Tensor* target) {
   device_of({&a, &b, target});
@@ -71,6 +89,7 @@ at::Tensor run(const BinaryOp& op, const at::Tensor& a, const at::Tensor& b, con
   if (std::string(op.ttnn).rfind("bitwise", 0) == 0 && at::isFloatingType(promoted)) {
     decline("bitwise ops on floating types");  // the CPU raises its own error
   }
+  if (promoted == c10::kLong && int64_supports(op.ttnn)) return int64_result(op, a, b, extra, dest, target);
   const DataType compute = math_type(promoted);
   math_type(out_dtype);
   if (dest == Dest::kSelf || dest == Dest::kOut) {

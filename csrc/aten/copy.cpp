@@ -53,24 +53,6 @@ bool try_direct_transfer(const at::Tensor& src, const at::Tensor& dst) {
 // Device to device on one device through the vocabulary: src seen with dst's sizes (slice, permute,
 // expand), converted to dst's data type (typecast), written into dst. False (with the reason noted for the
 // fallback count) when TT-NN cannot do it as torch does.
-// The elements of `t` as words TT-NN has a data type for (32-, 16- or 8-bit), one more dim of words per
-// element: float64, int64 and complex elements move through TT-NN's data movement ops bit for bit.
-at::Tensor as_words(const at::Tensor& t) {
-  const int64_t size = t.element_size();
-  const int64_t word_size = size % 4 == 0 ? 4 : size % 2 == 0 ? 2 : 1;
-  const c10::ScalarType word = word_size == 4 ? c10::kInt : word_size == 2 ? c10::kShort : c10::kByte;
-  const int64_t k = size / word_size;
-  std::vector<int64_t> sizes(t.sizes().begin(), t.sizes().end()), strides;
-  for (int64_t s : t.strides()) strides.push_back(s * k);
-  sizes.push_back(k);
-  strides.push_back(1);
-  at::Tensor words = at::detail::make_tensor<c10::TensorImpl>(c10::Storage(t.storage()),
-                                                              c10::DispatchKeySet(c10::DispatchKey::PrivateUse1),
-                                                              caffe2::TypeMeta::fromScalarType(word));
-  words.unsafeGetTensorImpl()->set_sizes_and_strides(sizes, strides, t.storage_offset() * k);
-  return words;
-}
-
 TtTensor call(const char* op, const ops::Value& a, const ops::Value& b) {
   return ops::call1(op, {{"input_tensor_a", a}, {"input_tensor_b", b}});
 }

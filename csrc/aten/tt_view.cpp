@@ -184,14 +184,32 @@ at::Tensor wrap(TtTensor result, c10::ScalarType dtype, c10::IntArrayRef sizes, 
   return out;
 }
 
-at::Tensor wrap_int64(const TtTensor& values_in, c10::IntArrayRef sizes, c10::OptionalIntArrayRef strides) {
-  TtTensor low = cast(values_in, DataType::INT32);
-  if (low.layout != Layout::ROW_MAJOR) low = ops::call1("to_layout", {{"tensor", low}, {"layout", Layout::ROW_MAJOR}});
-  const int64_t n = low.numel();
-  low = reshape(low, {n, 1});
-  TtTensor negative = ops::call1("lt", {{"input_tensor_a", low}, {"input_tensor_b", 0.0}});
-  TtTensor high = ops::call1("neg", {{"input_tensor", negative}});
-  TtTensor pairs = ops::call1("concat", {{"tensors", std::vector<TtTensor>{low, high}}, {"dim", int64_t{1}}});
+at::Tensor as_words(const at::Tensor& t) {
+  const int64_t size = t.element_size();
+  const int64_t word_size = size % 4 == 0 ? 4 : size % 2 == 0 ? 2 : 1;
+  const c10::ScalarType word = word_size == 4 ? c10::kInt : word_size == 2 ? c10::kShort : c10::kByte;
+  const int64_t k = size / word_size;
+  std::vector<int64_t> sizes(t.sizes().begin(), t.sizes().end()), strides;
+  for (int64_t s : t.strides()) strides.push_back(s * k);
+  sizes.push_back(k);
+  strides.push_back(1);
+  at::Tensor words = at::detail::make_tensor<c10::TensorImpl>(c10::Storage(t.storage()),
+                                                              c10::DispatchKeySet(c10::DispatchKey::PrivateUse1),
+                                                              caffe2::TypeMeta::fromScalarType(word));
+  words.unsafeGetTensorImpl()->set_sizes_and_strides(sizes, strides, t.storage_offset() * k);
+  return words;
+}
+
+namespace {
+TtTensor row_major_column(TtTensor t) {
+  if (t.layout != Layout::ROW_MAJOR) t = ops::call1("to_layout", {{"tensor", t}, {"layout", Layout::ROW_MAJOR}});
+  return reshape(t, {t.numel(), 1});
+}
+
+at::Tensor int64_over_words(const TtTensor& low, const TtTensor& high, c10::IntArrayRef sizes,
+                            c10::OptionalIntArrayRef strides) {
+  TtTensor pairs = ops::call1("concat", {{"tensors", std::vector<TtTensor>{row_major_column(low), row_major_column(high)}},
+                                         {"dim", int64_t{1}}});
   at::Tensor out = at::detail::make_tensor<c10::TensorImpl>(c10::Storage(pairs.storage),
                                                             c10::DispatchKeySet(c10::DispatchKey::PrivateUse1),
                                                             caffe2::TypeMeta::fromScalarType(c10::kLong));
@@ -201,6 +219,17 @@ at::Tensor wrap_int64(const TtTensor& values_in, c10::IntArrayRef sizes, c10::Op
     out.unsafeGetTensorImpl()->set_sizes_contiguous(sizes);
   }
   return out;
+}
+}  // namespace
+
+at::Tensor wrap_int64(const TtTensor& values_in, c10::IntArrayRef sizes, c10::OptionalIntArrayRef strides) {
+  TtTensor low = cast(values_in, DataType::INT32);
+  TtTensor negative = ops::call1("lt", {{"input_tensor_a", low}, {"input_tensor_b", 0.0}});
+  return int64_over_words(low, ops::call1("neg", {{"input_tensor", negative}}), sizes, strides);
+}
+
+at::Tensor wrap_int64_words(const TtTensor& low, const TtTensor& high, c10::IntArrayRef sizes) {
+  return int64_over_words(cast(low, DataType::INT32), cast(high, DataType::INT32), sizes, std::nullopt);
 }
 
 TtTensor index_words(const at::Tensor& indices) {

@@ -43,6 +43,12 @@ at::Tensor wrap(TtTensor result, c10::ScalarType dtype, c10::IntArrayRef sizes,
 // INT32 word and its sign word, so TT-NN lays them out as an INT32 [..., 2] tensor; exact for every value
 // TT-NN's 32-bit result can hold.
 at::Tensor wrap_int64(const TtTensor& values, c10::IntArrayRef sizes, c10::OptionalIntArrayRef strides = std::nullopt);
+// The elements of `t` as words TT-NN has a data type for (32-, 16- or 8-bit), one more dim of words per
+// element, over t's storage: float64, int64 and complex elements move through TT-NN's data movement ops
+// bit for bit, and int64 math works on the two INT32 words of each element.
+at::Tensor as_words(const at::Tensor& t);
+// An int64 tensor over explicit low and high INT32 words (TT tensors of the same shape).
+at::Tensor wrap_int64_words(const TtTensor& low, const TtTensor& high, c10::IntArrayRef sizes);
 // Index tensors (int64 or int32) as TT-NN's 32-bit indices: an int64 index is its low word (its storage
 // read as INT32 pairs), exact for every index in [-2^31, 2^31), which covers every valid index of a
 // tensor TT-NN can hold.
