@@ -241,7 +241,7 @@ def test_int64_math_by_words_is_exact(name):
     fn = INT64_OPS[name]
     a = torch.tensor(EDGE_INT64)
     b = a.roll(3)
-    for x, y in [(a, b), (a, a), (a[:, None], b[None, :]), (a[::2], b[1::2])]:
+    for x, y in [(a, b), (a, a), (a[:, None], b[None, :]), (a[:-1:2], b[1::2])]:
         assert torch.equal(fn(x.to("ttnn"), y.to("ttnn")).cpu(), fn(x, y))
     for s in [0, 1, -1, 2**31, -(2**33) + 7]:
         assert torch.equal(fn(a.to("ttnn"), s).cpu(), fn(a, s))
