@@ -33,6 +33,12 @@ def _args(argv):
     p.add_argument("--timeout", type=float, default=300.0, help="seconds per (op, dtype) case")
     p.add_argument("--progress-every", type=int, default=50, help="progress line every N cases (no TTY)")
     p.add_argument("--known-failures", type=Path, help="JSON list of known failures: enables the gate")
+    p.add_argument("--fallback", choices=("allow", "warn", "error"),
+                   help="TTNN_DEVICE_FALLBACK for the workers; with error, ops the device would run on the CPU "
+                        "are counted as declines")
+    p.add_argument("--numerics", choices=("tt", "exact"), help="TTNN_DEVICE_NUMERICS for the workers")
+    p.add_argument("--per-op", action="store_true", help="add a per-op table to the markdown report")
+    p.add_argument("--ops-file", type=Path, help="file of OpInfo names, one per line (# comments)")
     p.add_argument("--min-pass-rate", type=float, default=99.5, help="gate: comparable-sample pass rate, %%")
     return p.parse_args(argv)
 
@@ -75,6 +81,13 @@ def _select(inventory, wanted):
 def main(argv=None):
     args = _args(argv)
     dtypes = [d.strip() for d in args.dtypes.split(",") if d.strip()]
+    # Workers inherit the environment: this is how the device under test gets its modes.
+    for flag, var in ((args.fallback, "TTNN_DEVICE_FALLBACK"), (args.numerics, "TTNN_DEVICE_NUMERICS")):
+        if flag:
+            os.environ[var] = flag
+    wanted = {o.strip() for o in args.ops.split(",") if o.strip()}
+    if args.ops_file:
+        wanted |= {ln.split("#")[0].strip() for ln in args.ops_file.read_text().splitlines()} - {""}
     if args.device.split(":")[0] != "cpu":
         try:  # fail fast with the real import error rather than a worker log tail
             import ttnn_device  # noqa: F401
@@ -89,7 +102,7 @@ def main(argv=None):
     results, walls = {}, {}
     try:
         inventory = runner.wait_ready()
-        ops = _select(inventory, {o.strip() for o in args.ops.split(",") if o.strip()})
+        ops = _select(inventory, wanted)
         for dtype in dtypes:
             runnable = [op for op in ops if dtype in inventory[op]["dtypes"]]
             for op in ops:
@@ -111,7 +124,10 @@ def main(argv=None):
                  "inputs": "reference_inputs" if args.reference else "sample_inputs",
                  "torch": torch.__version__, "python": platform.python_version(), "jobs": args.jobs,
                  "timeout_s": args.timeout, "started": started, "wall_s": round(time.monotonic() - t0, 1),
-                 "fallback_counts": runner.fallbacks, "argv": sys.argv[1:] if argv is None else argv},
+                 "fallback_counts": runner.fallbacks,
+                 "fallback": os.environ.get("TTNN_DEVICE_FALLBACK", "allow"),
+                 "numerics": os.environ.get("TTNN_DEVICE_NUMERICS", "tt"), "per_op": args.per_op,
+                 "argv": sys.argv[1:] if argv is None else argv},
         "summary": report.summarise(results, dtypes, walls),
         "ops": {op: results[op] for op in sorted(results)},
     }

@@ -2,7 +2,9 @@
 
 Sample statuses: pass, fail (values differ), error (the device side raised), skip (not
 comparable: the CPU reference raised, or the sample cannot be moved), xfail (upstream expects
-this op's comparison to fail and it did). Only the CPU reference is trusted; the device side
+this op's comparison to fail and it did), decline (under TTNN_DEVICE_FALLBACK=error, an op the
+device has no kernel for, or declines for these arguments, refused to run on the CPU: counted,
+with its reason, apart from errors). Only the CPU reference is trusted; the device side
 is everything else: transfer in, the op, transfer out.
 """
 
@@ -16,7 +18,10 @@ from torch.utils import _pytree as pytree
 from . import compare, policy
 
 MAX_REASON = compare.MAX_REASON
-OP_STATUS_ORDER = ("error", "fail", "xfail", "pass", "skip")  # worst first
+OP_STATUS_ORDER = ("error", "fail", "xfail", "pass", "decline", "skip")  # worst first
+SAMPLE_STATUSES = ("total", "comparable", "pass", "fail", "error", "decline", "skip", "xfail")
+# What the device's fallback says when TTNN_DEVICE_FALLBACK=error refuses to run an op on the CPU.
+DECLINE_MARK = "TTNN_DEVICE_FALLBACK=error forbids"
 
 
 def _short(exc: BaseException) -> str:
@@ -110,6 +115,8 @@ def _run_sample(op, sample, pol, mover, device_type):
 
     try:
         actual = op(dev_in, *dev_args, **dev_kwargs)
+    except NotImplementedError as exc:
+        return ("decline" if DECLINE_MARK in str(exc) else "error"), _short(exc)
     except Exception as exc:
         return "error", _short(exc)
     why = compare.device_mismatch(actual, device_type)
@@ -151,7 +158,7 @@ def run_case(op, dtype, device: torch.device, *, reference=False, on_sample=None
     t0 = time.perf_counter()
     pol = policy.for_op(op, dtype, device.type)
     result = {"status": "skip", "reason": pol.skip, "seconds": 0.0,
-              "samples": dict.fromkeys(("total", "comparable", "pass", "fail", "error", "skip", "xfail"), 0),
+              "samples": dict.fromkeys(SAMPLE_STATUSES, 0),
               "non_pass": []}
     if pol.meta_only:
         result["compare"] = "metadata only: " + pol.meta_only

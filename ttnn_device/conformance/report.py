@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-OP_STATUSES = ("pass", "fail", "error", "crash", "timeout", "xfail", "skip")
-SAMPLE_KEYS = ("total", "comparable", "pass", "fail", "error", "crash", "xfail", "skip")
+OP_STATUSES = ("pass", "fail", "error", "crash", "timeout", "xfail", "decline", "skip")
+SAMPLE_KEYS = ("total", "comparable", "pass", "fail", "error", "crash", "xfail", "decline", "skip")
 BAD = ("fail", "error", "crash", "timeout")  # statuses that are somebody's bug
 
 
@@ -30,7 +30,7 @@ def summarise(results, dtypes, walls):
                 samples["comparable"] += 1
                 samples["total"] += 1
             for key, n in res.get("samples", {}).items():
-                samples[key] += n
+                samples[key] = samples.get(key, 0) + n
         rate = 100.0 * samples["pass"] / samples["comparable"] if samples["comparable"] else None
         summary[dtype] = {"ops": ops, "samples": samples,
                           "pass_rate": None if rate is None else round(rate, 3),
@@ -52,17 +52,34 @@ def non_passing(results, statuses=BAD):
 
 def table(report) -> str:
     """Markdown: one summary row per dtype."""
-    head = ("| dtype | ops | pass | fail | error | crash | timeout | xfail | skip "
-            "| samples comparable | pass | fail | error+crash | pass rate | ops with CPU fallback | wall |")
+    head = ("| dtype | ops | pass | fail | error | crash | timeout | xfail | decline | skip "
+            "| samples comparable | pass | fail | error+crash | declined | pass rate | ops with CPU fallback "
+            "| wall |")
     lines = [head, "|" + "---|" * (head.count("|") - 1)]
     for dtype, s in report["summary"].items():
         o, n = s["ops"], s["samples"]
         rate = "n/a" if s["pass_rate"] is None else f"{s['pass_rate']:.2f}%"
         lines.append(
             f"| {dtype} | {sum(o.values())} | {o['pass']} | {o['fail']} | {o['error']} | {o['crash']} "
-            f"| {o['timeout']} | {o['xfail']} | {o['skip']} | {n['comparable']} | {n['pass']} "
-            f"| {n['fail']} | {n['error'] + n['crash']} | {rate} | {s['ops_with_cpu_fallback']} "
-            f"| {s['wall_s']:.1f} s |")
+            f"| {o['timeout']} | {o['xfail']} | {o.get('decline', 0)} | {o['skip']} | {n['comparable']} "
+            f"| {n['pass']} | {n['fail']} | {n['error'] + n['crash']} | {n.get('decline', 0)} | {rate} "
+            f"| {s['ops_with_cpu_fallback']} | {s['wall_s']:.1f} s |")
+    return "\n".join(lines)
+
+
+def per_op_table(report) -> str:
+    """Markdown: one row per (op, dtype) with its sample counts and the first decline or failure."""
+    lines = ["| op | dtype | status | samples | pass | fail | error | declined | first decline / failure |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for op in sorted(report["ops"]):
+        for dtype, res in report["ops"][op].items():
+            if res["status"] == "skip" and not res.get("samples", {}).get("total"):
+                continue
+            n = res.get("samples", {})
+            first = next((x["reason"] for x in res.get("non_pass", []) if x["status"] in ("decline", "fail", "error")),
+                         res.get("reason") if res["status"] != "pass" else "")
+            lines.append(f"| {op} | {dtype} | {res['status']} | {n.get('total', 0)} | {n.get('pass', 0)} "
+                         f"| {n.get('fail', 0)} | {n.get('error', 0)} | {n.get('decline', 0)} | {_cell(first or '', 160)} |")
     return "\n".join(lines)
 
 
@@ -73,11 +90,14 @@ def _cell(text, width=300):
 
 def markdown(report, limit=None) -> str:
     meta = report["meta"]
+    modes = ", ".join(f"{k} {meta[k]}" for k in ("numerics", "fallback") if meta.get(k))
     out = [f"# OpInfo conformance: device `{meta['device']}`, {meta['inputs']}",
-           "", f"torch {meta['torch']}, {meta['jobs']} worker(s), total wall {meta['wall_s']:.1f} s", "",
-           table(report), ""]
+           "", f"torch {meta['torch']}, {meta['jobs']} worker(s), total wall {meta['wall_s']:.1f} s"
+           + (f"; {modes}" if modes else ""), "", table(report), ""]
     if report.get("gate"):
         out += ["## Gate", "", "```", json.dumps(report["gate"], indent=1), "```", ""]
+    if meta.get("per_op"):
+        out += ["## Per op", "", per_op_table(report), ""]
     rows = non_passing(report["ops"])
     out += [f"## Non-passing ops ({len(rows)})", ""]
     if rows:
