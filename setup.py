@@ -26,7 +26,7 @@ setup(
             name="ttnn_device._C",
             sources=sources(),
             include_dirs=[os.path.join(HERE, "csrc")],
-            extra_compile_args=["-O2", "-fvisibility=hidden"],
+            extra_compile_args=["-O3", "-fvisibility=hidden"],
         )
     ],
     cmdclass={"build_ext": BuildExtension.with_options(use_ninja=True)},

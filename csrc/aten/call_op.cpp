@@ -52,7 +52,8 @@ ops::Value to_value(const char* name, const py::handle& v) {
 }  // namespace
 
 void bind_call_op(py::module_& m) {
-  // The argument names must outlive the call: the table's strings do.
+  // The op and argument names must outlive the call (the vocabulary keys caches by their pointers): the
+  // table's strings do.
   m.def("_call_op", [](const std::string& op, const py::dict& kwargs) {
     const auto& spec = ops::op_spec(op);
     std::vector<at::Tensor> outs;
@@ -64,7 +65,7 @@ void bind_call_op(py::module_& m) {
         if (it == spec.params.end()) throw py::value_error(op + " takes no parameter " + name);
         args.set(it->c_str(), to_value(it->c_str(), value));
       }
-      for (auto& t : ops::call(op.c_str(), args)) {
+      for (auto& t : ops::call(spec.op.c_str(), args)) {
         outs.push_back(wrap(t, torch_type(t.host_type), t.shape));
       }
     } catch (const Decline& d) {

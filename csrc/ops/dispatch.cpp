@@ -30,11 +30,16 @@ const std::string& active_backend() {
   return name;
 }
 
-// One slot per op; the counts are atomics so concurrent calls never lose one.
+// One slot per op; the counts are atomics so concurrent calls never lose one. `checked` remembers the
+// parameter names (string literals, by pointer) already found in the op's table row, so that a call
+// compares pointers instead of strings.
 struct OpCounter {
+  static constexpr int kChecked = 24;
   const OpSpec* spec;
   Impl impl;
   std::atomic<uint64_t> calls{0};
+  std::atomic<const char*> checked[kChecked] = {};
+  std::atomic<int> n_checked{0};
 };
 
 struct Counters {
@@ -49,7 +54,7 @@ Counters& counters() {
   return *c;
 }
 
-OpCounter& slot(const char* op) {
+OpCounter& find_slot(const char* op) {
   Counters& c = counters();
   std::lock_guard<std::mutex> lock(c.mutex);
   auto it = c.by_op.find(op);
@@ -69,11 +74,36 @@ OpCounter& slot(const char* op) {
   return *c.by_op.emplace(op, std::move(entry)).first->second;
 }
 
-void check_params(const OpSpec& spec, const Args& args) {
+// Kernels name ops by string literals: a per-thread cache by pointer keeps the string lookup and the
+// lock off the per-call path.
+OpCounter& slot(const char* op) {
+  thread_local std::unordered_map<const char*, OpCounter*> by_pointer;
+  auto it = by_pointer.find(op);
+  if (it != by_pointer.end()) return *it->second;
+  OpCounter& counter = find_slot(op);
+  by_pointer.emplace(op, &counter);
+  return counter;
+}
+
+bool known_param(OpCounter& counter, const char* name) {
+  const int n = counter.n_checked.load(std::memory_order_acquire);
+  for (int i = 0; i < n; ++i) {
+    if (counter.checked[i].load(std::memory_order_relaxed) == name) return true;
+  }
+  return false;
+}
+
+void check_params(OpCounter& counter, const Args& args) {
   for (const auto& [name, value] : args.items()) {
-    if (!spec.has_param(name)) {
-      throw std::logic_error("vocabulary call " + spec.op + " passes '" + name +
+    if (known_param(counter, name)) continue;
+    if (!counter.spec->has_param(name)) {
+      throw std::logic_error("vocabulary call " + counter.spec->op + " passes '" + name +
                              "', which is not among its parameters in the op table");
+    }
+    // Remember it (a lost race only means the string check runs again next time).
+    int n = counter.n_checked.load(std::memory_order_relaxed);
+    if (n < OpCounter::kChecked && counter.n_checked.compare_exchange_strong(n, n + 1)) {
+      counter.checked[n].store(name, std::memory_order_relaxed);
     }
   }
 }
@@ -90,7 +120,7 @@ void register_impls(const char* backend, std::initializer_list<ImplEntry> entrie
 
 std::vector<TtTensor> call(const char* op, const Args& args) {
   OpCounter& counter = slot(op);
-  check_params(*counter.spec, args);
+  check_params(counter, args);
   if (!counter.impl) {
     throw std::logic_error("the " + active_backend() + " backend does not implement vocabulary op " + counter.spec->op);
   }

@@ -20,7 +20,8 @@ struct ImplEntry {
 };
 void register_impls(const char* backend, std::initializer_list<ImplEntry> entries);
 
-// Runs `op` on the active backend (TTNN_DEVICE_BACKEND; the reference device "sim" by default).
+// Runs `op` on the active backend (TTNN_DEVICE_BACKEND; the reference device "sim" by default). `op` and the
+// argument names must be strings that live as long as the process (literals, or the op table's own).
 std::vector<TtTensor> call(const char* op, const Args& args);
 TtTensor call1(const char* op, const Args& args);
 

@@ -7,6 +7,7 @@
 #include <map>
 #include <sstream>
 #include <stdexcept>
+#include <unordered_map>
 
 namespace ttnn_device::ops {
 namespace {
@@ -203,6 +204,15 @@ const OpSpec& op_spec(const std::string& op) {
   auto it = index.find(op);
   if (it == index.end()) throw std::out_of_range("the op vocabulary has no op '" + op + "'");
   return *it->second;
+}
+
+const OpSpec& op_spec(const char* op) {
+  thread_local std::unordered_map<const char*, const OpSpec*> by_pointer;
+  auto it = by_pointer.find(op);
+  if (it != by_pointer.end()) return *it->second;
+  const OpSpec& spec = op_spec(std::string(op));
+  by_pointer.emplace(op, &spec);
+  return spec;
 }
 
 }  // namespace ttnn_device::ops

@@ -31,5 +31,7 @@ struct OpSpec {
 const std::vector<OpSpec>& op_table();
 // Throws std::out_of_range naming the op when the vocabulary has no such op.
 const OpSpec& op_spec(const std::string& op);
+// The same for an op named by a string literal, cached by pointer (kernels call it per op).
+const OpSpec& op_spec(const char* op);
 
 }  // namespace ttnn_device::ops

@@ -24,7 +24,9 @@ TtTensor finish_elementwise(const char* op, const Args& args, const TtTensor& ma
   return store(result, main.device(), output_layout(op, main.layout), dtype);
 }
 
-using BinaryFn = at::Tensor (*)(const at::Tensor& a, const at::Tensor& b, const Args& args);
+// Binary ops write straight into the output's values (device memory itself for plain formats): computing
+// into a temporary and copying it would double the memory traffic of the commonest ops.
+using BinaryFn = void (*)(at::Tensor& out, const at::Tensor& a, const at::Tensor& b);
 
 template <BinaryFn fn, bool kCompare = false>
 std::vector<TtTensor> binary(const char* op, const Args& args) {
@@ -37,35 +39,35 @@ std::vector<TtTensor> binary(const char* op, const Args& args) {
     a = a.to(t);
     b = b.to(t);
   }
-  return {finish_elementwise(op, args, main, fn(a, b, args))};
+  const auto sizes = at::infer_size(a.sizes(), b.sizes());
+  Output out(main.device(), Shape(sizes.begin(), sizes.end()), output_layout(op, main.layout), dtype);
+  fn(out.values(), a, b);
+  return {out.finish()};
 }
 
-#define TTNN_SIM_BINARY(name, expr, compare)                                                   \
-  at::Tensor name##_fn(const at::Tensor& a, const at::Tensor& b, const Args& args) {           \
-    (void)args;                                                                                \
-    return expr;                                                                               \
-  }                                                                                            \
+#define TTNN_SIM_BINARY(name, out_fn, compare)                                                                \
+  void name##_fn(at::Tensor& out, const at::Tensor& a, const at::Tensor& b) { out_fn(out, a, b); }            \
   std::vector<TtTensor> name##_impl(const Args& args) { return binary<name##_fn, compare>(#name, args); }
 
-TTNN_SIM_BINARY(add, at::add(a, b), false)
-TTNN_SIM_BINARY(subtract, at::sub(a, b), false)
-TTNN_SIM_BINARY(multiply, at::mul(a, b), false)
-TTNN_SIM_BINARY(maximum, at::maximum(a, b), false)
-TTNN_SIM_BINARY(minimum, at::minimum(a, b), false)
-TTNN_SIM_BINARY(remainder, at::remainder(a, b), false)
-TTNN_SIM_BINARY(fmod, at::fmod(a, b), false)
-TTNN_SIM_BINARY(bitwise_and, at::bitwise_and(a, b), false)
-TTNN_SIM_BINARY(bitwise_or, at::bitwise_or(a, b), false)
-TTNN_SIM_BINARY(bitwise_xor, at::bitwise_xor(a, b), false)
-TTNN_SIM_BINARY(eq, at::eq(a, b), true)
-TTNN_SIM_BINARY(ne, at::ne(a, b), true)
-TTNN_SIM_BINARY(lt, at::lt(a, b), true)
-TTNN_SIM_BINARY(le, at::le(a, b), true)
-TTNN_SIM_BINARY(gt, at::gt(a, b), true)
-TTNN_SIM_BINARY(ge, at::ge(a, b), true)
-TTNN_SIM_BINARY(logical_and, at::logical_and(a, b), true)
-TTNN_SIM_BINARY(logical_or, at::logical_or(a, b), true)
-TTNN_SIM_BINARY(logical_xor, at::logical_xor(a, b), true)
+TTNN_SIM_BINARY(add, at::add_out, false)
+TTNN_SIM_BINARY(subtract, at::sub_out, false)
+TTNN_SIM_BINARY(multiply, at::mul_out, false)
+TTNN_SIM_BINARY(maximum, at::maximum_out, false)
+TTNN_SIM_BINARY(minimum, at::minimum_out, false)
+TTNN_SIM_BINARY(remainder, at::remainder_out, false)
+TTNN_SIM_BINARY(fmod, at::fmod_out, false)
+TTNN_SIM_BINARY(bitwise_and, at::bitwise_and_out, false)
+TTNN_SIM_BINARY(bitwise_or, at::bitwise_or_out, false)
+TTNN_SIM_BINARY(bitwise_xor, at::bitwise_xor_out, false)
+TTNN_SIM_BINARY(eq, at::eq_out, true)
+TTNN_SIM_BINARY(ne, at::ne_out, true)
+TTNN_SIM_BINARY(lt, at::lt_out, true)
+TTNN_SIM_BINARY(le, at::le_out, true)
+TTNN_SIM_BINARY(gt, at::gt_out, true)
+TTNN_SIM_BINARY(ge, at::ge_out, true)
+TTNN_SIM_BINARY(logical_and, at::logical_and_out, true)
+TTNN_SIM_BINARY(logical_or, at::logical_or_out, true)
+TTNN_SIM_BINARY(logical_xor, at::logical_xor_out, true)
 #undef TTNN_SIM_BINARY
 
 // divide: integer operands divide in fp32 unless a rounding mode keeps them integer.
