@@ -1,5 +1,6 @@
 """Reductions (var/std, prod, arg and indexed max/min, norms, any/all, cumsum), rearrangements
-(repeat, padding modes, flip, roll, gather) and log_softmax / weight norm against CPU PyTorch, with the
+(repeat, padding modes, flip, roll, gather), log_softmax / weight norm, ternary pointwise ops (lerp,
+addcmul, addcdiv, clamp with tensor bounds) and unbatched pools against CPU PyTorch, with the
 CPU fallback forbidden, in exact numerics, on contiguous and channels-last inputs."""
 
 from __future__ import annotations
@@ -57,6 +58,18 @@ CASES = {
     "roll_flat": lambda t: t.roll(4),
     "gather": lambda t: t.gather(-1, index_like(t)),
     "log_softmax": lambda t: F.log_softmax(t, 1),
+    # three operands, broadcast against each other (t is [2, 3, 5, 7])
+    "lerp_scalar": lambda t: torch.lerp(t, t.flip(0), 0.3),
+    "lerp_tensor": lambda t: torch.lerp(t, t[:1] * 2, torch.sigmoid(t[..., :1])),
+    "addcmul": lambda t: torch.addcmul(t, t[0], t[:, :, :1], value=-0.5),
+    "addcdiv": lambda t: torch.addcdiv(t, t.flip(3), t.abs() + 1, value=2.0),
+    "clamp_tensor": lambda t: torch.clamp(t, t[0] * 0.5, t[:, :1].abs() + 0.2),
+    "clamp_min_tensor": lambda t: torch.clamp_min(t, t.mean(0, keepdim=True)),
+    "clamp_max_tensor": lambda t: torch.clamp_max(t, t[..., :1]),
+    # unbatched [C, H, W] pools
+    "max_pool2d_chw": lambda t: F.max_pool2d(t[0], 2, return_indices=True),
+    "avg_pool2d_chw": lambda t: F.avg_pool2d(t[1], 2, stride=1),
+    "adaptive_avg_pool2d_chw": lambda t: F.adaptive_avg_pool2d(t[0], (2, 3)),
 }
 
 

@@ -91,7 +91,7 @@ at::Tensor convolution_kernel(const at::Tensor& input, const at::Tensor& weight,
 
 // Pools: TT-NN pools [N, H, W, C] input of BFLOAT16/FLOAT32.
 ops::Args pool_args(const at::Tensor& x) {
-  if (x.dim() != 4) decline("a pool of a tensor that is not NCHW");
+  if (x.dim() != 4) decline("a pool of a tensor that is neither NCHW nor CHW");
   if (x.scalar_type() != c10::kFloat && x.scalar_type() != c10::kBFloat16) decline("a pool of a non-float tensor");
   return {{"input_tensor", nhwc(x)}, {"batch_size", x.size(0)}, {"input_h", x.size(2)}, {"input_w", x.size(3)},
           {"channels", x.size(1)}};
@@ -113,6 +113,10 @@ std::tuple<at::Tensor, at::Tensor> max_pool2d_with_indices(const at::Tensor& x, 
                                                            c10::IntArrayRef stride_in, c10::IntArrayRef padding_in,
                                                            c10::IntArrayRef dilation_in, bool ceil_mode) {
   device_of({&x});
+  if (x.dim() == 3) {  // unbatched [C, H, W]: a batch of one
+    auto [values, indices] = ::ttnn_device::aten::max_pool2d_with_indices(x.unsqueeze(0), kernel, stride_in, padding_in, dilation_in, ceil_mode);
+    return {values.squeeze(0), indices.squeeze(0)};
+  }
   ops::Args args = pool_args(x);
   const auto k = pair(kernel, kernel), stride = pair(stride_in, kernel), padding = pair(padding_in, {0});
   const auto dilation = pair(dilation_in, {1});
@@ -130,6 +134,10 @@ at::Tensor avg_pool2d(const at::Tensor& x, c10::IntArrayRef kernel, c10::IntArra
                       c10::IntArrayRef padding_in, bool ceil_mode, bool count_include_pad,
                       std::optional<int64_t> divisor_override) {
   device_of({&x});
+  if (x.dim() == 3) {
+    return ::ttnn_device::aten::avg_pool2d(x.unsqueeze(0), kernel, stride_in, padding_in, ceil_mode, count_include_pad, divisor_override)
+        .squeeze(0);
+  }
   ops::Args args = pool_args(x);
   const auto k = pair(kernel, kernel), stride = pair(stride_in, kernel), padding = pair(padding_in, {0});
   args.set("kernel_size", k).set("stride", stride).set("padding", padding).set("ceil_mode", ceil_mode);
@@ -142,6 +150,7 @@ at::Tensor avg_pool2d(const at::Tensor& x, c10::IntArrayRef kernel, c10::IntArra
 
 at::Tensor adaptive_avg_pool2d(const at::Tensor& x, c10::SymIntArrayRef output_size_sym) {
   device_of({&x});
+  if (x.dim() == 3) return ::ttnn_device::aten::adaptive_avg_pool2d(x.unsqueeze(0), output_size_sym).squeeze(0);
   const auto output_size = pair(C10_AS_INTARRAYREF_SLOW(output_size_sym), {1});
   ops::Args args = pool_args(x);
   args.set("output_size", output_size);
