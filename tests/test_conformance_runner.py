@@ -32,3 +32,35 @@ def test_runner_contains_crash_and_hang_and_gates(tmp_path):
     gate = rep["gate"]
     assert len(gate["crashes"]) == 1 and gate["now_passing_remove_from_list"] == ["sub [float32]"]
     assert out.with_suffix(".md").exists()
+
+
+def test_strict_mode_counts_declines_apart_and_reports_per_op(tmp_path):
+    """--fallback error: an op with no kernel (fmax) is a decline with its reason, not an error; an op
+    with a kernel (add) passes; the per-op table lists both."""
+    out = tmp_path / "strict.json"
+    cmd = [sys.executable, "-m", "ttnn_device.conformance", "--dtypes", "float32", "--ops", "add,fmax",
+           "--fallback", "error", "--numerics", "exact", "--per-op", "--jobs", "1", "--out", str(out)]
+    proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    rep = json.loads(out.read_text())
+    add, fmax = rep["ops"]["add"]["float32"], rep["ops"]["fmax"]["float32"]
+    assert add["status"] == "pass" and add["samples"]["decline"] == 0
+    assert fmax["status"] == "decline" and fmax["samples"]["decline"] == fmax["samples"]["total"] > 0
+    assert "aten::fmax" in fmax["reason"]
+    assert rep["summary"]["float32"]["samples"]["decline"] == fmax["samples"]["decline"]
+    assert rep["meta"]["fallback"] == "error" and rep["meta"]["numerics"] == "exact"
+    md = out.with_suffix(".md").read_text()
+    assert "## Per op" in md and "| fmax | float32 | decline |" in md
+
+
+def test_pcc_is_pearson_and_requires_matching_specials():
+    import torch
+
+    from ttnn_device.conformance.compare import compare, pcc
+
+    e = torch.tensor([1.0, 2.0, 3.0, 4.0])
+    assert abs(pcc(e * 2 + 1, e) - 1.0) < 1e-12  # affine images correlate perfectly
+    assert abs(pcc(torch.tensor([1.0, 3.0, 2.0, 4.0]), e) - 0.8) < 1e-12  # hand-computed
+    assert pcc(torch.tensor([1.0, float("nan"), 3.0, 4.0]), e) == float("-inf")
+    assert compare(e + 0.01, e, meta_only=False, atol=1e-3, rtol=1e-3) is not None
+    assert compare(e + 0.01, e, meta_only=False, atol=1e-3, rtol=1e-3, min_pcc=0.999) is None

@@ -37,6 +37,8 @@ def _args(argv):
                    help="TTNN_DEVICE_FALLBACK for the workers; with error, ops the device would run on the CPU "
                         "are counted as declines")
     p.add_argument("--numerics", choices=("tt", "exact"), help="TTNN_DEVICE_NUMERICS for the workers")
+    p.add_argument("--min-pcc", type=float,
+                   help="float outputs outside the tolerances pass at this PCC (TT-NN's criterion; for tt numerics)")
     p.add_argument("--per-op", action="store_true", help="add a per-op table to the markdown report")
     p.add_argument("--ops-file", type=Path, help="file of OpInfo names, one per line (# comments)")
     p.add_argument("--min-pass-rate", type=float, default=99.5, help="gate: comparable-sample pass rate, %%")
@@ -85,6 +87,8 @@ def main(argv=None):
     for flag, var in ((args.fallback, "TTNN_DEVICE_FALLBACK"), (args.numerics, "TTNN_DEVICE_NUMERICS")):
         if flag:
             os.environ[var] = flag
+    if args.min_pcc is not None:
+        os.environ["TTNN_CONFORMANCE_MIN_PCC"] = str(args.min_pcc)
     wanted = {o.strip() for o in args.ops.split(",") if o.strip()}
     if args.ops_file:
         wanted |= {ln.split("#")[0].strip() for ln in args.ops_file.read_text().splitlines()} - {""}
@@ -127,6 +131,7 @@ def main(argv=None):
                  "fallback_counts": runner.fallbacks,
                  "fallback": os.environ.get("TTNN_DEVICE_FALLBACK", "allow"),
                  "numerics": os.environ.get("TTNN_DEVICE_NUMERICS", "tt"), "per_op": args.per_op,
+                 "min_pcc": args.min_pcc,
                  "argv": sys.argv[1:] if argv is None else argv},
         "summary": report.summarise(results, dtypes, walls),
         "ops": {op: results[op] for op in sorted(results)},

@@ -90,7 +90,7 @@ def _cell(text, width=300):
 
 def markdown(report, limit=None) -> str:
     meta = report["meta"]
-    modes = ", ".join(f"{k} {meta[k]}" for k in ("numerics", "fallback") if meta.get(k))
+    modes = ", ".join(f"{k.replace('_', ' ')} {meta[k]}" for k in ("numerics", "fallback", "min_pcc") if meta.get(k))
     out = [f"# OpInfo conformance: device `{meta['device']}`, {meta['inputs']}",
            "", f"torch {meta['torch']}, {meta['jobs']} worker(s), total wall {meta['wall_s']:.1f} s"
            + (f"; {modes}" if modes else ""), "", table(report), ""]
