@@ -66,6 +66,10 @@ CASES = {
     "clamp_tensor": lambda t: torch.clamp(t, t[0] * 0.5, t[:, :1].abs() + 0.2),
     "clamp_min_tensor": lambda t: torch.clamp_min(t, t.mean(0, keepdim=True)),
     "clamp_max_tensor": lambda t: torch.clamp_max(t, t[..., :1]),
+    "rsub": lambda t: torch.rsub(t, t[0], alpha=2),
+    "floor_divide": lambda t: torch.floor_divide(t, t.flip(1).abs() + 0.5),
+    "nan_to_num": lambda t: torch.nan_to_num(torch.where(t.abs() > 1, t / 0, t.log())),
+    "nan_to_num_values": lambda t: torch.nan_to_num(torch.where(t.abs() > 1, t / 0, t.log()), 0.5, 7.0, -3.0),
     # unbatched [C, H, W] pools
     "max_pool2d_chw": lambda t: F.max_pool2d(t[0], 2, return_indices=True),
     "avg_pool2d_chw": lambda t: F.avg_pool2d(t[1], 2, stride=1),
@@ -268,3 +272,10 @@ def test_int64_in_place_add():
     d += 1
     x += 1
     assert torch.equal(d.cpu(), x)
+
+
+def test_integer_floor_divide_rounds_down():
+    a = torch.tensor([[7, -7, 9, -9]], dtype=torch.int32)
+    b = torch.tensor([[2, 2, -4, -4]], dtype=torch.int32)
+    out = torch.floor_divide(a.to("ttnn"), b.to("ttnn"))
+    assert out.dtype == torch.int32 and torch.equal(out.cpu(), torch.floor_divide(a, b))

@@ -215,6 +215,19 @@ at::Tensor& div_mode_out(const at::Tensor& a, const at::Tensor& b, std::optional
   return out;
 }
 
+// floor_divide is division rounded down (integers stay integers), as torch defines it.
+constexpr c10::string_view kFloor = "floor";
+at::Tensor floor_divide(const at::Tensor& a, const at::Tensor& b) { return div_mode(a, b, kFloor); }
+at::Tensor& floor_divide_(at::Tensor& a, const at::Tensor& b) { return div_mode_(a, b, kFloor); }
+at::Tensor& floor_divide_out(const at::Tensor& a, const at::Tensor& b, at::Tensor& out) {
+  return div_mode_out(a, b, kFloor, out);
+}
+
+// rsub(a, b, alpha) = b - alpha * a: subtract with the operands swapped (alpha scales the subtrahend).
+at::Tensor rsub(const at::Tensor& a, const at::Tensor& b, const at::Scalar& alpha) {
+  return run(kSub, b, a, {alpha, {}}, Dest::kNew, nullptr);
+}
+
 #define TTNN_NATIVE(name, op, fn) m.impl(name, TORCH_FN((Native<op, fn>::call)))
 // A functional, in-place and out= triple of one op.
 #define TTNN_TRIPLE(base, overload, out_overload, kernel, constant)                                  \
@@ -230,6 +243,10 @@ TORCH_LIBRARY_IMPL(aten, PrivateUse1, m) {
   TTNN_NATIVE("div.Tensor_mode", ATEN_OP2(div, Tensor_mode), &div_mode);
   TTNN_NATIVE("div_.Tensor_mode", ATEN_OP2(div_, Tensor_mode), &div_mode_);
   TTNN_NATIVE("div.out_mode", ATEN_OP2(div, out_mode), &div_mode_out);
+  TTNN_NATIVE("floor_divide", ATEN_OP(floor_divide), &floor_divide);
+  TTNN_NATIVE("floor_divide_.Tensor", ATEN_OP2(floor_divide_, Tensor), &floor_divide_);
+  TTNN_NATIVE("floor_divide.out", ATEN_OP2(floor_divide, out), &floor_divide_out);
+  TTNN_NATIVE("rsub.Tensor", ATEN_OP2(rsub, Tensor), &rsub);
   TTNN_TRIPLE(remainder, Tensor, Tensor_out, plain, kRemainder);
   TTNN_TRIPLE(fmod, Tensor, Tensor_out, plain, kFmod);
   TTNN_NATIVE("pow.Tensor_Tensor", ATEN_OP2(pow, Tensor_Tensor), &plain<kPow>);

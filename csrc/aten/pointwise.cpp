@@ -1,9 +1,11 @@
-// Pointwise ops of three operands, and clamp with tensor bounds: lerp, addcmul, addcdiv through TT-NN's
-// ternary ops, clamp / clamp_min / clamp_max (Tensor bounds) as maximum then minimum. Operands broadcast
+// Pointwise ops of three operands, clamp with tensor bounds and nan_to_num: lerp, addcmul, addcdiv through
+// TT-NN's ternary ops, clamp / clamp_min / clamp_max (Tensor bounds) as maximum then minimum. Operands broadcast
 // by expanding their views to the output's sizes (a stride-0 view is a TT-NN expand).
 #include <ATen/ATen.h>
 #include <ATen/ExpandUtils.h>
 #include <torch/library.h>
+
+#include <limits>
 
 #include "aten/operands.h"
 #include "core/tensor_access.h"
@@ -104,6 +106,28 @@ at::Tensor& clamp_max_tensor_out(const at::Tensor& self, const at::Tensor& hi, a
   return clamp_tensor_out(self, std::nullopt, hi, out);
 }
 
+// nan_to_num: NaN, +inf and -inf replaced (by default with 0 and the dtype's largest finite values) through
+// TT-NN's isnan and comparisons feeding where.
+at::Tensor& nan_to_num_out(const at::Tensor& self, std::optional<double> nan, std::optional<double> posinf,
+                           std::optional<double> neginf, at::Tensor& out) {
+  device_of({&self, &out});
+  const c10::ScalarType dtype = self.scalar_type();
+  if (!at::isFloatingType(dtype)) decline("nan_to_num of an integer tensor");
+  math_type(dtype);
+  const double largest = dtype == c10::kBFloat16 ? static_cast<double>(std::numeric_limits<c10::BFloat16>::max())
+                                                 : static_cast<double>(std::numeric_limits<float>::max());
+  TtTensor x = to_tt(self);
+  auto replace = [&](const TtTensor& where_true, double value, const TtTensor& otherwise) {
+    return ops::call1("where", {{"predicate", where_true}, {"true_value", value}, {"false_value", otherwise}});
+  };
+  const double inf = std::numeric_limits<double>::infinity();
+  TtTensor result = replace(ops::call1("isnan", {{"input_tensor", x}}), nan.value_or(0.0), x);
+  result = replace(ops::call1("eq", {{"input_tensor_a", x}, {"input_tensor_b", inf}}), posinf.value_or(largest), result);
+  result = replace(ops::call1("eq", {{"input_tensor_a", x}, {"input_tensor_b", -inf}}), neginf.value_or(-largest), result);
+  write_out(out, result, self.sizes());
+  return out;
+}
+
 #define TTNN_NATIVE(name, op, fn) m.impl(name, TORCH_FN((Native<op, fn>::call)))
 
 TORCH_LIBRARY_IMPL(aten, PrivateUse1, m) {
@@ -114,6 +138,7 @@ TORCH_LIBRARY_IMPL(aten, PrivateUse1, m) {
   TTNN_NATIVE("clamp.Tensor_out", ATEN_OP2(clamp, Tensor_out), &clamp_tensor_out);
   TTNN_NATIVE("clamp_min.Tensor_out", ATEN_OP2(clamp_min, Tensor_out), &clamp_min_tensor_out);
   TTNN_NATIVE("clamp_max.Tensor_out", ATEN_OP2(clamp_max, Tensor_out), &clamp_max_tensor_out);
+  TTNN_NATIVE("nan_to_num.out", ATEN_OP2(nan_to_num, out), &nan_to_num_out);
 }
 
 }  // namespace
