@@ -279,3 +279,12 @@ def test_integer_floor_divide_rounds_down():
     b = torch.tensor([[2, 2, -4, -4]], dtype=torch.int32)
     out = torch.floor_divide(a.to("ttnn"), b.to("ttnn"))
     assert out.dtype == torch.int32 and torch.equal(out.cpu(), torch.floor_divide(a, b))
+
+
+@pytest.mark.parametrize("dtype", [torch.int64, torch.float64])
+def test_cat_of_64_bit_elements_moves_their_words(dtype):
+    """No TT-NN data type holds int64 or float64, but concat moves their 32-bit words bit for bit."""
+    a = torch.tensor([[1, 2**40], [-3, 5]]).to(dtype)
+    b = torch.tensor([[7, -(2**35)]]).to(dtype)
+    assert torch.equal(torch.cat([a.to("ttnn"), b.to("ttnn")]).cpu(), torch.cat([a, b]))
+    assert torch.equal(torch.cat([a.to("ttnn"), a.to("ttnn").t()], 1).cpu(), torch.cat([a, a.t()], 1))

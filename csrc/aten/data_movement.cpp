@@ -26,10 +26,18 @@ at::Tensor& cat_out(const at::ITensorListRef& tensors_ref, int64_t dim, at::Tens
   dim = c10::maybe_wrap_dim(dim, rank);
   std::vector<int64_t> sizes(used.front()->sizes().begin(), used.front()->sizes().end());
   sizes[dim] = 0;
+  // int64, float64 and complex elements: TT-NN has no data type for them, but a concat moves their
+  // 32-bit words bit for bit (one more dim of words, the same concat dim).
+  bool by_words = !has_math_type(dtype) && out.scalar_type() == dtype;
+  for (const at::Tensor* t : used) by_words = by_words && t->scalar_type() == dtype;
   std::vector<TtTensor> parts;
   for (const at::Tensor* t : used) {
     TORCH_CHECK(t->dim() == rank, "Tensors must have same number of dimensions: got ", rank, " and ", t->dim());
     sizes[dim] += t->size(dim);
+    if (by_words) {
+      if (t->numel() != 0) parts.push_back(to_tt(as_words(*t), /*math=*/false));
+      continue;
+    }
     if (t->numel() == 0) continue;
     TtTensor part = to_tt(*t, dtype != t->scalar_type());
     if (dtype != t->scalar_type()) part = cast(part, math_type(dtype));
@@ -45,7 +53,8 @@ at::Tensor& cat_out(const at::ITensorListRef& tensors_ref, int64_t dim, at::Tens
   for (auto& p : parts) {
     if (p.layout != layout) p = ops::call1("to_layout", {{"tensor", p}, {"layout", layout}});
   }
-  write_into(out, ops::call1("concat", {{"tensors", parts}, {"dim", dim}}));
+  TtTensor joined = ops::call1("concat", {{"tensors", parts}, {"dim", dim}});
+  write_into(by_words ? as_words(out) : out, std::move(joined));
   return out;
 }
 
