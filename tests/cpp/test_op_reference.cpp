@@ -19,6 +19,8 @@ inline ostream& operator<<(ostream& out, const vector<int64_t>& v) {
 }
 }  // namespace std
 
+// ATen's logging (precompiled ahead of this file) defines a CHECK of its own; the test harness's is meant.
+#undef CHECK
 #include "check.h"
 #include "ops/dispatch.h"
 #include "ops/numerics.h"
