@@ -288,3 +288,15 @@ def test_cat_of_64_bit_elements_moves_their_words(dtype):
     b = torch.tensor([[7, -(2**35)]]).to(dtype)
     assert torch.equal(torch.cat([a.to("ttnn"), b.to("ttnn")]).cpu(), torch.cat([a, b]))
     assert torch.equal(torch.cat([a.to("ttnn"), a.to("ttnn").t()], 1).cpu(), torch.cat([a, a.t()], 1))
+
+
+@pytest.mark.parametrize("dtype", [torch.int64, torch.float64])
+def test_indexing_64_bit_elements_picks_their_words(dtype):
+    x = ((torch.arange(24, dtype=torch.int64) * 2**33 - 5).reshape(4, 6)).to(dtype)
+    idx, pos = torch.tensor([3, 0, -1, 2]), torch.tensor([3, 0, 5, 2])
+    cases = [(lambda t, i: t[i], idx), (lambda t, i: t[:, i], idx), (lambda t, i: t.index_select(1, i), pos),
+             (lambda t, i: t[i.reshape(2, 2)], idx)]
+    for fn, i in cases:
+        actual, expected = fn(x.to("ttnn"), i.to("ttnn")), fn(x, i)
+        assert actual.dtype == expected.dtype and actual.shape == expected.shape
+        assert torch.equal(actual.cpu(), expected)
