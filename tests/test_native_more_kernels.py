@@ -300,3 +300,16 @@ def test_indexing_64_bit_elements_picks_their_words(dtype):
         actual, expected = fn(x.to("ttnn"), i.to("ttnn")), fn(x, i)
         assert actual.dtype == expected.dtype and actual.shape == expected.shape
         assert torch.equal(actual.cpu(), expected)
+
+
+def test_counts_of_bool_and_uint8_sum_exactly_into_int64():
+    """torch sums bool/uint8 into int64; TT-NN's INT32 sum is exact for them (no partial sum reaches 2^31)."""
+    mask = torch.rand(3, 70000, generator=torch.Generator().manual_seed(1)) > 0.5
+    small = (torch.rand(2, 5, 7, generator=torch.Generator().manual_seed(2)) * 255).to(torch.uint8)
+    cases = [(lambda t: t.sum(), mask), (lambda t: t.sum(1), mask), (lambda t: t.cumsum(1), mask),
+             (lambda t: t.sum((0, 2), keepdim=True), small), (lambda t: t.cumsum(-1), small),
+             (lambda t: t.sum(dtype=torch.int64), small), (lambda t: t.permute(2, 0, 1).cumsum(0), small)]
+    for fn, x in cases:
+        actual, expected = fn(x.to("ttnn")), fn(x)
+        assert actual.dtype == expected.dtype == torch.int64 and actual.shape == expected.shape
+        assert torch.equal(actual.cpu(), expected)

@@ -82,18 +82,31 @@ at::Tensor reduce(const char* op, const at::Tensor& x, at::OptionalIntArrayRef d
   return r.finish(ops::call1(op, r.args(r.input)), x.scalar_type(), keepdim);
 }
 
-at::Tensor sum_dim(const at::Tensor& x, at::OptionalIntArrayRef dims, bool keepdim, std::optional<c10::ScalarType> dtype) {
+// Sums of bool and uint8 tensors (counts, mask lengths): torch accumulates them in int64, TT-NN in INT32,
+// which is exact while no partial sum reaches 2^31; numel times the largest element bounds them all.
+bool exact_count(const at::Tensor& x, std::optional<c10::ScalarType> dtype) {
+  const c10::ScalarType t = x.scalar_type();
+  if ((t != c10::kBool && t != c10::kByte) || (dtype && *dtype != c10::kLong)) return false;
+  return static_cast<double>(x.numel()) * (t == c10::kBool ? 1.0 : 255.0) < 2147483648.0;
+}
+
+at::Tensor sum_of(const at::Tensor& x, at::OptionalIntArrayRef dims, bool keepdim, std::optional<c10::ScalarType> dtype) {
+  if (exact_count(x, dtype)) {
+    Reduction r(x, dims);
+    return r.finish(ops::call1("sum", r.args(cast(r.input, DataType::INT32))), c10::kLong, keepdim);
+  }
   check_floating(x, dtype, "a sum");
   return reduce("sum", x, dims, keepdim);
 }
+at::Tensor sum_dim(const at::Tensor& x, at::OptionalIntArrayRef dims, bool keepdim, std::optional<c10::ScalarType> dtype) {
+  return sum_of(x, dims, keepdim, dtype);
+}
 at::Tensor& sum_out(const at::Tensor& x, at::OptionalIntArrayRef dims, bool keepdim, std::optional<c10::ScalarType> dtype,
                     at::Tensor& out) {
-  check_floating(x, dtype.value_or(out.scalar_type()), "a sum");
-  return into_out(out, reduce("sum", x, dims, keepdim));
+  return into_out(out, sum_of(x, dims, keepdim, dtype.value_or(out.scalar_type())));
 }
 at::Tensor sum_all(const at::Tensor& x, std::optional<c10::ScalarType> dtype) {
-  check_floating(x, dtype, "a sum");
-  return reduce("sum", x, std::nullopt, false);
+  return sum_of(x, std::nullopt, false, dtype);
 }
 at::Tensor mean_dim(const at::Tensor& x, at::OptionalIntArrayRef dims, bool keepdim, std::optional<c10::ScalarType> dtype) {
   check_floating(x, dtype, "a mean");
@@ -246,8 +259,13 @@ at::Tensor all_dims(const at::Tensor& x, at::OptionalIntArrayRef dims, bool keep
 
 // cumsum along one dim, in the input's memory order.
 at::Tensor cumulative_sum(const at::Tensor& x, int64_t dim, std::optional<c10::ScalarType> dtype) {
-  check_floating(x, dtype, "a cumulative sum");
   if (x.dim() == 0 || x.numel() == 0) decline("a cumulative sum of a 0-d or empty tensor");
+  if (exact_count(x, dtype)) {  // running counts of a mask, as for sum
+    Reduction r(x, at::IntArrayRef{dim});
+    TtTensor result = ops::call1("cumsum", {{"input", cast(r.input, DataType::INT32)}, {"dim", r.memory_dims[0]}});
+    return wrap_int64(result, x.sizes(), strides_for(x.sizes(), r.order));
+  }
+  check_floating(x, dtype, "a cumulative sum");
   Reduction r(x, at::IntArrayRef{dim});
   TtTensor result = ops::call1("cumsum", {{"input", r.input}, {"dim", r.memory_dims[0]}});
   return wrap_in_order(result, x.scalar_type(), x.sizes(), r.order);
