@@ -13,11 +13,10 @@ namespace {
 // replaced by indices' sizes.
 // Negative indices (allowed by x[idx]) count from the end: idx + size where idx < 0.
 at::Tensor take_along(const at::Tensor& self, int64_t dim, const at::Tensor& indices, bool negative_allowed) {
-  if (!has_math_type(self.scalar_type()) && self.dim() > 0 && self.element_size() % 4 == 0) {
+  if (moves_as_words(self) && self.dim() > 0) {
     // int64 / float64 elements: pick their 32-bit words (one more, untouched dim), bit for bit.
     dim = c10::maybe_wrap_dim(dim, self.dim());
-    at::Tensor words = take_along(as_words(self), dim, indices, negative_allowed);
-    return words.view(self.scalar_type()).squeeze(-1);
+    return from_words(take_along(as_words(self), dim, indices, negative_allowed), self.scalar_type());
   }
   math_type(self.scalar_type());
   if (self.dim() == 0) decline("indexing a 0-d tensor");

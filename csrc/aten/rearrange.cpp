@@ -12,11 +12,6 @@
 namespace ttnn_device::aten {
 namespace {
 
-// Elements without a TT-NN data type (int64, float64) that data movement can carry as 32-bit words.
-bool by_words(const at::Tensor& t) { return !has_math_type(t.scalar_type()) && t.element_size() % 4 == 0; }
-// A contiguous tensor of such words ([..., k] INT32) read back as elements of `dtype`.
-at::Tensor from_words(const at::Tensor& words, c10::ScalarType dtype) { return words.view(dtype).squeeze(-1); }
-
 TtTensor reshaped(const TtTensor& t, std::vector<int64_t> shape) {
   return ops::call1("reshape", {{"input_tensor", t}, {"shape", std::move(shape)}});
 }
@@ -35,7 +30,7 @@ at::Tensor repeat(const at::Tensor& self, c10::IntArrayRef repeats) {
   std::copy(self.sizes().begin(), self.sizes().end(), sizes.end() - self.dim());
   for (size_t d = 0; d < sizes.size(); ++d) out_sizes.push_back(sizes[d] * repeats[d]);
   if (self.numel() == 0 || c10::multiply_integers(out_sizes) == 0) decline("a repeat with no elements");
-  if (by_words(self)) {  // int64 / float64: repeat their 32-bit words, the words' own dim once
+  if (moves_as_words(self)) {  // int64 / float64: repeat their 32-bit words, the words' own dim once
     std::vector<int64_t> word_repeats(repeats.begin(), repeats.end());
     word_repeats.push_back(1);
     return from_words(::ttnn_device::aten::repeat(as_words(self), word_repeats), self.scalar_type());
@@ -171,7 +166,7 @@ at::Tensor gather(const at::Tensor& self, int64_t dim, const at::Tensor& index, 
     TORCH_CHECK(d == dim || index.size(d) <= self.size(d), "Size does not match at dimension ", d,
                 " expected index ", index.sizes(), " to be no larger than self ", self.sizes(), " apart from dimension ", dim);
   }
-  if (by_words(self)) {  // int64 / float64: gather whole elements as their 32-bit words
+  if (moves_as_words(self)) {  // int64 / float64: gather whole elements as their 32-bit words
     std::vector<int64_t> sizes(index.sizes().begin(), index.sizes().end());
     sizes.push_back(self.element_size() / 4);
     at::Tensor words = ::ttnn_device::aten::gather(as_words(self), dim, index.unsqueeze(-1).expand(sizes), false);

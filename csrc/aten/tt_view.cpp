@@ -200,6 +200,10 @@ at::Tensor as_words(const at::Tensor& t) {
   return words;
 }
 
+bool moves_as_words(const at::Tensor& t) { return !has_math_type(t.scalar_type()) && t.element_size() % 4 == 0; }
+
+at::Tensor from_words(const at::Tensor& words, c10::ScalarType dtype) { return words.view(dtype).squeeze(-1); }
+
 namespace {
 TtTensor row_major_column(TtTensor t) {
   if (t.layout != Layout::ROW_MAJOR) t = ops::call1("to_layout", {{"tensor", t}, {"layout", Layout::ROW_MAJOR}});

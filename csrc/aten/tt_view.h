@@ -47,6 +47,11 @@ at::Tensor wrap_int64(const TtTensor& values, c10::IntArrayRef sizes, c10::Optio
 // element, over t's storage: float64, int64 and complex elements move through TT-NN's data movement ops
 // bit for bit, and int64 math works on the two INT32 words of each element.
 at::Tensor as_words(const at::Tensor& t);
+// Whether t's elements have no TT-NN data type (int64, float64, complex64) but are made of INT32 words, which
+// TT-NN's gather, embedding and repeat carry bit for bit: those kernels then work on as_words(t).
+bool moves_as_words(const at::Tensor& t);
+// A contiguous [..., k] tensor of such words (a data movement's result) read back as elements of `dtype`.
+at::Tensor from_words(const at::Tensor& words, c10::ScalarType dtype);
 // An int64 tensor over explicit low and high INT32 words (TT tensors of the same shape).
 at::Tensor wrap_int64_words(const TtTensor& low, const TtTensor& high, c10::IntArrayRef sizes);
 // Index tensors (int64 or int32) as TT-NN's 32-bit indices: an int64 index is its low word (its storage

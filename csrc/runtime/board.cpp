@@ -10,8 +10,9 @@ namespace {
 constexpr uint64_t kGiB = 1ull << 30;
 }
 
-// Capacities and bank counts from Tenstorrent's board specifications and SoC descriptors
-// (see shared/ttnn_semantics.md section 5 and 1.6).
+// Capacities and bank counts from Tenstorrent's published board specifications and the SoC descriptors
+// tt-metal ships for wormhole_b0 and blackhole: chips per board, DRAM per chip, its interleaving banks and
+// the DRAM address alignment.
 const std::vector<BoardProfile>& known_boards() {
   static const std::vector<BoardProfile> boards = {
       {"n150", "wormhole_b0", 1, 12 * kGiB, 12, 32},

@@ -36,11 +36,20 @@ struct Registrar {
   Registrar(const char* name, void (*fn)()) { registry().push_back({name, fn}); }
 };
 
-// Prints values readably: bytes as numbers, everything else through operator<<.
+template <typename T>
+struct is_vector : std::false_type {};
+template <typename T, typename A>
+struct is_vector<std::vector<T, A>> : std::true_type {};
+
+// Prints values readably: bytes as numbers, vectors as [a, b, ...], everything else through operator<<.
 template <typename T>
 std::string show(const T& v) {
   std::ostringstream os;
-  if constexpr (std::is_same_v<T, uint8_t> || std::is_same_v<T, int8_t> || std::is_same_v<T, char>) {
+  if constexpr (is_vector<T>::value) {
+    os << "[";
+    for (size_t i = 0; i < v.size(); ++i) os << (i ? ", " : "") << show(v[i]);
+    os << "]";
+  } else if constexpr (std::is_same_v<T, uint8_t> || std::is_same_v<T, int8_t> || std::is_same_v<T, char>) {
     os << static_cast<int>(v);
   } else if constexpr (std::is_enum_v<T>) {
     os << static_cast<long long>(v);

@@ -7,17 +7,7 @@
 #include <cstring>
 #include <functional>
 #include <numeric>
-#include <ostream>
 #include <vector>
-
-// check.h prints the values it compares.
-namespace std {
-inline ostream& operator<<(ostream& out, const vector<int64_t>& v) {
-  out << "[";
-  for (size_t i = 0; i < v.size(); ++i) out << (i ? ", " : "") << v[i];
-  return out << "]";
-}
-}  // namespace std
 
 // ATen's logging (precompiled ahead of this file) defines a CHECK of its own; the test harness's is meant.
 #undef CHECK

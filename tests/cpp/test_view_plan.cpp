@@ -2,17 +2,7 @@
 // plain loops (take [begin, end), reshape to dense, slice, permute, expand) and must give exactly the
 // elements torch's strided indexing gives, computed independently from sizes, strides and offset.
 #include <numeric>
-#include <ostream>
 #include <vector>
-
-// check.h prints the values it compares.
-namespace std {
-inline ostream& operator<<(ostream& out, const vector<int64_t>& v) {
-  out << "[";
-  for (size_t i = 0; i < v.size(); ++i) out << (i ? ", " : "") << v[i];
-  return out << "]";
-}
-}  // namespace std
 
 #include "check.h"
 #include "ops/view_plan.h"
