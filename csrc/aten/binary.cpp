@@ -111,10 +111,11 @@ at::Tensor run(const BinaryOp& op, const at::Tensor& a, const at::Tensor& b, con
     }
   }
   const int64_t rank = static_cast<int64_t>(sizes.size());
-  auto value_of = [&](const at::Tensor& t) {
-    return core::is_ttnn(t) ? operand(in_order(t, rank, order), compute) : operand(t, compute);
-  };
-  ops::Value va = value_of(a), vb = value_of(b);
+  auto ordered = [&](const at::Tensor& t) { return core::is_ttnn(t) ? in_order(t, rank, order) : t; };
+  std::vector<int64_t> sizes_in_order;
+  for (int64_t d : order) sizes_in_order.push_back(sizes[d]);
+  const auto viewed = in_stored_shape({ordered(a), ordered(b)}, sizes_in_order);
+  ops::Value va = operand(viewed[0], compute), vb = operand(viewed[1], compute);
   if (!std::holds_alternative<TtTensor>(va) && !std::holds_alternative<TtTensor>(vb)) {
     decline("two scalar operands");
   }

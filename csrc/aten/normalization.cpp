@@ -105,8 +105,17 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor> native_batch_norm(
   std::vector<int64_t> vector_shape(x.dim(), 1);
   const auto channel_pos = std::find(order.begin(), order.end(), 1) - order.begin();
   vector_shape[channel_pos] = x.size(1);
+  // Computed in the shape the input is stored in (a convolution's [1, 1, N*H*W, C]) where the vectors
+  // can be shaped for it: no re-tiling of the input.
+  const at::Tensor ordered = in_order(x, x.dim(), order);
+  at::Tensor viewed = in_stored_shape({ordered}, ordered.sizes())[0];
+  if (auto stored = stored_form(vector_shape, ordered.sizes(), viewed.sizes(), false)) {
+    vector_shape = *stored;
+  } else {
+    viewed = ordered;
+  }
   auto shaped = [&](const TtTensor& v) { return ops::call1("reshape", {{"input_tensor", v}, {"shape", vector_shape}}); };
-  TtTensor input = cast(to_tt(in_order(x, x.dim(), order)), type);
+  TtTensor input = cast(to_tt(viewed), type);
   TtTensor out = call_binary("add", call_binary("multiply", input, shaped(scale)), shaped(shift));
   const auto empty_options = x.options().dtype(x.scalar_type());
   return {wrap_in_order(out, x.scalar_type(), x.sizes(), order), at::empty({0}, empty_options),

@@ -33,6 +33,71 @@ at::Tensor in_order(const at::Tensor& t, int64_t rank, const std::vector<int64_t
   return is_identity(order) ? aligned : aligned.permute(order);
 }
 
+namespace {
+// The shape of a dense whole-storage tensor's TILE buffer, when its elements are read as stored.
+std::optional<std::vector<int64_t>> tile_stored_shape(const at::Tensor& t) {
+  if (!core::is_ttnn(t) || t.numel() == 0 || !t.is_contiguous() || t.storage_offset() != 0) return std::nullopt;
+  if (static_cast<size_t>(t.numel()) * t.element_size() != t.storage().nbytes()) return std::nullopt;
+  const auto desc = core::buffer_of(t).desc();
+  if (desc.layout != Layout::TILE || desc.host_type != core::natural_format(t.scalar_type()).type ||
+      ops::numel_of(desc.shape) != t.numel()) {
+    return std::nullopt;
+  }
+  return desc.shape;
+}
+}  // namespace
+
+std::optional<std::vector<int64_t>> stored_form(c10::IntArrayRef operand, c10::IntArrayRef sizes,
+                                                c10::IntArrayRef stored, bool spanning_allowed) {
+  // The dims both shapes end with are kept; the leading dims of `sizes` are the stored leading dims
+  // factored otherwise. An operand either spans them all or broadcasts over them all.
+  const int64_t rank = static_cast<int64_t>(sizes.size()), stored_rank = static_cast<int64_t>(stored.size());
+  if (static_cast<int64_t>(operand.size()) != rank) return std::nullopt;
+  int64_t common = 0;
+  while (common < rank && common < stored_rank && sizes[rank - 1 - common] == stored[stored_rank - 1 - common]) {
+    ++common;
+  }
+  const int64_t lead = rank - common, stored_lead = stored_rank - common;
+  bool spans = true, broadcasts = true;
+  for (int64_t d = 0; d < lead; ++d) {
+    spans = spans && operand[d] == sizes[d];
+    broadcasts = broadcasts && operand[d] == 1;
+  }
+  std::vector<int64_t> shape;
+  if (broadcasts) {
+    shape.assign(stored_lead, 1);
+  } else if (spans && spanning_allowed) {
+    shape.assign(stored.begin(), stored.begin() + stored_lead);
+  } else {
+    return std::nullopt;
+  }
+  shape.insert(shape.end(), operand.begin() + lead, operand.end());
+  return shape;
+}
+
+std::vector<at::Tensor> in_stored_shape(std::vector<at::Tensor> operands, c10::IntArrayRef sizes) {
+  std::optional<std::vector<int64_t>> stored;
+  for (const at::Tensor& t : operands) {
+    if (core::is_ttnn(t) && t.sizes() == sizes) {
+      stored = tile_stored_shape(t);
+      if (stored) break;
+    }
+  }
+  if (!stored || c10::IntArrayRef(*stored) == sizes) return operands;
+  std::vector<at::Tensor> viewed;
+  for (const at::Tensor& t : operands) {
+    if (!core::is_ttnn(t)) {
+      viewed.push_back(t);
+      continue;
+    }
+    // A spanning operand is re-viewed: only a dense one can be.
+    auto shape = stored_form(t.sizes(), sizes, *stored, t.is_contiguous());
+    if (!shape) return operands;
+    viewed.push_back(t.view(*shape));
+  }
+  return viewed;
+}
+
 ops::Value operand(const at::Tensor& t, DataType type) {
   if (!core::is_ttnn(t)) {
     TORCH_INTERNAL_ASSERT(t.dim() == 0);

@@ -6,6 +6,9 @@
 
 #include <ATen/core/Tensor.h>
 
+#include <optional>
+#include <vector>
+
 #include "aten/tt_view.h"
 #include "ops/args.h"
 
@@ -18,6 +21,18 @@ bool is_identity(const std::vector<int64_t>& order);
 // `t` broadcast-aligned to `rank` dims (leading size-1 dims) and permuted by `order`: the operand as the
 // memory-order computation sees it.
 at::Tensor in_order(const at::Tensor& t, int64_t rank, const std::vector<int64_t>& order);
+
+// Elementwise kernels compute on their operands in the shape the main operand's TILE buffer is stored in
+// (a convolution's [1, 1, N*H*W, C] output read as [N, H, W, C], ...) when every operand can be viewed in
+// that shape: re-tiling to the view's sizes would be a layout conversion per op. `operands` are in memory
+// order, broadcast-aligned to `sizes` (the output's, in that order); CPU scalars pass through. Returns
+// them unchanged when no operand is stored so or one cannot be viewed so. Results keep that shape and are
+// wrapped with the op's sizes (same elements in memory order).
+std::vector<at::Tensor> in_stored_shape(std::vector<at::Tensor> operands, c10::IntArrayRef sizes);
+// An operand's sizes (aligned to `sizes`) in the form of another factoring `stored` of the same elements:
+// empty unless it broadcasts over every re-factored leading dim or (`spanning_allowed`) spans them all.
+std::optional<std::vector<int64_t>> stored_form(c10::IntArrayRef operand, c10::IntArrayRef sizes,
+                                                c10::IntArrayRef stored, bool spanning_allowed);
 
 // A tensor operand (TT tensor of data type `type`) or a number.
 ops::Value operand(const at::Tensor& t, DataType type);

@@ -19,8 +19,17 @@ std::vector<int64_t> channels_last_strides(c10::IntArrayRef sizes) {
   return {h * w * c, 1, w * c, c};
 }
 
-// The input as TT-NN's [N, H, W, C] tensor.
-TtTensor nhwc(const at::Tensor& x) { return to_tt(x.permute(kNhwc)); }
+// The input as TT-NN's [N, H, W, C] tensor, or as the flattened [1, 1, N*H*W, C] one (which TT-NN's
+// convolutions and pools take alike) when its storage already holds it so: re-tiling a previous
+// convolution's output to [N, H, W, C] would be a layout conversion per layer.
+TtTensor nhwc(const at::Tensor& x) {
+  const at::Tensor channels_last = x.permute(kNhwc);
+  const std::vector<int64_t> flat = {1, 1, x.size(0) * x.size(2) * x.size(3), x.size(1)};
+  if (in_stored_shape({channels_last}, channels_last.sizes())[0].sizes() == c10::IntArrayRef(flat)) {
+    return to_tt(channels_last.view(flat));
+  }
+  return to_tt(channels_last);
+}
 
 at::Tensor channels_last_result(TtTensor result, c10::ScalarType dtype, const std::vector<int64_t>& sizes) {
   return wrap(std::move(result), dtype, sizes, channels_last_strides(sizes));

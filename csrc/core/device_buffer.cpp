@@ -63,7 +63,13 @@ DeviceBuffer::Staging DeviceBuffer::read_all_logical() const {
   return logical;
 }
 
+// A backend whose DRAM is in this process (the reference device) is decoded from and encoded into in
+// place: staging the physical bytes would add a copy of the whole buffer to every conversion.
 void DeviceBuffer::decode_all_into(void* logical) const {
+  if (const void* in_place = device_at(device_).host_address(block_)) {
+    runtime::decode(desc_, in_place, logical);
+    return;
+  }
   const uint64_t bytes = desc_.physical_bytes();
   Staging physical(new uint8_t[bytes]);
   device_at(device_).read(block_, 0, physical.get(), bytes);
@@ -71,6 +77,10 @@ void DeviceBuffer::decode_all_into(void* logical) const {
 }
 
 void DeviceBuffer::write_all_logical(const void* logical) {
+  if (void* in_place = device_at(device_).host_address(block_)) {
+    runtime::encode(desc_, logical, in_place);
+    return;
+  }
   const uint64_t bytes = desc_.physical_bytes();
   Staging physical(new uint8_t[bytes]);
   runtime::encode(desc_, logical, physical.get());

@@ -14,8 +14,10 @@ c10::Device device_arg(const Args& args) {
   return c10::Device(c10::DeviceType::PrivateUse1, static_cast<c10::DeviceIndex>(args.integer("device", 0)));
 }
 
+// Same last two dims (a rank below 2 counts as [1, ...], as TILE stores it): the same tiles in the same order.
 bool same_tiles(const Shape& a, const Shape& b) {
-  return a.size() >= 2 && b.size() >= 2 && a[a.size() - 1] == b[b.size() - 1] && a[a.size() - 2] == b[b.size() - 2];
+  auto dim = [](const Shape& s, size_t from_end) { return s.size() >= from_end ? s[s.size() - from_end] : 1; };
+  return !a.empty() && !b.empty() && dim(a, 1) == dim(b, 1) && dim(a, 2) == dim(b, 2);
 }
 
 std::vector<TtTensor> reshape_impl(const Args& args) {

@@ -28,17 +28,29 @@ TtTensor finish_elementwise(const char* op, const Args& args, const TtTensor& ma
 // into a temporary and copying it would double the memory traffic of the commonest ops.
 using BinaryFn = void (*)(at::Tensor& out, const at::Tensor& a, const at::Tensor& b);
 
+// Elementwise ops on TILE operands compute on the tiles in place (as the card's cores do), padding
+// included, when every operand and the output hold plain elements; else on the logical values.
+std::optional<Output> tile_output(const char* op, const TtTensor& main, const Shape& shape, DataType dtype) {
+  const Layout layout = output_layout(op, main.layout);
+  if (layout != Layout::TILE || runtime::is_block_float(dtype)) return std::nullopt;
+  Output out(main.device(), shape, layout, dtype, /*in_tiles=*/true);
+  if (!out.in_tiles()) return std::nullopt;
+  return out;
+}
+
 template <BinaryFn fn, bool kCompare = false>
 std::vector<TtTensor> binary(const char* op, const Args& args) {
   const TtTensor& main = main_tensor(args, "input_tensor_a", "input_tensor_b");
-  at::Tensor a = read_operand(args, "input_tensor_a");
-  at::Tensor b = read_operand(args, "input_tensor_b");
   const DataType dtype = output_dtype(args, main.dtype);
-  if (!kCompare) {
-    const auto t = math_type(dtype);
-    a = a.to(t);
-    b = b.to(t);
+  auto in_math_type = [&](const at::Tensor& x) { return kCompare ? x : x.to(math_type(dtype)); };
+  if (auto tiles = tile_operands(args, {"input_tensor_a", "input_tensor_b"})) {
+    if (auto out = tile_output(op, main, tiles->shape, dtype)) {
+      fn(out->tiles(), in_math_type(tiles->views[0]), in_math_type(tiles->views[1]));
+      return {out->finish()};
+    }
   }
+  at::Tensor a = in_math_type(read_operand(args, "input_tensor_a"));
+  at::Tensor b = in_math_type(read_operand(args, "input_tensor_b"));
   const auto sizes = at::infer_size(a.sizes(), b.sizes());
   Output out(main.device(), Shape(sizes.begin(), sizes.end()), output_layout(op, main.layout), dtype);
   fn(out.values(), a, b);
@@ -105,8 +117,16 @@ std::vector<TtTensor> where_impl(const Args& args) {
   const TtTensor& main = args.is_tensor("true_value") ? args.tensor("true_value")
                          : args.is_tensor("false_value") ? args.tensor("false_value") : pred;
   const auto t = math_type(main.dtype);
-  at::Tensor result = at::where(read(pred).ne(0), read_operand(args, "true_value").to(t),
-                                read_operand(args, "false_value").to(t));
+  auto select = [&](const at::Tensor& p, const at::Tensor& a, const at::Tensor& b) {
+    return at::where(p.ne(0), a.to(t), b.to(t));
+  };
+  if (auto tiles = tile_operands(args, {"predicate", "true_value", "false_value"})) {
+    if (auto out = tile_output("where", main, tiles->shape, main.dtype)) {
+      const auto& v = tiles->views;
+      return {out->finish_with(select(v[0], v[1], v[2]))};
+    }
+  }
+  at::Tensor result = select(read(pred), read_operand(args, "true_value"), read_operand(args, "false_value"));
   return {store(result, main.device(), output_layout("where", main.layout), main.dtype)};
 }
 
@@ -131,13 +151,21 @@ std::vector<TtTensor> addc_impl(const Args& args) {
 std::vector<TtTensor> clamp_impl(const Args& args) {
   const TtTensor& main = args.tensor("input_tensor");
   const auto t = math_type(main.dtype);
-  at::Tensor x = read(main).to(t);
-  auto bound = [&](const char* name) -> std::optional<at::Tensor> {
-    if (!args.has(name)) return std::nullopt;
-    return read_operand(args, name).to(t);
+  const bool has_min = args.has("min"), has_max = args.has("max");
+  // views: the input, then min and max where given
+  auto clamp = [&](const std::vector<at::Tensor>& views) {
+    std::optional<at::Tensor> lo, hi;
+    if (has_min) lo = views[1].to(t);
+    if (has_max) hi = views[has_min ? 2 : 1].to(t);
+    return at::clamp(views[0].to(t), lo, hi);
   };
-  at::Tensor result = at::clamp(x, bound("min"), bound("max"));
-  return {store(result, main.device(), output_layout("clamp", main.layout), main.dtype)};
+  if (auto tiles = tile_operands(args, {"input_tensor", "min", "max"})) {
+    if (auto out = tile_output("clamp", main, tiles->shape, main.dtype)) return {out->finish_with(clamp(tiles->views))};
+  }
+  std::vector<at::Tensor> values = {read(main)};
+  if (has_min) values.push_back(read_operand(args, "min"));
+  if (has_max) values.push_back(read_operand(args, "max"));
+  return {store(clamp(values), main.device(), output_layout("clamp", main.layout), main.dtype)};
 }
 
 // Unary ops: fp32 math on the stored values (integers stay integers where TT-NN keeps them).
@@ -146,9 +174,15 @@ using UnaryFn = at::Tensor (*)(const at::Tensor& x, const Args& args);
 template <UnaryFn fn, bool kFloatMath>
 std::vector<TtTensor> unary(const char* op, const Args& args) {
   const TtTensor& main = args.tensor("input_tensor");
-  at::Tensor x = read(main);
-  if (kFloatMath || at::isFloatingType(x.scalar_type())) x = x.to(c10::kFloat);
-  return {store(fn(x, args), main.device(), output_layout(op, main.layout), main.dtype)};
+  auto in_math_type = [](const at::Tensor& x) {
+    return kFloatMath || at::isFloatingType(x.scalar_type()) ? x.to(c10::kFloat) : x;
+  };
+  if (auto tiles = tile_operands(args, {"input_tensor"})) {
+    if (auto out = tile_output(op, main, main.shape, main.dtype)) {
+      return {out->finish_with(fn(in_math_type(tiles->views[0]), args))};
+    }
+  }
+  return {store(fn(in_math_type(read(main)), args), main.device(), output_layout(op, main.layout), main.dtype)};
 }
 
 #define TTNN_SIM_UNARY(name, expr, float_math)                                               \

@@ -1,6 +1,9 @@
 #include "ops/sim/host.h"
 
 #include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+
+#include <algorithm>
 
 #include "ops/numerics.h"
 #include "ops/op_table.h"
@@ -39,29 +42,148 @@ at::Tensor read_operand(const Args& args, const char* name) {
   return at::scalar_tensor(args.number(name), at::kDouble);
 }
 
-Output::Output(c10::Device device, const Shape& shape, Layout layout, DataType dtype)
+namespace {
+Shape at_least_2d(Shape shape) {
+  while (shape.size() < 2) shape.insert(shape.begin(), 1);
+  return shape;
+}
+
+// Whole physical buffer as a flat tensor of its elements (plain formats only).
+at::Tensor physical_elements(const TtTensor& tensor) {
+  core::DeviceBuffer* buffer = tensor.buffer();
+  const auto type = compute_type(tensor.host_type);
+  const int64_t n = static_cast<int64_t>(buffer->physical_bytes() / c10::elementSize(type));
+  return at::from_blob(buffer->host_bytes(), {n}, at::TensorOptions().dtype(type).device(c10::kCPU));
+}
+}  // namespace
+
+std::optional<at::Tensor> tile_view(const TtTensor& tensor) {
+  if (tensor.dtype != tensor.host_type || tensor.numel() == 0) return std::nullopt;
+  core::DeviceBuffer* buffer = tensor.buffer();
+  if (!buffer || !buffer->host_bytes()) return std::nullopt;
+  const Shape shape = at_least_2d(tensor.shape);
+  const int64_t outer = static_cast<int64_t>(shape.size()) - 2;
+  const int64_t height = shape[outer], width = shape[outer + 1];
+  const int64_t tiles_high = (height + 31) / 32, tiles_wide = (width + 31) / 32;
+  std::vector<int64_t> tile_strides;
+  int64_t slice_elements = 0;
+  if (tensor.layout == Layout::TILE) {
+    const auto desc = buffer->desc();
+    const Shape stored = at_least_2d(desc.shape);  // a free reshape may have changed only the outer dims
+    if (desc.layout != Layout::TILE || desc.data_type != tensor.dtype || stored[stored.size() - 1] != width ||
+        stored[stored.size() - 2] != height) {
+      return std::nullopt;
+    }
+    tile_strides = {tiles_wide * 1024, 512, 16, 1024, 256, 1};
+    slice_elements = tiles_high * tiles_wide * 1024;
+  } else {
+    // Row-major elements seen as tiles: exact where no tile would need padding (or a dim broadcasts).
+    if (!buffer->holds_logical_bytes() || (height % 32 != 0 && height != 1) || (width % 32 != 0 && width != 1)) {
+      return std::nullopt;
+    }
+    tile_strides = {32 * width, 16 * width, width, 32, 16, 1};
+    slice_elements = height * width;
+  }
+  std::vector<int64_t> sizes(shape.begin(), shape.begin() + outer), strides(outer);
+  int64_t stride = slice_elements;
+  for (int64_t d = outer - 1; d >= 0; --d) {
+    strides[d] = stride;
+    stride *= shape[d];
+  }
+  const std::initializer_list<int64_t> tile_sizes = {tiles_high, 2, 16, tiles_wide, 2, 16};
+  sizes.insert(sizes.end(), tile_sizes);
+  strides.insert(strides.end(), tile_strides.begin(), tile_strides.end());
+  // A dim of size 1 keeps only its first row or column (its sizes are 1, so its strides never apply).
+  for (int64_t d = 0; d < 3; ++d) {
+    if (height == 1) sizes[outer + d] = 1;
+    if (width == 1) sizes[outer + 3 + d] = 1;
+  }
+  const auto options = at::TensorOptions().dtype(compute_type(tensor.host_type)).device(c10::kCPU);
+  return at::from_blob(buffer->host_bytes(), sizes, strides, options);
+}
+
+std::optional<TileOperands> tile_operands(const Args& args, std::initializer_list<const char*> names) {
+  TileOperands operands;
+  std::vector<int64_t> shape;
+  for (const char* name : names) {
+    const Value* v = args.find(name);
+    if (!v) continue;
+    if (const auto* t = std::get_if<TtTensor>(v)) {
+      auto view = tile_view(*t);
+      if (!view) return std::nullopt;
+      operands.views.push_back(*view);
+      shape = at::infer_size(shape, t->shape);
+    } else {
+      operands.views.push_back(at::scalar_tensor(args.number(name), at::kDouble));
+    }
+  }
+  operands.shape = Shape(shape.begin(), shape.end());
+  return operands;
+}
+
+Output::Output(c10::Device device, const Shape& shape, Layout layout, DataType dtype, bool in_tiles)
     : tensor_(allocate(device, shape, layout, dtype, host_type_for(dtype))) {
-  const auto options = at::TensorOptions().dtype(compute_type(tensor_.host_type)).device(c10::kCPU);
+  if (in_tiles) {
+    if (auto tiles = tile_view(tensor_)) {
+      tiles_ = *tiles;
+      return;
+    }
+  }
   core::DeviceBuffer* buffer = tensor_.buffer();
   direct_ = buffer && buffer->holds_logical_bytes() && buffer->host_bytes();
-  values_ = direct_ ? at::from_blob(buffer->host_bytes(), shape, options) : at::empty(shape, options);
+  if (direct_) values_ = at::from_blob(buffer->host_bytes(), shape, options());
+}
+
+at::TensorOptions Output::options() const {
+  return at::TensorOptions().dtype(compute_type(tensor_.host_type)).device(c10::kCPU);
+}
+
+at::Tensor& Output::values() {
+  if (!values_.defined()) values_ = at::empty(tensor_.shape, options());  // staging, encoded by finish()
+  return values_;
+}
+
+void Output::flush_physical() {
+  if (numerics() != Numerics::kTt) return;
+  at::Tensor elements = physical_elements(tensor_);  // padding too: it holds what the math gave there
+  finish_numerics(elements);
 }
 
 TtTensor Output::finish() {
-  if (numerics() == Numerics::kTt) finish_numerics(values_);
-  if (core::DeviceBuffer* buffer = tensor_.buffer()) {
-    if (direct_) {
-      buffer->contents_changed();
-    } else {
-      at::Tensor dense = values_.contiguous();
-      buffer->write(0, dense.nbytes(), dense.data_ptr());
-    }
+  core::DeviceBuffer* buffer = tensor_.buffer();
+  if (!buffer) return tensor_;
+  if (in_tiles()) {
+    flush_physical();
+    buffer->contents_changed();
+    return tensor_;
+  }
+  at::Tensor& v = values();
+  if (numerics() == Numerics::kTt) finish_numerics(v);
+  if (direct_) {
+    buffer->contents_changed();
+  } else {
+    at::Tensor dense = v.contiguous();
+    buffer->write(0, dense.nbytes(), dense.data_ptr());
   }
   return tensor_;
 }
 
 TtTensor Output::finish_with(const at::Tensor& result) {
-  values_.copy_(result);
+  if (in_tiles()) {
+    tiles_.copy_(result);
+    return finish();
+  }
+  core::DeviceBuffer* buffer = tensor_.buffer();
+  const bool plain = tensor_.dtype == tensor_.host_type && buffer && buffer->host_bytes();
+  if (!direct_ && !values_.defined() && plain && result.is_contiguous() &&
+      result.scalar_type() == compute_type(tensor_.host_type) && result.sizes() == c10::IntArrayRef(tensor_.shape)) {
+    // Encoded straight from the result (no staging copy); denormals are flushed in the stored elements,
+    // which for a plain format is the same as flushing before encoding.
+    buffer->write(0, result.nbytes(), result.data_ptr());
+    flush_physical();
+    return tensor_;
+  }
+  values().copy_(result);
   return finish();
 }
 
@@ -77,15 +199,27 @@ Layout output_layout(const char* op, Layout input) {
 DataType output_dtype(const Args& args, DataType input) { return args.data_type("dtype").value_or(input); }
 
 namespace {
-// Denormals (exponent bits 0, mantissa not 0) become +0; zeros keep their sign. Branch-free so that the
-// compiler vectorises it: results such as relu's are half zeros, and a branch per element mispredicts.
+// Denormals (exponent bits 0, mantissa not 0) become +0; zeros keep their sign. Denormal results are rare,
+// so each block of values is first scanned (a vectorised OR, reading only) and rewritten only when it
+// holds one: the pass costs a read of the output, not a read and a write-back of every cache line.
 template <typename Bits, Bits kExponent, Bits kMantissa>
 void flush_denormals(Bits* bits, int64_t n) {
-  for (int64_t i = 0; i < n; ++i) {
-    const Bits b = bits[i];
-    const bool denormal = ((b & kExponent) == 0) & ((b & kMantissa) != 0);
-    bits[i] = denormal ? Bits(0) : b;
-  }
+  constexpr int64_t kBlock = 512;
+  at::parallel_for(0, (n + kBlock - 1) / kBlock, 256, [&](int64_t first, int64_t last) {
+    for (int64_t block = first; block < last; ++block) {
+      Bits* b = bits + block * kBlock;
+      const int64_t count = std::min<int64_t>(kBlock, n - block * kBlock);
+      Bits found = 0;
+      for (int64_t i = 0; i < count; ++i) {
+        found |= Bits(((b[i] & kExponent) == 0) & ((b[i] & kMantissa) != 0));
+      }
+      if (!found) continue;
+      for (int64_t i = 0; i < count; ++i) {
+        const bool denormal = ((b[i] & kExponent) == 0) & ((b[i] & kMantissa) != 0);
+        b[i] = denormal ? Bits(0) : b[i];
+      }
+    }
+  });
 }
 }  // namespace
 

@@ -6,6 +6,10 @@
 
 #include <ATen/core/Tensor.h>
 
+#include <initializer_list>
+#include <optional>
+#include <vector>
+
 #include "ops/args.h"
 #include "ops/tt_tensor.h"
 
@@ -18,20 +22,43 @@ at::Tensor read(const TtTensor& tensor);
 // A number or tensor argument as a CPU value (a 0-d tensor for a number).
 at::Tensor read_operand(const Args& args, const char* name);
 
+// The elements of a tensor where they are stored, seen as the card's cores see TILE data: a view over
+// device memory with dims [outer..., tile row, face row, row in face, tile col, face col, col in face],
+// each tile's padding included; a dim of logical size 1 (height or width) keeps only its first row or
+// column, so the view broadcasts as the logical tensor does. Elementwise math on such views needs no
+// (un)tilize. Empty unless the tensor holds plain elements (no block float) in this process and is TILE
+// with its tiles following its shape, or ROW_MAJOR with no tile needing padding.
+std::optional<at::Tensor> tile_view(const TtTensor& tensor);
+
+// Elementwise ops on tiles: the named operands (those present) as tile views, numbers as 0-d tensors,
+// with the output's logical shape (their broadcast); empty unless every tensor among them has a tile view.
+struct TileOperands {
+  std::vector<at::Tensor> views;  // in the order of the names given
+  Shape shape;
+};
+std::optional<TileOperands> tile_operands(const Args& args, std::initializer_list<const char*> names);
+
 // An output being computed: `values` is where to write the result (device memory itself when the format
-// is plain), `finish` stores it (encoding when needed) and returns the tensor.
+// is plain), `finish` stores it (encoding when needed) and returns the tensor. Built `in_tiles`, a TILE
+// output of plain elements is written in place through tiles() instead (when in_tiles() says so).
 class Output {
  public:
-  Output(c10::Device device, const Shape& shape, Layout layout, DataType dtype);
-  at::Tensor& values() { return values_; }
+  Output(c10::Device device, const Shape& shape, Layout layout, DataType dtype, bool in_tiles = false);
+  at::Tensor& values();
+  bool in_tiles() const { return tiles_.defined(); }
+  at::Tensor& tiles() { return tiles_; }
   TtTensor finish();
   // Stores `result` (any dtype; converted) as the output.
   TtTensor finish_with(const at::Tensor& result);
 
  private:
+  at::TensorOptions options() const;
+  void flush_physical();  // tt numerics on the stored elements (plain formats)
+
   TtTensor tensor_;
   at::Tensor values_;
-  bool direct_;
+  at::Tensor tiles_;
+  bool direct_ = false;
 };
 
 // The layout an op's output takes: the table's rule applied to the main input.
