@@ -4,6 +4,7 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 #include <torch/csrc/Generator.h>
+#include <ATen/Parallel.h>
 #include <torch/extension.h>
 
 #include "core/bind_formats.h"
@@ -16,6 +17,7 @@
 #include "aten/call_op.h"
 #include "ops/bind_ops.h"
 #include "runtime/device.h"
+#include "runtime/formats/tilize.h"
 
 namespace py = pybind11;
 
@@ -84,6 +86,10 @@ py::dict transfer_dict() {
 PYBIND11_MODULE(_C, m) {
   using namespace ttnn_device::core;
   m.doc() = "ttnn_device native extension";
+  // Format conversions run on torch's intra-op threads (torch.set_num_threads applies to them too).
+  ttnn_device::runtime::formats::set_parallel_for([](int64_t n, int64_t grain, const ttnn_device::runtime::formats::RangeFn& fn) {
+    at::parallel_for(0, n, grain, fn);
+  });
   m.def("_device_count", [] { return static_cast<int>(device_count()); });
   m.def("_environment_error", [] { return ttnn_device::runtime::DeviceRegistry::instance().error(); });
   m.def("_board", &board_info);

@@ -7,6 +7,7 @@
 
 #include "ops/numerics.h"
 #include "ops/op_table.h"
+#include "ops/sim/staging.h"
 
 namespace ttnn_device::ops::sim {
 
@@ -30,7 +31,7 @@ at::Tensor read(const TtTensor& tensor) {
   if (buffer->holds_logical_bytes()) {
     if (void* bytes = buffer->host_bytes()) return at::from_blob(bytes, tensor.shape, options);
   }
-  at::Tensor staging = at::empty(tensor.shape, options);
+  at::Tensor staging = staging_empty(tensor.shape, options.dtype().toScalarType());
   buffer->read(0, staging.nbytes(), staging.data_ptr());
   return staging;
 }
@@ -139,7 +140,7 @@ at::TensorOptions Output::options() const {
 }
 
 at::Tensor& Output::values() {
-  if (!values_.defined()) values_ = at::empty(tensor_.shape, options());  // staging, encoded by finish()
+  if (!values_.defined()) values_ = staging_empty(tensor_.shape, compute_type(tensor_.host_type));  // encoded by finish()
   return values_;
 }
 

@@ -9,6 +9,7 @@
 #include "ops/dispatch.h"
 #include "ops/numerics.h"
 #include "ops/sim/host.h"
+#include "ops/sim/staging.h"
 
 namespace ttnn_device::ops::sim {
 namespace {
@@ -32,7 +33,7 @@ TtTensor flat_nhwc(const at::Tensor& result, c10::Device device, Layout layout, 
 // The values with only the mantissa bits `mask` keeps, in the same memory format (channels-last stays
 // channels-last, which the CPU's convolution needs to run fast).
 at::Tensor bits(const at::Tensor& x, uint32_t mask) {
-  at::Tensor out = at::empty_like(x);
+  at::Tensor out = x.is_non_overlapping_and_dense() ? staging_empty_like(x) : at::empty_like(x);
   at::Tensor out_words = out.view(c10::kInt);
   at::bitwise_and_out(out_words, x.view(c10::kInt), static_cast<int32_t>(mask));
   return out;

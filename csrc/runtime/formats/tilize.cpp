@@ -1,5 +1,6 @@
 #include "runtime/formats/tilize.h"
 
+#include <atomic>
 #include <cstring>
 
 namespace ttnn_device::runtime::formats {
@@ -51,7 +52,21 @@ void untilize_tile_fixed(const uint8_t* tile, int64_t rows, int64_t cols, size_t
   }
 }
 
+std::atomic<ParallelFor> installed{nullptr};
+
 }  // namespace
+
+void set_parallel_for(ParallelFor fn) { installed.store(fn); }
+
+void parallel_for(int64_t n, int64_t grain, const RangeFn& fn) {
+  if (n <= 0) return;
+  ParallelFor pool = installed.load(std::memory_order_relaxed);
+  if (pool && n > grain) {
+    pool(n, grain, fn);
+  } else {
+    fn(0, n);
+  }
+}
 
 void tilize_tile(const uint8_t* src, size_t row_stride, int64_t rows, int64_t cols, size_t elem_size, uint8_t* tile) {
   switch (elem_size) {

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 
 namespace ttnn_device::runtime::formats {
 
@@ -32,26 +33,37 @@ void untilize_tile(const uint8_t* tile, int64_t rows, int64_t cols, size_t elem_
 void tilize(const void* src, const TileGrid& grid, size_t elem_size, void* dst);
 void untilize(const void* src, const TileGrid& grid, size_t elem_size, void* dst);
 
-// Calls fn(tile_index, src_block, rows, cols) for every tile in storage order, where src_block points at the
-// tile's top-left element inside a row-major tensor of `elem_size` byte elements (rows are grid.width
-// elements apart). Lets packers (block floats) and converters walk tiles without an intermediate buffer.
+// How conversions spread rows of tiles over threads. Serial unless the host process installs a pool (the
+// extension installs torch's intra-op pool, so torch.set_num_threads governs conversions too); `fn`
+// covers the items [begin, end) and is called with disjoint ranges, possibly at the same time.
+using RangeFn = std::function<void(int64_t begin, int64_t end)>;
+using ParallelFor = void (*)(int64_t n, int64_t grain, const RangeFn& fn);
+void set_parallel_for(ParallelFor parallel_for);
+void parallel_for(int64_t n, int64_t grain, const RangeFn& fn);
+
+// Calls fn(tile_index, src_block, rows, cols) for every tile, where src_block points at the tile's
+// top-left element inside a row-major tensor of `elem_size` byte elements (rows are grid.width elements
+// apart). Lets packers (block floats) and converters walk tiles without an intermediate buffer. Rows of
+// tiles may be visited in parallel (each tile once): fn must only write what belongs to its tile.
 // Byte is uint8_t or const uint8_t.
 template <typename Byte, typename Fn>
 void for_each_tile(const TileGrid& grid, size_t elem_size, Byte* base, Fn&& fn) {
   const int64_t th = grid.tiles_high(), tw = grid.tiles_wide();
   const size_t row_stride = static_cast<size_t>(grid.width) * elem_size;
-  int64_t index = 0;
-  for (int64_t s = 0; s < grid.slices; ++s) {
-    Byte* slice = base + static_cast<size_t>(s) * static_cast<size_t>(grid.height) * row_stride;
-    for (int64_t ty = 0; ty < th; ++ty) {
+  // At least ~64 tiles per task: smaller tensors are not worth waking a thread for.
+  const int64_t grain = tw >= 64 ? 1 : 64 / (tw > 0 ? tw : 1);
+  parallel_for(grid.slices * th, grain, [&](int64_t begin, int64_t end) {
+    for (int64_t row = begin; row < end; ++row) {
+      const int64_t s = row / th, ty = row % th;
+      Byte* slice = base + static_cast<size_t>(s) * static_cast<size_t>(grid.height) * row_stride;
       const int64_t rows = grid.height - ty * 32 < 32 ? grid.height - ty * 32 : 32;
       for (int64_t tx = 0; tx < tw; ++tx) {
         const int64_t cols = grid.width - tx * 32 < 32 ? grid.width - tx * 32 : 32;
         Byte* block = slice + static_cast<size_t>(ty) * 32 * row_stride + static_cast<size_t>(tx) * 32 * elem_size;
-        fn(index++, block, rows, cols);
+        fn(row * tw + tx, block, rows, cols);
       }
     }
-  }
+  });
 }
 
 }  // namespace ttnn_device::runtime::formats
