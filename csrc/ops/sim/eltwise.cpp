@@ -30,12 +30,24 @@ using BinaryFn = void (*)(at::Tensor& out, const at::Tensor& a, const at::Tensor
 
 // Elementwise ops on TILE operands compute on the tiles in place (as the card's cores do), padding
 // included, when every operand and the output hold plain elements; else on the logical values.
-std::optional<Output> tile_output(const char* op, const TtTensor& main, const Shape& shape, DataType dtype) {
-  const Layout layout = output_layout(op, main.layout);
-  if (layout != Layout::TILE || runtime::is_block_float(dtype)) return std::nullopt;
-  Output out(main.device(), shape, layout, dtype, /*in_tiles=*/true);
+bool tiles_possible(const char* op, const TtTensor& main, DataType dtype) {
+  return output_layout(op, main.layout) == Layout::TILE && !runtime::is_block_float(dtype);
+}
+
+// The output and the operands' tile views, when the call can compute on tiles (checked cheaply first:
+// a small row-major call must not pay for building views).
+struct TileCall {
+  std::vector<at::Tensor> views;
+  Output out;
+};
+std::optional<TileCall> tile_call(const char* op, const Args& args, const TtTensor& main, DataType dtype,
+                                  std::initializer_list<const char*> names, bool same_shape_as_main = false) {
+  if (!tiles_possible(op, main, dtype)) return std::nullopt;
+  auto tiles = tile_operands(args, names);
+  if (!tiles) return std::nullopt;
+  Output out(main.device(), same_shape_as_main ? main.shape : tiles->shape, Layout::TILE, dtype, /*in_tiles=*/true);
   if (!out.in_tiles()) return std::nullopt;
-  return out;
+  return TileCall{std::move(tiles->views), std::move(out)};
 }
 
 template <BinaryFn fn, bool kCompare = false>
@@ -43,11 +55,9 @@ std::vector<TtTensor> binary(const char* op, const Args& args) {
   const TtTensor& main = main_tensor(args, "input_tensor_a", "input_tensor_b");
   const DataType dtype = output_dtype(args, main.dtype);
   auto in_math_type = [&](const at::Tensor& x) { return kCompare ? x : x.to(math_type(dtype)); };
-  if (auto tiles = tile_operands(args, {"input_tensor_a", "input_tensor_b"})) {
-    if (auto out = tile_output(op, main, tiles->shape, dtype)) {
-      fn(out->tiles(), in_math_type(tiles->views[0]), in_math_type(tiles->views[1]));
-      return {out->finish()};
-    }
+  if (auto call = tile_call(op, args, main, dtype, {"input_tensor_a", "input_tensor_b"})) {
+    fn(call->out.tiles(), in_math_type(call->views[0]), in_math_type(call->views[1]));
+    return {call->out.finish()};
   }
   at::Tensor a = in_math_type(read_operand(args, "input_tensor_a"));
   at::Tensor b = in_math_type(read_operand(args, "input_tensor_b"));
@@ -120,11 +130,9 @@ std::vector<TtTensor> where_impl(const Args& args) {
   auto select = [&](const at::Tensor& p, const at::Tensor& a, const at::Tensor& b) {
     return at::where(p.ne(0), a.to(t), b.to(t));
   };
-  if (auto tiles = tile_operands(args, {"predicate", "true_value", "false_value"})) {
-    if (auto out = tile_output("where", main, tiles->shape, main.dtype)) {
-      const auto& v = tiles->views;
-      return {out->finish_with(select(v[0], v[1], v[2]))};
-    }
+  if (auto call = tile_call("where", args, main, main.dtype, {"predicate", "true_value", "false_value"})) {
+    const auto& v = call->views;
+    return {call->out.finish_with(select(v[0], v[1], v[2]))};
   }
   at::Tensor result = select(read(pred), read_operand(args, "true_value"), read_operand(args, "false_value"));
   return {store(result, main.device(), output_layout("where", main.layout), main.dtype)};
@@ -159,8 +167,8 @@ std::vector<TtTensor> clamp_impl(const Args& args) {
     if (has_max) hi = views[has_min ? 2 : 1].to(t);
     return at::clamp(views[0].to(t), lo, hi);
   };
-  if (auto tiles = tile_operands(args, {"input_tensor", "min", "max"})) {
-    if (auto out = tile_output("clamp", main, tiles->shape, main.dtype)) return {out->finish_with(clamp(tiles->views))};
+  if (auto call = tile_call("clamp", args, main, main.dtype, {"input_tensor", "min", "max"})) {
+    return {call->out.finish_with(clamp(call->views))};
   }
   std::vector<at::Tensor> values = {read(main)};
   if (has_min) values.push_back(read_operand(args, "min"));
@@ -177,10 +185,8 @@ std::vector<TtTensor> unary(const char* op, const Args& args) {
   auto in_math_type = [](const at::Tensor& x) {
     return kFloatMath || at::isFloatingType(x.scalar_type()) ? x.to(c10::kFloat) : x;
   };
-  if (auto tiles = tile_operands(args, {"input_tensor"})) {
-    if (auto out = tile_output(op, main, main.shape, main.dtype)) {
-      return {out->finish_with(fn(in_math_type(tiles->views[0]), args))};
-    }
+  if (auto call = tile_call(op, args, main, main.dtype, {"input_tensor"}, /*same_shape_as_main=*/true)) {
+    return {call->out.finish_with(fn(in_math_type(call->views[0]), args))};
   }
   return {store(fn(in_math_type(read(main)), args), main.device(), output_layout(op, main.layout), main.dtype)};
 }
