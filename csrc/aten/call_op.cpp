@@ -7,24 +7,13 @@
 #include "aten/tt_view.h"
 #include "ops/dispatch.h"
 #include "ops/op_table.h"
+#include "ops/ttnn/hardware_ops.h"
+#include "runtime/device.h"
 
 namespace py = pybind11;
 
 namespace ttnn_device::aten {
 namespace {
-
-c10::ScalarType torch_type(DataType host_type) {
-  switch (host_type) {
-    case DataType::FLOAT32: return c10::kFloat;
-    case DataType::BFLOAT16: return c10::kBFloat16;
-    case DataType::INT32: return c10::kInt;
-    case DataType::UINT32: return c10::kUInt32;
-    case DataType::UINT16: return c10::kUInt16;
-    case DataType::UINT8: return c10::kByte;
-    default: break;
-  }
-  throw py::type_error("no torch dtype for this TT data type");
-}
 
 ops::Value to_value(const char* name, const py::handle& v) {
   if (THPVariable_Check(v.ptr())) return to_tt(THPVariable_Unpack(v.ptr()), /*math=*/false);
@@ -65,13 +54,28 @@ void bind_call_op(py::module_& m) {
         if (it == spec.params.end()) throw py::value_error(op + " takes no parameter " + name);
         args.set(it->c_str(), to_value(it->c_str(), value));
       }
-      for (auto& t : ops::call(spec.op.c_str(), args)) {
-        outs.push_back(wrap(t, torch_type(t.host_type), t.shape));
+      std::vector<ops::TtTensor> results;
+      {
+        py::gil_scoped_release no_gil;  // as torch's own op bindings do; a backend takes it when it needs it
+        results = ops::call(spec.op.c_str(), args);
       }
+      for (auto& t : results) outs.push_back(wrap(t, ops::torch_type(t.host_type), t.shape));
     } catch (const Decline& d) {
       throw py::value_error(d.reason);
     }
     return outs;
+  });
+  // The hardware backend's ttnn.Tensor behind a ttnn tensor (for tests and for handing tensors to ttnn).
+  m.def("_ttnn_tensor", [](const at::Tensor& tensor) -> py::object {
+    if (runtime::DeviceRegistry::instance().backend() != "ttnn") {
+      throw py::value_error("ttnn tensors are TT-NN tensors only on the hardware backend (TTNN_DEVICE_BACKEND=ttnn)");
+    }
+    ops::TtTensor t;
+    {
+      py::gil_scoped_release no_gil;
+      t = to_tt(tensor, /*math=*/false);
+    }
+    return ops::hw::ttnn_tensor_of(t);
   });
 }
 

@@ -108,6 +108,8 @@ Block acquire_block(int device, uint64_t bytes) {
 
 void release_block(int device, Block block) {
   if (!block.handle) return;
+  // Outside the cache's lock: the hardware backend takes the GIL to drop its tensor.
+  DeviceRegistry::instance().device(device).discard_contents(block);
   pool(device).cache.release(block);
 }
 

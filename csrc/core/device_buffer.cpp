@@ -55,6 +55,10 @@ bool DeviceBuffer::bytes_are_logical() const {
   return desc_.layout == Layout::ROW_MAJOR && desc_.data_type == desc_.host_type;
 }
 
+// Byte ranges move on their own only where the device's memory is addressable bytes; a backend holding
+// TT-NN tensors moves whole buffers.
+bool DeviceBuffer::byte_ranges() const { return bytes_are_logical() && !device_at(device_).holds_tensors(); }
+
 // Host staging is left uninitialised: encode writes every physical byte (padding included) and decode
 // every logical byte, and zeroing large staging buffers would cost as much as the conversion.
 DeviceBuffer::Staging DeviceBuffer::read_all_logical() const {
@@ -66,6 +70,11 @@ DeviceBuffer::Staging DeviceBuffer::read_all_logical() const {
 // A backend whose DRAM is in this process (the reference device) is decoded from and encoded into in
 // place: staging the physical bytes would add a copy of the whole buffer to every conversion.
 void DeviceBuffer::decode_all_into(void* logical) const {
+  runtime::Device& device = device_at(device_);
+  if (device.holds_tensors()) {
+    device.download(block_, desc_, logical);
+    return;
+  }
   if (const void* in_place = device_at(device_).host_address(block_)) {
     runtime::decode(desc_, in_place, logical);
     return;
@@ -76,22 +85,29 @@ void DeviceBuffer::decode_all_into(void* logical) const {
   runtime::decode(desc_, physical.get(), logical);
 }
 
-void DeviceBuffer::write_all_logical(const void* logical) {
-  if (void* in_place = device_at(device_).host_address(block_)) {
-    runtime::encode(desc_, logical, in_place);
+void DeviceBuffer::write_all_logical(const void* logical) { store_logical(block_, desc_, logical); }
+
+void DeviceBuffer::store_logical(const Block& block, const TensorDesc& desc, const void* logical) const {
+  runtime::Device& device = device_at(device_);
+  if (device.holds_tensors()) {
+    device.upload(block, desc, logical);
     return;
   }
-  const uint64_t bytes = desc_.physical_bytes();
+  if (void* in_place = device.host_address(block)) {
+    runtime::encode(desc, logical, in_place);
+    return;
+  }
+  const uint64_t bytes = desc.physical_bytes();
   Staging physical(new uint8_t[bytes]);
-  runtime::encode(desc_, logical, physical.get());
-  device_at(device_).write(block_, 0, physical.get(), bytes);
+  runtime::encode(desc, logical, physical.get());
+  device.write(block, 0, physical.get(), bytes);
 }
 
 void DeviceBuffer::read(uint64_t offset, uint64_t bytes, void* dst) const {
   std::lock_guard<std::mutex> lock(mutex_);
   check_range(offset, bytes, logical_bytes_, "read");
   if (bytes == 0) return;
-  if (bytes_are_logical()) {
+  if (byte_ranges()) {
     device_at(device_).read(block_, offset, dst, bytes);
     return;
   }
@@ -108,7 +124,7 @@ void DeviceBuffer::write(uint64_t offset, uint64_t bytes, const void* src) {
   check_range(offset, bytes, logical_bytes_, "write");
   if (bytes == 0) return;
   changed();
-  if (bytes_are_logical()) {
+  if (byte_ranges()) {
     device_at(device_).write(block_, offset, src, bytes);
     return;
   }
@@ -126,7 +142,7 @@ void DeviceBuffer::fill(uint64_t offset, uint64_t bytes, const void* pattern, ui
   check_range(offset, bytes, logical_bytes_, "fill");
   if (bytes == 0) return;
   changed();
-  if (bytes_are_logical()) {
+  if (byte_ranges()) {
     device_at(device_).fill(block_, offset, bytes, pattern, pattern_bytes);
     return;
   }
@@ -145,7 +161,7 @@ void DeviceBuffer::copy(const DeviceBuffer& src, uint64_t src_offset, DeviceBuff
     check_range(src_offset, bytes, src.logical_bytes_, "copy source");
     check_range(dst_offset, bytes, dst.logical_bytes_, "copy destination");
     dst.changed();
-    if (dst.bytes_are_logical()) {
+    if (dst.byte_ranges()) {
       device_at(dst.device_).copy(dst.block_, src_offset, dst.block_, dst_offset, bytes);
       return;
     }
@@ -156,7 +172,7 @@ void DeviceBuffer::copy(const DeviceBuffer& src, uint64_t src_offset, DeviceBuff
   }
   {
     std::scoped_lock lock(src.mutex_, dst.mutex_);
-    if (src.device_ == dst.device_ && src.bytes_are_logical() && dst.bytes_are_logical()) {
+    if (src.device_ == dst.device_ && src.byte_ranges() && dst.byte_ranges()) {
       check_range(src_offset, bytes, src.logical_bytes_, "copy source");
       check_range(dst_offset, bytes, dst.logical_bytes_, "copy destination");
       dst.changed();
@@ -180,6 +196,7 @@ void DeviceBuffer::set_element_type(DataType host_type, uint32_t raw_element_siz
   desc.host_type = host_type;
   desc.raw_element_size = raw_element_size;
   if (desc.logical_bytes() != logical_bytes_) return;  // the shape does not describe the whole storage
+  device_at(device_).reinterpret(block_, desc_, desc);
   desc_ = desc;
 }
 
@@ -194,9 +211,12 @@ void DeviceBuffer::relayout(const TensorDesc& desc) {
   auto logical = read_all_logical();
   // Allocate the new block before releasing the old one, so an out-of-memory leaves the buffer intact.
   Block fresh = acquire_block(device_, desc.physical_bytes());
-  Staging physical(new uint8_t[desc.physical_bytes()]);
-  runtime::encode(desc, logical.get(), physical.get());
-  device_at(device_).write(fresh, 0, physical.get(), desc.physical_bytes());
+  try {
+    store_logical(fresh, desc, logical.get());
+  } catch (...) {
+    release_block(device_, fresh);
+    throw;
+  }
   release_block(device_, block_);
   block_ = fresh;
   desc_ = desc;
@@ -215,6 +235,8 @@ void DeviceBuffer::format_uninitialized(const TensorDesc& desc) {
     Block fresh = acquire_block(device_, desc.physical_bytes());
     release_block(device_, block_);
     block_ = fresh;
+  } else {
+    device_at(device_).discard_contents(block_);  // a tensor held there has the old format
   }
   desc_ = desc;
   changed();

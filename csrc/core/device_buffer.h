@@ -54,6 +54,8 @@ class DeviceBuffer {
   // The op layer's access to the physical bytes on a backend that holds device memory in this process
   // (the reference device): nullptr elsewhere. Whoever writes through it calls contents_changed().
   void* host_bytes() const;
+  // The block itself, for a backend that keeps its own objects in it (the hardware backend's tensor).
+  const Block& block() const { return block_; }
   void contents_changed();
   // Bumped by every change of contents: what a derived copy of the contents is valid for.
   uint64_t generation() const;
@@ -73,10 +75,12 @@ class DeviceBuffer {
 
  private:
   bool bytes_are_logical() const;  // physical bytes == logical bytes
+  bool byte_ranges() const;        // ... and the device addresses bytes: ranges move alone
   using Staging = std::unique_ptr<uint8_t[]>;
   Staging read_all_logical() const;
   void decode_all_into(void* logical) const;
   void write_all_logical(const void* logical);
+  void store_logical(const Block& block, const TensorDesc& desc, const void* logical) const;
   void changed();  // with mutex_ held: the contents differ from any host mirror
 
   int device_;

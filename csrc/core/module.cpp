@@ -16,6 +16,7 @@
 #include "core/transfers.h"
 #include "aten/call_op.h"
 #include "ops/bind_ops.h"
+#include "ops/ttnn/bind_hardware.h"
 #include "runtime/device.h"
 #include "runtime/formats/tilize.h"
 
@@ -134,5 +135,6 @@ PYBIND11_MODULE(_C, m) {
   });
   bind_formats(m);
   ttnn_device::ops::bind_ops(m);
+  ttnn_device::ops::hw::bind_hardware(m);
   ttnn_device::aten::bind_call_op(m);
 }

@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "ops/op_table.h"
+#include "runtime/device.h"
 
 namespace ttnn_device::ops {
 namespace {
@@ -15,6 +16,7 @@ namespace {
 struct Registry {
   std::mutex mutex;
   std::unordered_map<std::string, std::unordered_map<std::string, Impl>> backends;
+  std::unordered_map<std::string, GenericImpl> generic;
 };
 
 Registry& registry() {
@@ -22,11 +24,10 @@ Registry& registry() {
   return *r;
 }
 
+// Fixed at the first call, which comes after the devices exist (every call has device tensors or a
+// device argument), so it is the backend the devices run on.
 const std::string& active_backend() {
-  static const std::string name = [] {
-    const char* env = std::getenv("TTNN_DEVICE_BACKEND");
-    return std::string(env && *env ? env : "sim");
-  }();
+  static const std::string name = runtime::DeviceRegistry::instance().backend();
   return name;
 }
 
@@ -37,6 +38,7 @@ struct OpCounter {
   static constexpr int kChecked = 24;
   const OpSpec* spec;
   Impl impl;
+  GenericImpl generic;
   std::atomic<uint64_t> calls{0};
   std::atomic<const char*> checked[kChecked] = {};
   std::atomic<int> n_checked{0};
@@ -65,11 +67,15 @@ OpCounter& find_slot(const char* op) {
     Registry& r = registry();
     std::lock_guard<std::mutex> rlock(r.mutex);
     auto backend = r.backends.find(active_backend());
-    if (backend == r.backends.end()) {
+    auto generic = r.generic.find(active_backend());
+    if (backend == r.backends.end() && generic == r.generic.end()) {
       throw std::runtime_error("no ttnn backend named '" + active_backend() + "' (TTNN_DEVICE_BACKEND)");
     }
-    auto impl = backend->second.find(op);
-    entry->impl = impl == backend->second.end() ? nullptr : impl->second;
+    if (backend != r.backends.end()) {
+      auto impl = backend->second.find(op);
+      entry->impl = impl == backend->second.end() ? nullptr : impl->second;
+    }
+    entry->generic = generic == r.generic.end() ? nullptr : generic->second;
   }
   return *c.by_op.emplace(op, std::move(entry)).first->second;
 }
@@ -118,10 +124,16 @@ void register_impls(const char* backend, std::initializer_list<ImplEntry> entrie
   for (const auto& e : entries) r.backends[backend][e.op] = e.impl;
 }
 
+void register_generic_impl(const char* backend, GenericImpl impl) {
+  Registry& r = registry();
+  std::lock_guard<std::mutex> lock(r.mutex);
+  r.generic[backend] = impl;
+}
+
 std::vector<TtTensor> call(const char* op, const Args& args) {
   OpCounter& counter = slot(op);
   check_params(counter, args);
-  if (!counter.impl) {
+  if (!counter.impl && !counter.generic) {
     throw std::logic_error("the " + active_backend() + " backend does not implement vocabulary op " + counter.spec->op);
   }
   counter.calls.fetch_add(1, std::memory_order_relaxed);
@@ -131,7 +143,7 @@ std::vector<TtTensor> call(const char* op, const Args& args) {
     counters().conversions.fetch_add(1, std::memory_order_relaxed);
     counters().conversion_bytes.fetch_add(t.buffer() ? t.buffer()->logical_bytes() : 0, std::memory_order_relaxed);
   }
-  return counter.impl(args);
+  return counter.impl ? counter.impl(args) : counter.generic(*counter.spec, args);
 }
 
 TtTensor call1(const char* op, const Args& args) {
@@ -145,6 +157,10 @@ std::vector<std::string> implemented_ops() {
   Registry& r = registry();
   std::lock_guard<std::mutex> lock(r.mutex);
   std::vector<std::string> out;
+  if (r.generic.count(active_backend())) {
+    for (const auto& spec : op_table()) out.push_back(spec.op);
+    return out;
+  }
   auto backend = r.backends.find(active_backend());
   if (backend != r.backends.end()) {
     for (const auto& [op, impl] : backend->second) out.push_back(op);

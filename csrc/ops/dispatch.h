@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "ops/args.h"
+#include "ops/op_table.h"
 
 namespace ttnn_device::ops {
 
@@ -19,8 +20,12 @@ struct ImplEntry {
   Impl impl;
 };
 void register_impls(const char* backend, std::initializer_list<ImplEntry> entries);
+// A backend that runs every op the same way (the hardware backend: the call the op's table row names)
+// registers one implementation for all ops; per-op implementations of that backend take precedence.
+using GenericImpl = std::vector<TtTensor> (*)(const OpSpec& spec, const Args& args);
+void register_generic_impl(const char* backend, GenericImpl impl);
 
-// Runs `op` on the active backend (TTNN_DEVICE_BACKEND; the reference device "sim" by default). `op` and the
+// Runs `op` on the active backend (the device registry's: the reference device "sim" by default). `op` and the
 // argument names must be strings that live as long as the process (literals, or the op table's own).
 std::vector<TtTensor> call(const char* op, const Args& args);
 TtTensor call1(const char* op, const Args& args);

@@ -1,6 +1,7 @@
 #include "ops/tt_tensor.h"
 
 #include <c10/core/DeviceGuard.h>
+#include <c10/util/Exception.h>
 
 #include <sstream>
 #include <stdexcept>
@@ -24,6 +25,19 @@ core::DeviceBuffer* TtTensor::buffer() const {
 
 DataType host_type_for(DataType dtype) {
   return runtime::is_block_float(dtype) ? DataType::FLOAT32 : dtype;
+}
+
+c10::ScalarType torch_type(DataType host_type) {
+  switch (host_type) {
+    case DataType::FLOAT32: return c10::kFloat;
+    case DataType::BFLOAT16: return c10::kBFloat16;
+    case DataType::INT32: return c10::kInt;
+    case DataType::UINT32: return c10::kUInt32;
+    case DataType::UINT16: return c10::kUInt16;
+    case DataType::UINT8: return c10::kByte;
+    default: break;
+  }
+  TORCH_CHECK(false, "no torch dtype holds TT data type ", runtime::to_string(host_type), " elements");
 }
 
 size_t host_element_size(DataType host_type) { return runtime::element_size(host_type); }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <c10/core/Device.h>
+#include <c10/core/ScalarType.h>
 #include <c10/core/Storage.h>
 
 #include "core/device_buffer.h"
@@ -34,6 +35,8 @@ TtTensor whole_storage(const c10::Storage& storage, const Shape& shape);
 TtTensor allocate(c10::Device device, const Shape& shape, Layout layout, DataType dtype, DataType host_type);
 // The element type torch reads a TT data type as (block floats read as FLOAT32).
 DataType host_type_for(DataType dtype);
+// The torch dtype of a host type (the elements torch sees); throws for RAW and block floats.
+c10::ScalarType torch_type(DataType host_type);
 // Bytes per element torch sees for a host type.
 size_t host_element_size(DataType host_type);
 std::string describe(const TtTensor& tensor);  // "TILE FLOAT32 [2, 3]", for messages

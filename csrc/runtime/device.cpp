@@ -1,6 +1,7 @@
 #include "runtime/device.h"
 
 #include <cstdlib>
+#include <map>
 
 #include "runtime/sim/sim_device.h"
 
@@ -15,6 +16,44 @@ OutOfDeviceMemory::OutOfDeviceMemory(int device_index, uint64_t requested_bytes,
       free_bytes(free),
       capacity(cap) {}
 
+void Device::upload(const Block&, const TensorDesc&, const void*) {
+  throw std::logic_error(backend_name() + " devices hold bytes, not tensors");
+}
+void Device::download(const Block&, const TensorDesc&, void*) const {
+  throw std::logic_error(backend_name() + " devices hold bytes, not tensors");
+}
+
+namespace {
+std::map<std::string, BackendFactory>& factories() {
+  static auto* f = new std::map<std::string, BackendFactory>();
+  return *f;
+}
+
+std::string backend_from_environment() {
+  const char* env = std::getenv("TTNN_DEVICE_BACKEND");
+  const std::string name = (env && *env) ? env : "sim";
+  return name == "auto" ? "sim" : name;
+}
+}  // namespace
+
+void register_backend(const std::string& name, BackendFactory factory) { factories()[name] = factory; }
+
+void DeviceRegistry::select_backend(const std::string& name) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (ready_.load()) {
+    const std::string current = backend_.empty() ? backend_from_environment() : backend_;
+    if (current == name) return;
+    throw std::logic_error("the ttnn devices already run on the '" + current + "' backend; the backend (" + name +
+                           ") must be chosen before the first device is used");
+  }
+  backend_ = name;
+}
+
+std::string DeviceRegistry::backend() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return backend_.empty() ? backend_from_environment() : backend_;
+}
+
 DeviceRegistry& DeviceRegistry::instance() {
   // Leaked on purpose: tensors freed during interpreter shutdown still reach their device.
   static auto* registry = new DeviceRegistry();
@@ -25,13 +64,21 @@ void DeviceRegistry::init_locked() {
   if (ready_.load(std::memory_order_relaxed)) return;  // mutex_ is held: no concurrent initialiser
   try {
     board_ = board_from_environment();
-    const char* backend_env = std::getenv("TTNN_DEVICE_BACKEND");
-    std::string backend = (backend_env && *backend_env) ? backend_env : "sim";
-    if (backend != "sim") {
-      throw std::invalid_argument("TTNN_DEVICE_BACKEND=" + backend +
-                                  " is not available in this build; available backends: sim");
+    if (backend_.empty()) backend_ = backend_from_environment();
+    if (backend_ == "sim") {
+      for (int i = 0; i < board_.chips; ++i) devices_.push_back(std::make_unique<SimDevice>(i, board_));
+    } else {
+      auto factory = factories().find(backend_);
+      if (factory == factories().end()) {
+        std::string known = "sim";
+        for (const auto& [name, f] : factories()) known += ", " + name;
+        throw std::invalid_argument("TTNN_DEVICE_BACKEND=" + backend_ + " is not a backend of this build (" +
+                                    known + ", or auto)");
+      }
+      const int n = factory->second.count();
+      board_.chips = n;
+      for (int i = 0; i < n; ++i) devices_.push_back(factory->second.make(i, board_));
     }
-    for (int i = 0; i < board_.chips; ++i) devices_.push_back(std::make_unique<SimDevice>(i, board_));
   } catch (const std::exception& e) {
     error_ = e.what();
     devices_.clear();

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "runtime/board.h"
+#include "runtime/tensor_desc.h"
 
 namespace ttnn_device::runtime {
 
@@ -57,13 +58,41 @@ class Device {
   // Where a block's bytes live in this process, for backends that keep device memory on the host (the
   // reference device computes on it in place); nullptr for a real card.
   virtual void* host_address(const Block& /*block*/) const { return nullptr; }
+
+  // Backends whose memory holds TT-NN tensors rather than addressable bytes (the hardware backend, where
+  // a block holds a `ttnn.Tensor`): contents move as whole buffers of logical elements, and TT-NN itself
+  // converts them to the physical format `desc` names (tilize, block-float packing). The byte calls above
+  // are then not used by the device core.
+  virtual bool holds_tensors() const { return false; }
+  virtual void upload(const Block& dst, const TensorDesc& desc, const void* logical);
+  virtual void download(const Block& src, const TensorDesc& desc, void* logical) const;
+  // The same logical bytes are now read as another element type (`from` and `to` hold the same bytes):
+  // nothing to do where memory is bytes; the hardware backend re-creates a tensor it holds.
+  virtual void reinterpret(const Block& /*block*/, const TensorDesc& /*from*/, const TensorDesc& /*to*/) {}
+  // A block going back to the allocator's cache: its contents are dead (the hardware backend drops its
+  // tensor, giving TT-NN the DRAM back; the reference device keeps the bytes, which cost nothing).
+  virtual void discard_contents(const Block& /*block*/) {}
 };
 
+// Makes the devices of a backend other than the reference device (registered by the module that
+// implements it, e.g. the hardware backend): `count` says how many chips it drives (throwing, with the
+// reason, when it cannot run here), `make` opens one.
+struct BackendFactory {
+  int (*count)() = nullptr;
+  std::unique_ptr<Device> (*make)(int index, const BoardProfile& board) = nullptr;
+};
+void register_backend(const std::string& name, BackendFactory factory);
+
 // The devices of this process, created on first use from the environment (board profile, backend).
-// TTNN_DEVICE_BACKEND selects the backend: "sim" (the reference device, default).
+// The backend is the one select_backend() named before first use, else TTNN_DEVICE_BACKEND ("sim", the
+// reference device, when unset or "auto": choosing the hardware by probing is the Python package's job).
 class DeviceRegistry {
  public:
   static DeviceRegistry& instance();
+  // Chooses the backend before any device exists; throws std::logic_error once devices are created with
+  // another backend.
+  void select_backend(const std::string& name);
+  std::string backend();  // the backend in use (or to be used on first use)
   int count();  // never throws: 0 when the environment is invalid (see error())
   Device& device(int index);  // throws std::out_of_range naming the valid range
   const BoardProfile& board();
@@ -74,6 +103,7 @@ class DeviceRegistry {
   std::mutex mutex_;
   std::atomic<bool> ready_{false};  // set once devices_ is final
   std::string error_;
+  std::string backend_;  // empty: from the environment
   BoardProfile board_;
   std::vector<std::unique_ptr<Device>> devices_;
 };

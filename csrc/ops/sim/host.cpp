@@ -11,18 +11,7 @@
 
 namespace ttnn_device::ops::sim {
 
-c10::ScalarType compute_type(DataType host_type) {
-  switch (host_type) {
-    case DataType::FLOAT32: return c10::kFloat;
-    case DataType::BFLOAT16: return c10::kBFloat16;
-    case DataType::INT32: return c10::kInt;
-    case DataType::UINT32: return c10::kUInt32;
-    case DataType::UINT16: return c10::kUInt16;
-    case DataType::UINT8: return c10::kByte;
-    default: break;
-  }
-  TORCH_CHECK(false, "the reference device has no element type for ", runtime::to_string(host_type));
-}
+c10::ScalarType compute_type(DataType host_type) { return torch_type(host_type); }
 
 at::Tensor read(const TtTensor& tensor) {
   const auto options = at::TensorOptions().dtype(compute_type(tensor.host_type)).device(c10::kCPU);
