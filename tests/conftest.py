@@ -27,8 +27,15 @@ import torch
 # own numerics switch to "tt" themselves. Set before the extension loads, so subprocesses inherit it.
 os.environ.setdefault("TTNN_DEVICE_NUMERICS", "exact")
 
-import ttnn_device
-from ttnn_oracle import load_ttnn
+from ttnn_oracle import DEFAULT_CLUSTER_DESC, load_ttnn  # noqa: E402
+
+# TTNN_DEVICE_BACKEND=ttnn TTNN_DEVICE_EMULATE=1 runs the suite through the hardware backend on the emulated
+# device; the real ttnn's host conversions then need the mock cluster descriptor before ttnn is imported.
+if os.environ.get("TTNN_DEVICE_EMULATE") == "1":
+    os.environ.setdefault("TT_METAL_MOCK_CLUSTER_DESC_PATH", str(DEFAULT_CLUSTER_DESC))
+    os.environ.setdefault("TT_METAL_LOGGER_LEVEL", "ERROR")
+
+import ttnn_device  # noqa: E402
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
 

@@ -18,6 +18,11 @@ def _autoload():
 import torch  # noqa: E402
 
 from . import _C  # noqa: F401  (loads the hooks, guard, allocator, kernels and fallback)
+from . import backend as _backend
+
+_backend.select()  # before anything touches a device
+
+from .backend import backend_info  # noqa: E402
 from . import device as _device_module
 from .counters import (conversion_counts, fallback_counts, fallback_reasons, op_counts, reset_fallback_counts,
                        reset_transfer_counts, transfer_counts)
@@ -26,6 +31,7 @@ from .ops import get_numerics, op_table, set_numerics
 from .physical import physical_format, set_physical_format
 
 __all__ = [
+    "backend_info",
     "fallback_counts",
     "fallback_reasons",
     "op_counts",

@@ -51,6 +51,21 @@ const ExtraParam kExtras[] = {
 };
 // clang-format on
 
+// Ops that write into one of their arguments (TT-NN's in-place ops): the result is that argument's
+// storage, not a new one.
+struct InPlace {
+  const char* op;
+  const char* param;
+};
+const InPlace kInPlace[] = {{"experimental.slice_write", "output_tensor"}};
+
+const char* in_place_param(const OpSpec& spec) {
+  for (const auto& e : kInPlace) {
+    if (spec.op == e.op) return e.param;
+  }
+  return nullptr;
+}
+
 HardwareDevice& device_at(int index) {
   return dynamic_cast<HardwareDevice&>(runtime::DeviceRegistry::instance().device(index));
 }
@@ -67,9 +82,17 @@ py::object exact_compute_config() {
 }
 
 // Contents for a buffer that was never written (torch.empty): zeros, as the reference device reads it.
+// A buffer still holding untyped bytes (a storage torch wrote as bytes) read as elements is named first, so
+// that its tensor holds those elements (on the reference device the bytes are read in place).
 void materialize(const TtTensor& t) {
   core::DeviceBuffer* buffer = t.buffer();
   if (!buffer) return;
+  const auto desc = buffer->desc();
+  if (desc.data_type == DataType::RAW && t.host_type != DataType::RAW && t.layout == Layout::ROW_MAJOR) {
+    const size_t size = host_element_size(t.host_type);
+    buffer->set_element_type(t.host_type, static_cast<uint32_t>(size),
+                             {static_cast<int64_t>(buffer->logical_bytes() / size)});
+  }
   {
     py::gil_scoped_acquire gil;
     if (!HardwareDevice::tensor_of(buffer->block()).is_none()) return;
@@ -104,9 +127,18 @@ py::object as_ttnn(const TtTensor& t) {
   py::object obj = HardwareDevice::tensor_of(buffer->block());
   const auto stored = buffer->desc().shape;
   if (stored != t.shape && !(t.shape.empty() && stored == Shape{1})) {
-    obj = ttnn().attr("reshape")(obj, py::cast(t.shape));
+    obj = ttnn().attr("reshape")(py::arg("input_tensor") = obj, py::arg("shape") = py::cast(t.shape));
   }
   return obj;
+}
+
+// Arguments the vocabulary holds flat that TT-NN takes as (before, after) pairs.
+bool paired(const OpSpec& spec, const char* name) { return spec.op == "pad" && std::strcmp(name, "padding") == 0; }
+
+py::object pairs(const std::vector<int64_t>& flat) {
+  py::list out;
+  for (size_t i = 0; i + 1 < flat.size(); i += 2) out.append(py::make_tuple(flat[i], flat[i + 1]));
+  return std::move(out);
 }
 
 py::object to_python(const char* name, const Value& value, int device) {
@@ -167,7 +199,10 @@ std::vector<TtTensor> call_ttnn(const OpSpec& spec, const Args& args) {
     py::gil_scoped_acquire gil;
     try {
       py::dict kwargs;
-      for (const auto& [name, value] : args.items()) kwargs[name] = to_python(name, value, device);
+      for (const auto& [name, value] : args.items()) {
+        const auto* flat = std::get_if<std::vector<int64_t>>(&value);
+        kwargs[name] = flat && paired(spec, name) ? pairs(*flat) : to_python(name, value, device);
+      }
       for (const auto& extra : kExtras) {
         if (spec.op != extra.op) continue;
         if (extra.what == Extra::kDevice) kwargs[extra.param] = device_at(device).device_object();
@@ -188,6 +223,21 @@ std::vector<TtTensor> call_ttnn(const OpSpec& spec, const Args& args) {
       rethrow(spec.ttnn.c_str(), e);
     }
   }
+  if (const char* param = in_place_param(spec)) {
+    // The written tensor (read with the call's shape) becomes the destination storage's contents.
+    const TtTensor& dst = args.tensor(param);
+    core::DeviceBuffer* buffer = dst.buffer();
+    py::gil_scoped_acquire gil;
+    if (buffer && !results.empty()) {
+      py::object written = results.front().tensor;
+      const Shape stored = buffer->desc().shape;
+      if (results.front().shape != stored) written = ttnn().attr("reshape")(py::arg("input_tensor") = written, py::arg("shape") = py::cast(stored));
+      HardwareDevice::hold(buffer->block(), std::move(written));
+      buffer->contents_changed();
+    }
+    results.clear();
+    return {dst};
+  }
   // Storages are made without the GIL (the allocator may free cached blocks, which takes it).
   const c10::Device torch_device(c10::DeviceType::PrivateUse1, static_cast<c10::DeviceIndex>(device));
   std::vector<TtTensor> out;
@@ -205,6 +255,27 @@ std::vector<TtTensor> call_ttnn(const OpSpec& spec, const Args& args) {
   return out;
 }
 
+// A reshape of a ROW_MAJOR tensor is free in TT-NN (the buffer is shared), as on the reference device: the
+// result reads the same storage with the new shape (and stays an alias, which write-backs rely on); the
+// tensor handed to ttnn is reshaped when an op reads it.
+std::vector<TtTensor> reshape_impl(const Args& args) {
+  const TtTensor& x = args.tensor("input_tensor");
+  std::vector<int64_t> shape = args.ints("shape");
+  int64_t known = 1, unknown = -1;
+  for (size_t i = 0; i < shape.size(); ++i) (shape[i] == -1 ? unknown = static_cast<int64_t>(i) : known *= shape[i]);
+  if (unknown >= 0) shape[unknown] = known == 0 ? 0 : x.numel() / known;
+  if (numel_of(shape) != x.numel()) {
+    throw std::invalid_argument("reshape to a shape of " + std::to_string(numel_of(shape)) + " elements from " +
+                                std::to_string(x.numel()));
+  }
+  if (x.layout == Layout::ROW_MAJOR || shape == x.shape || !x.buffer()) {
+    TtTensor view = x;
+    view.shape = shape;
+    return {view};
+  }
+  return call_ttnn(op_spec("reshape"), args);
+}
+
 int count_chips() { return available_chips(); }
 
 std::unique_ptr<runtime::Device> open_chip(int index, const runtime::BoardProfile& board) {
@@ -213,6 +284,7 @@ std::unique_ptr<runtime::Device> open_chip(int index, const runtime::BoardProfil
 
 const bool registered = [] {
   register_generic_impl("ttnn", call_ttnn);
+  register_impls("ttnn", {{"reshape", reshape_impl}});
   runtime::register_backend("ttnn", runtime::BackendFactory{count_chips, open_chip});
   return true;
 }();

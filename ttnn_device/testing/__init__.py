@@ -1,0 +1,1 @@
+"""Test support for ttnn_device (not used by the device itself)."""
