@@ -68,3 +68,14 @@ def test_the_dispatcher_refuses_a_parameter_outside_the_table():
     # whole model run with no error is the positive side of this check (see test_native_kernels).
     table = {row["op"]: row for row in TABLE}
     assert "output_tensor" not in table["add"]["params"]
+
+
+def test_hardware_backend_extra_parameters_exist_in_ttnn(real_ttnn):
+    # The hardware backend adds a few arguments to table calls (the device, compute kernel configs): each
+    # must be a parameter of the ttnn function of that op.
+    table = {row["op"]: row for row in TABLE}
+    extras = ttnn_device._C._hardware_extra_params()
+    assert extras
+    for op, param in extras:
+        params = _parameter_names(_resolve(real_ttnn, table[op]["ttnn"]))
+        assert param in params, f"{table[op]['ttnn']} takes no {param}; it takes {sorted(params)}"

@@ -121,7 +121,9 @@ GOLDEN_CALLS = {
                                  "reciprocal", "neg", "abs", "sign", "square", "erf", "floor", "ceil", "trunc",
                                  "sin", "cos", "hardswish", "hardsigmoid", "mish", "isnan", "isinf", "isfinite",
                                  "logical_not", "bitwise_not"]},
-    "gelu": _unary(["fast_and_approximate_mode"]),
+    # The golden names the tanh form by `variant`; the op by fast_and_approximate_mode.
+    "gelu": lambda g, k: g(k["input_tensor"], variant=_REAL["module"].GeluVariant.Tanh
+                           if k.get("fast_and_approximate_mode") else None),
     "round": _unary(["decimals"]),
     "hardtanh": _unary(["min_val", "max_val"]),
     "leaky_relu": _unary(["negative_slope"]),
@@ -130,7 +132,7 @@ GOLDEN_CALLS = {
     "matmul": lambda g, k: g(k["input_tensor_a"], k["input_tensor_b"], transpose_a=k.get("transpose_a", False),
                              transpose_b=k.get("transpose_b", False)),
     "linear": lambda g, k: g(k["input_tensor_a"], k["input_tensor_b"], transpose_a=k.get("transpose_a", False),
-                             transpose_b=k.get("transpose_b", False), bias=k.get("bias")),
+                             transpose_b=k.get("transpose_b", False), bias=_row(k.get("bias"))),
     "softmax": lambda g, k: g(k["input_tensor"], dim=k.get("dim", -1)),
     "layer_norm": lambda g, k: g(k["input_tensor"], epsilon=k.get("epsilon", 1e-12), weight=k.get("weight"),
                                  bias=k.get("bias")),
@@ -155,6 +157,12 @@ GOLDEN_CALLS = {
     "embedding": lambda g, k: g(k["input_tensor"], k["weight"]),
     "gather": lambda g, k: g(k["input"], k["dim"], k["index"].long()),
 }
+
+
+def _row(bias):
+    """The bias as [1, N]: the golden function tests ``len(bias) == 2`` (the first dim's size, meant as the
+    rank), so a 1-D bias of two elements would be refused; [1, N] broadcasts the same."""
+    return bias.reshape(1, -1) if bias is not None else bias
 
 
 def _dims(dim):

@@ -125,7 +125,14 @@ py::object as_ttnn(const TtTensor& t) {
   core::DeviceBuffer* buffer = t.buffer();
   if (!buffer) throw std::invalid_argument("the hardware backend cannot pass a tensor of no elements to ttnn");
   py::object obj = HardwareDevice::tensor_of(buffer->block());
-  const auto stored = buffer->desc().shape;
+  const auto desc = buffer->desc();
+  if (desc.host_type != t.host_type) {
+    // A bit view between dtypes (Tensor.view(dtype)): the reference device reads the bytes as they are;
+    // a TT-NN tensor has one data type, so this is refused rather than read as the wrong values.
+    throw std::invalid_argument(std::string("the hardware backend cannot read a ") + runtime::to_string(desc.host_type) +
+                                " storage as " + runtime::to_string(t.host_type) + " elements (a dtype view) yet");
+  }
+  const auto& stored = desc.shape;
   if (stored != t.shape && !(t.shape.empty() && stored == Shape{1})) {
     obj = ttnn().attr("reshape")(py::arg("input_tensor") = obj, py::arg("shape") = py::cast(t.shape));
   }
@@ -242,7 +249,14 @@ std::vector<TtTensor> call_ttnn(const OpSpec& spec, const Args& args) {
   const c10::Device torch_device(c10::DeviceType::PrivateUse1, static_cast<c10::DeviceIndex>(device));
   std::vector<TtTensor> out;
   for (auto& r : results) {
-    TtTensor t = allocate(torch_device, r.shape, r.layout, r.dtype, host_type_for(r.dtype));
+    TtTensor t;
+    try {
+      t = allocate(torch_device, r.shape, r.layout, r.dtype, host_type_for(r.dtype));
+    } catch (...) {
+      py::gil_scoped_acquire gil;  // the results' references are dropped with the GIL held
+      results.clear();
+      throw;
+    }
     py::gil_scoped_acquire gil;
     if (core::DeviceBuffer* buffer = t.buffer()) {
       HardwareDevice::hold(buffer->block(), std::move(r.tensor));
