@@ -20,6 +20,7 @@ setup(
     version="0.1.0",
     description="A PyTorch device for Tenstorrent accelerators, dispatching into TT-NN",
     packages=find_packages(include=["ttnn_device", "ttnn_device.*", "benchmarks", "benchmarks.*"]),
+    package_data={"ttnn_device.testing": ["mock_clusters/*.yaml"]},
     python_requires=">=3.10",
     ext_modules=[
         CppExtension(

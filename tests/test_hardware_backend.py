@@ -19,11 +19,9 @@ from conftest import REPO, run_python
 SUBSET = ["tests/test_native_kernels.py", "tests/test_native_more_kernels.py", "tests/test_views.py",
           "tests/test_copies.py", "tests/test_fallback.py", "tests/test_memory.py", "tests/test_modules.py",
           "tests/test_serialization.py", "tests/test_hardware_host_path.py"]
-# Left out, with the reason: the emulator does not emulate TT-NN's conv2d, pools and upsample yet (every
-# test that runs a convolution or pool), and a dtype bit view (Tensor.view(dtype)) is refused by the
-# hardware backend (a TT-NN tensor has one data type).
-NOT_IN_SUBSET = ("not conv and not pool and not upsampl and not resnet18 and not small_cnn and not sgd_momentum "
-                 "and not state_dict_round_trip_into_fresh_model and not view_dtype")
+# Left out, with the reason: a dtype bit view (Tensor.view(dtype)) is refused by the hardware backend (a
+# TT-NN tensor has one data type; the reference device reads the bytes as they are).
+NOT_IN_SUBSET = "not view_dtype"
 
 
 def test_reference_device_is_the_default_here():

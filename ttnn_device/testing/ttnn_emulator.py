@@ -16,17 +16,18 @@ it is emulated.
 from __future__ import annotations
 
 import os
+import pathlib
 import re
 
 import torch
 
 _REAL: dict = {}
 _TILE_INPUTS = {"matmul", "linear", "softmax", "layer_norm", "rms_norm", "batch_norm"}
-_TILE_OUTPUT = {"matmul", "linear", "softmax", "layer_norm", "rms_norm", "batch_norm", "sum", "mean", "max", "min",
+_TILE_OUTPUT = {"conv2d", "conv_transpose2d", "matmul", "linear", "softmax", "layer_norm", "rms_norm", "batch_norm", "sum", "mean", "max", "min",
                 "prod", "var", "std"}
-_ROW_MAJOR_OUTPUT = {"argmax", "embedding", "arange"}
-_NOT_EMULATED = {"conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d",
-                 "adaptive_max_pool2d", "upsample", "group_norm"}
+_ROW_MAJOR_OUTPUT = {"argmax", "embedding", "arange", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d",
+                     "adaptive_max_pool2d"}
+_NOT_EMULATED = {"group_norm"}
 
 
 class EmulatedDevice:
@@ -184,6 +185,48 @@ def _slice_write(k):
     return out
 
 
+F = torch.nn.functional
+
+
+def _planes(x, n, h, w, c):
+    """TT-NN's channels-last activation ([N, H, W, C] or flattened [1, 1, N*H*W, C]) as NCHW, in float32."""
+    return x.reshape(n, h, w, c).permute(0, 3, 1, 2).float()
+
+
+def _flat(y):
+    """NCHW back to TT-NN's flattened channels-last output [1, 1, N*H*W, C]."""
+    return y.permute(0, 2, 3, 1).reshape(1, 1, -1, y.shape[1])
+
+
+def _conv(k, transposed=False):
+    x = _planes(k["input_tensor"], k["batch_size"], k["input_height"], k["input_width"], k["in_channels"])
+    w = k["weight_tensor"].float()
+    b = k.get("bias_tensor")
+    b = b.reshape(-1).float() if b is not None else None
+    common = dict(stride=k["stride"], padding=k["padding"], dilation=k["dilation"], groups=k["groups"])
+    if transposed:
+        return _flat(F.conv_transpose2d(x, w, b, output_padding=k.get("output_padding", 0), **common))
+    return _flat(F.conv2d(x, w, b, **common))
+
+
+def _pool_input(k):
+    return _planes(k["input_tensor"], k["batch_size"], k["input_h"], k["input_w"], k["channels"])
+
+
+def _max_pool(k):
+    values, indices = F.max_pool2d(_pool_input(k), k["kernel_size"], k["stride"], k["padding"], k["dilation"],
+                                   ceil_mode=k.get("ceil_mode", False), return_indices=True)
+    return (_flat(values), _flat(indices)) if k.get("return_indices") else _flat(values)
+
+
+def _upsample(k):
+    x = k["input_tensor"]
+    scale = k["scale_factor"]
+    y = F.interpolate(x.permute(0, 3, 1, 2).float(), scale_factor=tuple(scale) if isinstance(scale, list) else scale,
+                      mode=k.get("mode", "nearest"))
+    return y.permute(0, 2, 3, 1)
+
+
 # Ops computed by an emulation of ours: no golden function, or one that does not take TT-NN's call.
 OURS = {
     "typecast": lambda k: k["input_tensor"],        # the conversion is the store into the output dtype
@@ -195,6 +238,18 @@ OURS = {
     "full": lambda k: torch.full(tuple(k["shape"]), k["fill_value"]),
     "arange": lambda k: torch.arange(k["start"], k["end"], k.get("step", 1)),
     "experimental.slice_write": _slice_write,
+    # TT-NN's vision ops take channels-last activations with their sizes as arguments; emulated with
+    # torch's NCHW ops around a layout change, computed in float32 and stored once in the output dtype.
+    "conv2d": _conv,
+    "conv_transpose2d": lambda k: _conv(k, transposed=True),
+    "max_pool2d": _max_pool,
+    "avg_pool2d": lambda k: _flat(F.avg_pool2d(_pool_input(k), k["kernel_size"], k["stride"], k["padding"],
+                                               ceil_mode=k.get("ceil_mode", False),
+                                               count_include_pad=k.get("count_include_pad", True),
+                                               divisor_override=k.get("divisor_override"))),
+    "adaptive_avg_pool2d": lambda k: _flat(F.adaptive_avg_pool2d(_pool_input(k), k["output_size"])),
+    "adaptive_max_pool2d": lambda k: _flat(F.adaptive_max_pool2d(_pool_input(k), k["output_size"])),
+    "upsample": _upsample,
 }
 
 
@@ -254,7 +309,8 @@ def _emulate(op, fn):
             layout = ttnn.TILE_LAYOUT
         if op in _ROW_MAJOR_OUTPUT:
             layout = ttnn.ROW_MAJOR_LAYOUT
-        stored = [_store(ttnn, torch.as_tensor(r), dtype, layout, device) for r in results]
+        dtypes = [dtype] + [ttnn.uint32] * (len(results) - 1)  # max_pool2d's indices are UINT32
+        stored = [_store(ttnn, torch.as_tensor(r), d, layout, device) for r, d in zip(results, dtypes)]
         if op == "experimental.slice_write":  # writes into output_tensor, as the device op does
             out = kwargs["output_tensor"]
             out.host = _store(ttnn, results[0], out.dtype, out.layout, device).host
@@ -264,8 +320,17 @@ def _emulate(op, fn):
     return run
 
 
+MOCK_CLUSTERS = pathlib.Path(__file__).resolve().parent / "mock_clusters"
+
+
 def install(op_names=None):
-    """Puts the emulated device into the imported ``ttnn``; idempotent."""
+    """Puts the emulated device into the imported ``ttnn``; idempotent. The real ttnn's host conversions
+    need a cluster descriptor without a card: a mock one of the board (n150 or p150 files here) is named in
+    TT_METAL_MOCK_CLUSTER_DESC_PATH unless the caller named one."""
+    board = os.environ.get("TTNN_DEVICE_BOARD", "n150")
+    os.environ.setdefault("TT_METAL_MOCK_CLUSTER_DESC_PATH",
+                          str(MOCK_CLUSTERS / ("p150.yaml" if board.startswith("p") else "n150.yaml")))
+    os.environ.setdefault("TT_METAL_LOGGER_LEVEL", "ERROR")
     import ttnn
 
     if _REAL:
