@@ -126,3 +126,25 @@ def assert_bit_equal(got: torch.Tensor, want: torch.Tensor):
     assert got.dtype == want.dtype, (got.dtype, want.dtype)
     assert got.shape == want.shape, (got.shape, want.shape)
     assert torch.equal(bits(got), bits(want)), f"not bit-equal:\n got={got}\nwant={want}"
+
+
+_OPS_CALLED: set = set()
+
+
+@pytest.fixture(autouse=True)
+def _record_ops_called():
+    """With TTNN_DEVICE_OP_COUNTS_FILE set, the vocabulary ops each test called are gathered (tests reset the
+    counts) and written there at the end (JSON), so a parent run can see which op-table entries the suite
+    exercised."""
+    yield
+    if os.environ.get("TTNN_DEVICE_OP_COUNTS_FILE"):
+        _OPS_CALLED.update(ttnn_device.op_counts())
+
+
+def pytest_sessionfinish(session, exitstatus):
+    path = os.environ.get("TTNN_DEVICE_OP_COUNTS_FILE")
+    if path:
+        import json
+
+        _OPS_CALLED.update(ttnn_device.op_counts())
+        pathlib.Path(path).write_text(json.dumps(sorted(_OPS_CALLED)))

@@ -36,12 +36,17 @@ def pcc(a, b):
     return 1.0 if denominator == 0 else float((a @ b) / denominator)
 
 
+TILE_ONLY = {row["op"] for row in ttnn_device.op_table() if row["layouts"] == ["TILE"]}
+
+
 def ours(op, **kwargs):
+    # Inputs in a layout the op accepts (the table's): TILE for the ops TT-NN runs only on tiles.
     def on_device(v):
         if isinstance(v, torch.Tensor):
-            return v.to("ttnn")
+            t = v.to("ttnn")
+            return ttnn_device.set_physical_format(t, "TILE") if op in TILE_ONLY and t.dim() >= 1 else t
         if isinstance(v, list) and v and isinstance(v[0], torch.Tensor):
-            return [t.to("ttnn") for t in v]
+            return [on_device(t) for t in v]
         return v
 
     args = {k: on_device(v) for k, v in kwargs.items()}

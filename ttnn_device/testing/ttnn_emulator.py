@@ -161,9 +161,12 @@ GOLDEN_CALLS = {
 
 
 def _row(bias):
-    """The bias as [1, N]: the golden function tests ``len(bias) == 2`` (the first dim's size, meant as the
-    rank), so a 1-D bias of two elements would be refused; [1, N] broadcasts the same."""
-    return bias.reshape(1, -1) if bias is not None else bias
+    """The bias as [N], except for N == 2: the golden function tests ``len(bias) == 2`` (the first dim's
+    size, meant as the rank) and refuses such a 1-D bias, so that one goes as [1, 2]."""
+    if bias is None:
+        return None
+    flat = bias.reshape(-1)
+    return flat.reshape(1, -1) if flat.numel() == 2 else flat
 
 
 def _dims(dim):
@@ -317,6 +320,13 @@ def _emulate(op, fn):
             return out
         return stored[0] if len(stored) == 1 else stored
 
+    # What ttnn's own helpers read off an operation (get_golden_function, names) stays reachable.
+    for attr in ("golden_function", "python_fully_qualified_name", "function", "__doc__"):
+        if hasattr(fn, attr):
+            try:
+                setattr(run, attr, getattr(fn, attr))
+            except (AttributeError, TypeError):
+                pass
     return run
 
 
