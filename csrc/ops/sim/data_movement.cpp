@@ -5,6 +5,7 @@
 #include <ATen/ATen.h>
 
 #include "ops/dispatch.h"
+#include "ops/reshape_rule.h"
 #include "ops/sim/host.h"
 
 namespace ttnn_device::ops::sim {
@@ -22,12 +23,7 @@ bool same_tiles(const Shape& a, const Shape& b) {
 
 std::vector<TtTensor> reshape_impl(const Args& args) {
   const TtTensor& x = args.tensor("input_tensor");
-  std::vector<int64_t> shape = args.ints("shape");
-  // One -1 allowed, as in torch.
-  int64_t known = 1, unknown = -1;
-  for (size_t i = 0; i < shape.size(); ++i) (shape[i] == -1 ? unknown = static_cast<int64_t>(i) : known *= shape[i]);
-  if (unknown >= 0) shape[unknown] = known == 0 ? 0 : x.numel() / known;
-  TORCH_CHECK(numel_of(shape) == x.numel(), "reshape to a shape of ", numel_of(shape), " elements from ", x.numel());
+  const std::vector<int64_t> shape = resolve_reshape(args.ints("shape"), x.numel());
   if (x.layout == Layout::ROW_MAJOR || shape == x.shape || same_tiles(shape, x.shape)) {
     TtTensor view = x;
     view.shape = shape;

@@ -16,6 +16,7 @@
 
 #include "ops/dispatch.h"
 #include "ops/numerics.h"
+#include "ops/reshape_rule.h"
 #include "ops/ttnn/hardware_device.h"
 #include "ops/ttnn/hardware_ops.h"
 #include "ops/ttnn/python_ttnn.h"
@@ -274,14 +275,7 @@ std::vector<TtTensor> call_ttnn(const OpSpec& spec, const Args& args) {
 // tensor handed to ttnn is reshaped when an op reads it.
 std::vector<TtTensor> reshape_impl(const Args& args) {
   const TtTensor& x = args.tensor("input_tensor");
-  std::vector<int64_t> shape = args.ints("shape");
-  int64_t known = 1, unknown = -1;
-  for (size_t i = 0; i < shape.size(); ++i) (shape[i] == -1 ? unknown = static_cast<int64_t>(i) : known *= shape[i]);
-  if (unknown >= 0) shape[unknown] = known == 0 ? 0 : x.numel() / known;
-  if (numel_of(shape) != x.numel()) {
-    throw std::invalid_argument("reshape to a shape of " + std::to_string(numel_of(shape)) + " elements from " +
-                                std::to_string(x.numel()));
-  }
+  const std::vector<int64_t> shape = resolve_reshape(args.ints("shape"), x.numel());
   if (x.layout == Layout::ROW_MAJOR || shape == x.shape || !x.buffer()) {
     TtTensor view = x;
     view.shape = shape;
