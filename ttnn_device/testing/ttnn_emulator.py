@@ -22,6 +22,9 @@ import re
 import torch
 
 _REAL: dict = {}
+# When a list, every emulated op call is appended to it as (dotted name, keyword arguments): benchmarks
+# replay the same calls straight from Python to measure the backend's own overhead.
+TRACE: list | None = None
 _TILE_INPUTS = {"matmul", "linear", "softmax", "layer_norm", "rms_norm", "batch_norm"}
 _TILE_OUTPUT = {"conv2d", "conv_transpose2d", "matmul", "linear", "softmax", "layer_norm", "rms_norm", "batch_norm", "sum", "mean", "max", "min",
                 "prod", "var", "std"}
@@ -292,6 +295,8 @@ def _emulate(op, fn):
         if op in _NOT_EMULATED:
             raise NotImplementedError(f"the ttnn emulator does not emulate ttnn.{op} yet")
         _check(op, fn, kwargs)
+        if TRACE is not None:
+            TRACE.append(("ttnn." + op, dict(kwargs)))
         device = _device_of(kwargs)
         inputs = [v for v in kwargs.values() if isinstance(v, DeviceTensor)]
         inputs += [t for v in kwargs.values() if isinstance(v, list) for t in v if isinstance(t, DeviceTensor)]
