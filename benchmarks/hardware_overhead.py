@@ -14,6 +14,7 @@ import torch
 
 import ttnn_device
 from ttnn_device.testing import ttnn_emulator
+from ttnn_device.testing.ttnn_names import resolve
 
 
 def models():
@@ -38,7 +39,7 @@ def main(rounds: int = 20):
             ttnn_emulator.TRACE = []
             model(xd)
             trace, ttnn_emulator.TRACE = ttnn_emulator.TRACE, None
-            calls = [(getattr_dotted(ttnn, op), kwargs) for op, kwargs in trace]
+            calls = [(resolve(ttnn, op), kwargs) for op, kwargs in trace]
             ours, direct = [], []
             for r in range(rounds):  # paired rounds, alternating which side runs first
                 for side in ((0, 1) if r % 2 == 0 else (1, 0)):
@@ -54,13 +55,6 @@ def main(rounds: int = 20):
         o, d = statistics.median(ours) * 1e3, statistics.median(direct) * 1e3
         ratios = statistics.median(a / b for a, b in zip(ours, direct))
         print(f"{name:28} {o:9.2f} {d:10.2f} {ratios:6.2f} {len(calls):10d}")
-
-
-def getattr_dotted(module, dotted):
-    obj = module
-    for part in dotted.split(".")[1:]:
-        obj = getattr(obj, part)
-    return obj
 
 
 if __name__ == "__main__":

@@ -3,36 +3,13 @@ every parameter a call may pass is a parameter of that function (read from its n
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 import ttnn_device
+from ttnn_device.testing.ttnn_names import parameter_names as _parameter_names
+from ttnn_device.testing.ttnn_names import resolve as _resolve
 
 TABLE = ttnn_device.op_table()
-
-
-def _resolve(ttnn, dotted):
-    obj = ttnn
-    for part in dotted.split(".")[1:]:
-        obj = getattr(obj, part, None)
-        if obj is None:
-            return None
-    return obj
-
-
-def _parameter_names(op) -> set[str]:
-    """Parameter names of every overload of a ttnn operation (nanobind writes one ``__call__(...)``
-    line per overload into the docstring of the bound function's type)."""
-    fn = getattr(op, "function", op)
-    doc = getattr(type(fn).__call__, "__doc__", None) or ""
-    names: set[str] = set()
-    for line in doc.splitlines():
-        if not line.startswith("__call__("):
-            continue
-        body = line[len("__call__("):line.rindex(") ->") if ") ->" in line else len(line)]
-        names.update(m.group(1) for m in re.finditer(r"(?:^|, )\*?\*?([A-Za-z_]\w*)(?=[:,=)]|$)", body))
-    return names - {"self"}
 
 
 @pytest.fixture(scope="module")

@@ -75,13 +75,13 @@ void DeviceBuffer::decode_all_into(void* logical) const {
     device.download(block_, desc_, logical);
     return;
   }
-  if (const void* in_place = device_at(device_).host_address(block_)) {
+  if (const void* in_place = device.host_address(block_)) {
     runtime::decode(desc_, in_place, logical);
     return;
   }
   const uint64_t bytes = desc_.physical_bytes();
   Staging physical(new uint8_t[bytes]);
-  device_at(device_).read(block_, 0, physical.get(), bytes);
+  device.read(block_, 0, physical.get(), bytes);
   runtime::decode(desc_, physical.get(), logical);
 }
 

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import os
 import pathlib
-import re
 
 import torch
+
+from .ttnn_names import owner_and_name, parameter_names
 
 _REAL: dict = {}
 # When a list, every emulated op call is appended to it as (dotted name, keyword arguments): benchmarks
@@ -63,29 +64,17 @@ class DeviceTensor:
         return f"DeviceTensor({list(self.shape)}, {self.dtype}, {self.layout}, on {self.device_})"
 
 
-def _parameters(fn) -> set[str]:
-    """Parameter names of every overload of a ttnn operation, from the nanobind signatures."""
-    f = getattr(fn, "function", fn)
-    doc = getattr(type(f).__call__, "__doc__", None) or ""
-    names: set[str] = set()
-    for line in doc.splitlines():
-        if line.startswith("__call__("):
-            body = line[len("__call__("):line.rindex(") ->") if ") ->" in line else len(line)]
-            names.update(m.group(1) for m in re.finditer(r"(?:^|, )\*?\*?([A-Za-z_]\w*)(?=[:,=)]|$)", body))
-    return names - {"self"}
-
-
 def _torch_dtype(ttnn, dtype):
     return {ttnn.bfloat16: torch.bfloat16, ttnn.float32: torch.float32, ttnn.bfloat8_b: torch.float32,
             ttnn.bfloat4_b: torch.float32, ttnn.int32: torch.int32, ttnn.uint32: torch.uint32,
             ttnn.uint16: torch.uint16, ttnn.uint8: torch.uint8}[dtype]
 
 
-def _host_value(ttnn, v):
+def _host_value(v):
     if isinstance(v, DeviceTensor):
         return _REAL["to_torch"](v.host)
     if isinstance(v, list):
-        return [_host_value(ttnn, x) for x in v]
+        return [_host_value(x) for x in v]
     return v
 
 
@@ -260,7 +249,7 @@ OURS = {
 
 
 def _check(op, fn, kwargs):
-    params = _parameters(fn)
+    params = parameter_names(fn)
     unknown = [k for k in kwargs if k not in params]
     if unknown:
         raise TypeError(f"ttnn.{op}() got unexpected keyword argument(s) {unknown}; it takes {sorted(params)}")
@@ -300,7 +289,7 @@ def _emulate(op, fn):
         device = _device_of(kwargs)
         inputs = [v for v in kwargs.values() if isinstance(v, DeviceTensor)]
         inputs += [t for v in kwargs.values() if isinstance(v, list) for t in v if isinstance(t, DeviceTensor)]
-        host = {k: _host_value(ttnn, v) for k, v in kwargs.items()}
+        host = {k: _host_value(v) for k, v in kwargs.items()}
         if op in OURS:
             result = OURS[op](host)
         else:
@@ -374,12 +363,8 @@ def install(op_names=None):
 
         op_names = [row["ttnn"] for row in ttnn_device._C._op_table()]
     for dotted in op_names:
-        parts = dotted.split(".")[1:]
-        owner = ttnn
-        for p in parts[:-1]:
-            owner = getattr(owner, p)
-        fn = getattr(owner, parts[-1])
-        setattr(owner, parts[-1], _emulate(".".join(parts), fn))
+        owner, name = owner_and_name(ttnn, dotted)
+        setattr(owner, name, _emulate(dotted[len("ttnn."):], getattr(owner, name)))
 
 
 def emulated_ops() -> dict:

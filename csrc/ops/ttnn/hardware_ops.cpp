@@ -121,6 +121,11 @@ void materialize_all(const Args& args, int& device) {
   }
 }
 
+// `tensor` read with another shape of the same elements (ttnn.reshape: free for ROW_MAJOR on the card).
+py::object reshaped(const py::object& tensor, const Shape& shape) {
+  return ttnn().attr("reshape")(py::arg("input_tensor") = tensor, py::arg("shape") = py::cast(shape));
+}
+
 // A TT tensor as the ttnn.Tensor its buffer holds, read with the TT tensor's shape.
 py::object as_ttnn(const TtTensor& t) {
   core::DeviceBuffer* buffer = t.buffer();
@@ -135,7 +140,7 @@ py::object as_ttnn(const TtTensor& t) {
   }
   const auto& stored = desc.shape;
   if (stored != t.shape && !(t.shape.empty() && stored == Shape{1})) {
-    obj = ttnn().attr("reshape")(py::arg("input_tensor") = obj, py::arg("shape") = py::cast(t.shape));
+    obj = reshaped(obj, t.shape);
   }
   return obj;
 }
@@ -239,7 +244,7 @@ std::vector<TtTensor> call_ttnn(const OpSpec& spec, const Args& args) {
     if (buffer && !results.empty()) {
       py::object written = results.front().tensor;
       const Shape stored = buffer->desc().shape;
-      if (results.front().shape != stored) written = ttnn().attr("reshape")(py::arg("input_tensor") = written, py::arg("shape") = py::cast(stored));
+      if (results.front().shape != stored) written = reshaped(written, stored);
       HardwareDevice::hold(buffer->block(), std::move(written));
       buffer->contents_changed();
     }
@@ -284,8 +289,6 @@ std::vector<TtTensor> reshape_impl(const Args& args) {
   return call_ttnn(op_spec("reshape"), args);
 }
 
-int count_chips() { return available_chips(); }
-
 std::unique_ptr<runtime::Device> open_chip(int index, const runtime::BoardProfile& board) {
   return std::make_unique<HardwareDevice>(index, board);
 }
@@ -293,7 +296,7 @@ std::unique_ptr<runtime::Device> open_chip(int index, const runtime::BoardProfil
 const bool registered = [] {
   register_generic_impl("ttnn", call_ttnn);
   register_impls("ttnn", {{"reshape", reshape_impl}});
-  runtime::register_backend("ttnn", runtime::BackendFactory{count_chips, open_chip});
+  runtime::register_backend("ttnn", runtime::BackendFactory{available_chips, open_chip});
   return true;
 }();
 
