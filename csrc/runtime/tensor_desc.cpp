@@ -5,8 +5,8 @@
 #include <string>
 #include <utility>
 
-#include "runtime/formats/bfloat16.h"
 #include "runtime/formats/block_float.h"
+#include "runtime/formats/tile_codec.h"
 #include "runtime/formats/tilize.h"
 
 namespace ttnn_device::runtime {
@@ -52,36 +52,61 @@ bool supported_conversion(DataType host, DataType physical) {
   return false;
 }
 
-// Walks the tiles of the logical tensor with a 1024-element tile-order float32 staging buffer per tile, so
-// every converting path shares one traversal and the conversion itself stays a plain loop.
-template <typename Fn>
-void for_each_logical_tile(const TensorDesc& d, const uint8_t* logical, Fn&& fn) {
-  const size_t es = d.host_element_size();
-  formats::for_each_tile(grid_of(d.shape), es, logical, std::forward<Fn>(fn));
+// The tile kernel of a TILE conversion, or -1 for verbatim elements of other sizes (1 or 8 bytes), which
+// the generic (un)tilize moves.
+int tile_kind(const TensorDesc& d) {
+  using formats::TileKind;
+  if (d.data_type == d.host_type) {
+    switch (d.host_element_size()) {
+      case 4: return static_cast<int>(TileKind::kCopy32);
+      case 2: return static_cast<int>(TileKind::kCopy16);
+      default: return -1;
+    }
+  }
+  const bool bf16_host = d.host_type == DataType::BFLOAT16;
+  switch (d.data_type) {
+    case DataType::BFLOAT16: return static_cast<int>(TileKind::kF32Bf16);
+    case DataType::BFLOAT8_B: return static_cast<int>(bf16_host ? TileKind::kBf16Bfp8 : TileKind::kF32Bfp8);
+    case DataType::BFLOAT4_B: return static_cast<int>(bf16_host ? TileKind::kBf16Bfp4 : TileKind::kF32Bfp4);
+    default: throw std::logic_error("no tile kernel for " + describe(d));
+  }
 }
 
-// Fills `tile` (tile order, float32) from a block of host elements; padding becomes 0.
-void stage_tile(DataType host, const uint8_t* block, size_t row_stride, int64_t rows, int64_t cols, float* tile) {
-  if (host == DataType::FLOAT32) {
-    formats::tilize_tile(block, row_stride, rows, cols, 4, reinterpret_cast<uint8_t*>(tile));
-    return;
-  }
-  uint16_t half[kTileElements];
-  formats::tilize_tile(block, row_stride, rows, cols, 2, reinterpret_cast<uint8_t*>(half));
-  for (int64_t i = 0; i < kTileElements; ++i) tile[i] = formats::bf16_bits_to_float(half[i]);
+// Edge tiles (a partial corner of the 2-D slice) go through a full 32x32 block on the stack, zero-padded
+// on the way in (TT-NN's pad value), so the kernels only ever see whole tiles.
+constexpr size_t kMaxKernelElement = 4;
+
+void encode_tiles(const TensorDesc& d, const uint8_t* in, uint8_t* out, formats::EncodeTileFn kernel) {
+  const size_t es = d.host_element_size(), page_bytes = d.page_bytes();
+  const TileGrid grid = grid_of(d.shape);
+  const size_t row_stride = static_cast<size_t>(grid.width) * es;
+  formats::for_each_tile(grid, es, in, [&](int64_t t, const uint8_t* block, int64_t rows, int64_t cols) {
+    uint8_t* page = out + static_cast<size_t>(t) * page_bytes;
+    if (rows == kTileWidth && cols == kTileWidth) {
+      kernel(block, row_stride, page);
+      return;
+    }
+    alignas(64) uint8_t padded[kTileElements * kMaxKernelElement];
+    std::memset(padded, 0, kTileElements * es);
+    for (int64_t r = 0; r < rows; ++r) std::memcpy(padded + r * kTileWidth * es, block + r * row_stride, cols * es);
+    kernel(padded, kTileWidth * es, page);
+  });
 }
 
-// Writes the valid corner of a tile-order float32 tile back as host elements.
-void unstage_tile(DataType host, const float* tile, int64_t rows, int64_t cols, uint8_t* block, size_t row_stride) {
-  if (host == DataType::FLOAT32) {
-    formats::untilize_tile(reinterpret_cast<const uint8_t*>(tile), rows, cols, 4, block, row_stride);
-    return;
-  }
-  // Block-float values have at most 7 significant bits, so bf16 holds them exactly: truncation keeps the
-  // value (and the sign of a NaN) where rounding would canonicalise NaNs.
-  uint16_t half[kTileElements];
-  for (int64_t i = 0; i < kTileElements; ++i) half[i] = static_cast<uint16_t>(formats::float_bits(tile[i]) >> 16);
-  formats::untilize_tile(reinterpret_cast<const uint8_t*>(half), rows, cols, 2, block, row_stride);
+void decode_tiles(const TensorDesc& d, const uint8_t* in, uint8_t* out, formats::DecodeTileFn kernel) {
+  const size_t es = d.host_element_size(), page_bytes = d.page_bytes();
+  const TileGrid grid = grid_of(d.shape);
+  const size_t row_stride = static_cast<size_t>(grid.width) * es;
+  formats::for_each_tile(grid, es, out, [&](int64_t t, uint8_t* block, int64_t rows, int64_t cols) {
+    const uint8_t* page = in + static_cast<size_t>(t) * page_bytes;
+    if (rows == kTileWidth && cols == kTileWidth) {
+      kernel(page, block, row_stride);
+      return;
+    }
+    alignas(64) uint8_t padded[kTileElements * kMaxKernelElement];
+    kernel(page, padded, kTileWidth * es);
+    for (int64_t r = 0; r < rows; ++r) std::memcpy(block + r * row_stride, padded + r * kTileWidth * es, cols * es);
+  });
 }
 
 }  // namespace
@@ -159,47 +184,21 @@ void encode(const TensorDesc& desc, const void* logical, void* physical) {
   const auto* in = static_cast<const uint8_t*>(logical);
   auto* out = static_cast<uint8_t*>(physical);
   const int64_t n = desc.numel();
-
-  if (desc.data_type == desc.host_type) {
-    if (desc.layout == Layout::ROW_MAJOR) {
-      if (n > 0) std::memcpy(out, in, desc.logical_bytes());
-    } else {
-      formats::tilize(in, grid_of(desc.shape), desc.host_element_size(), out);
+  if (n == 0) return;
+  if (desc.layout == Layout::ROW_MAJOR) {
+    if (desc.data_type == desc.host_type) {
+      std::memcpy(out, in, desc.logical_bytes());
+    } else {  // FLOAT32 -> BFLOAT16, the only row-major conversion
+      formats::tile_codec().bf16_from_f32(reinterpret_cast<const float*>(in), reinterpret_cast<uint16_t*>(out), n);
     }
     return;
   }
-
-  if (desc.data_type == DataType::BFLOAT16) {  // from FLOAT32
-    if (desc.layout == Layout::ROW_MAJOR) {
-      const auto* src = reinterpret_cast<const float*>(in);
-      auto* dst = reinterpret_cast<uint16_t*>(out);
-      for (int64_t i = 0; i < n; ++i) dst[i] = formats::float_to_bf16_bits(src[i]);
-      return;
-    }
-    const size_t row_stride = static_cast<size_t>(grid_of(desc.shape).width) * 4;
-    for_each_logical_tile(desc, in, [&](int64_t t, const uint8_t* block, int64_t rows, int64_t cols) {
-      float tile[kTileElements];
-      stage_tile(DataType::FLOAT32, block, row_stride, rows, cols, tile);
-      auto* page = reinterpret_cast<uint16_t*>(out + static_cast<size_t>(t) * 2 * kTileElements);
-      for (int64_t i = 0; i < kTileElements; ++i) page[i] = formats::float_to_bf16_bits(tile[i]);
-    });
+  const int kind = tile_kind(desc);
+  if (kind < 0) {
+    formats::tilize(in, grid_of(desc.shape), desc.host_element_size(), out);
     return;
   }
-
-  // Block floats (TILE only, validated above).
-  const bool bfp8 = desc.data_type == DataType::BFLOAT8_B;
-  const size_t page_bytes = desc.page_bytes();
-  const size_t row_stride = static_cast<size_t>(grid_of(desc.shape).width) * desc.host_element_size();
-  for_each_logical_tile(desc, in, [&](int64_t t, const uint8_t* block, int64_t rows, int64_t cols) {
-    float tile[kTileElements];
-    stage_tile(desc.host_type, block, row_stride, rows, cols, tile);
-    uint8_t* page = out + static_cast<size_t>(t) * page_bytes;
-    if (bfp8) {
-      formats::pack_bfp8_tile(tile, page);
-    } else {
-      formats::pack_bfp4_tile(tile, page);
-    }
-  });
+  encode_tiles(desc, in, out, formats::tile_codec().encode[kind]);
 }
 
 void decode(const TensorDesc& desc, const void* physical, void* logical) {
@@ -207,47 +206,21 @@ void decode(const TensorDesc& desc, const void* physical, void* logical) {
   const auto* in = static_cast<const uint8_t*>(physical);
   auto* out = static_cast<uint8_t*>(logical);
   const int64_t n = desc.numel();
-
-  if (desc.data_type == desc.host_type) {
-    if (desc.layout == Layout::ROW_MAJOR) {
-      if (n > 0) std::memcpy(out, in, desc.logical_bytes());
-    } else {
-      formats::untilize(in, grid_of(desc.shape), desc.host_element_size(), out);
+  if (n == 0) return;
+  if (desc.layout == Layout::ROW_MAJOR) {
+    if (desc.data_type == desc.host_type) {
+      std::memcpy(out, in, desc.logical_bytes());
+    } else {  // BFLOAT16 -> FLOAT32, exactly
+      formats::tile_codec().f32_from_bf16(reinterpret_cast<const uint16_t*>(in), reinterpret_cast<float*>(out), n);
     }
     return;
   }
-
-  if (desc.data_type == DataType::BFLOAT16) {  // to FLOAT32, exactly
-    if (desc.layout == Layout::ROW_MAJOR) {
-      const auto* src = reinterpret_cast<const uint16_t*>(in);
-      auto* dst = reinterpret_cast<float*>(out);
-      for (int64_t i = 0; i < n; ++i) dst[i] = formats::bf16_bits_to_float(src[i]);
-      return;
-    }
-    const size_t row_stride = static_cast<size_t>(grid_of(desc.shape).width) * 4;
-    formats::for_each_tile(grid_of(desc.shape), 4, out, [&](int64_t t, uint8_t* block, int64_t rows, int64_t cols) {
-      const auto* page = reinterpret_cast<const uint16_t*>(in + static_cast<size_t>(t) * 2 * kTileElements);
-      float tile[kTileElements];
-      for (int64_t i = 0; i < kTileElements; ++i) tile[i] = formats::bf16_bits_to_float(page[i]);
-      unstage_tile(DataType::FLOAT32, tile, rows, cols, block, row_stride);
-    });
+  const int kind = tile_kind(desc);
+  if (kind < 0) {
+    formats::untilize(in, grid_of(desc.shape), desc.host_element_size(), out);
     return;
   }
-
-  const bool bfp8 = desc.data_type == DataType::BFLOAT8_B;
-  const size_t page_bytes = desc.page_bytes();
-  const size_t es = desc.host_element_size();
-  const size_t row_stride = static_cast<size_t>(grid_of(desc.shape).width) * es;
-  formats::for_each_tile(grid_of(desc.shape), es, out, [&](int64_t t, uint8_t* block, int64_t rows, int64_t cols) {
-    const uint8_t* page = in + static_cast<size_t>(t) * page_bytes;
-    float tile[kTileElements];
-    if (bfp8) {
-      formats::unpack_bfp8_tile(page, tile);
-    } else {
-      formats::unpack_bfp4_tile(page, tile);
-    }
-    unstage_tile(desc.host_type, tile, rows, cols, block, row_stride);
-  });
+  decode_tiles(desc, in, out, formats::tile_codec().decode[kind]);
 }
 
 }  // namespace ttnn_device::runtime

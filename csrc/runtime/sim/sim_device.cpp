@@ -7,10 +7,36 @@
 #include <stdexcept>
 #include <string>
 
+#include <sys/mman.h>
+
 namespace ttnn_device::runtime {
 
 namespace {
 uint64_t round_up(uint64_t value, uint64_t multiple) { return (value + multiple - 1) / multiple * multiple; }
+
+// Host memory for device blocks is cache-line aligned (format conversions write whole 64-byte lines of
+// tile pages, and a misaligned block would split every one of them in two) and zero-filled. Large blocks
+// are mapped pages, which cost the host nothing until touched, like unused DRAM.
+constexpr uint64_t kHostAlignment = 64;
+constexpr uint64_t kMappedBlockBytes = uint64_t{1} << 16;
+
+void* allocate_host(uint64_t bytes) {
+  if (bytes >= kMappedBlockBytes) {
+    void* memory = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    return memory == MAP_FAILED ? nullptr : memory;
+  }
+  void* memory = std::aligned_alloc(kHostAlignment, round_up(bytes, kHostAlignment));
+  if (memory) std::memset(memory, 0, bytes);
+  return memory;
+}
+
+void free_host(void* memory, uint64_t bytes) {
+  if (bytes >= kMappedBlockBytes) {
+    munmap(memory, bytes);
+  } else {
+    std::free(memory);
+  }
+}
 
 void check_range(const Block& block, uint64_t offset, uint64_t bytes, const char* what) {
   if (offset > block.bytes || bytes > block.bytes - offset) {
@@ -33,8 +59,7 @@ Block SimDevice::allocate(uint64_t bytes) {
     }
     used_ += reserved;
   }
-  // calloc: untouched pages of a large block cost the host nothing, like unused DRAM.
-  void* memory = std::calloc(1, reserved);
+  void* memory = allocate_host(reserved);
   if (!memory) {
     used_ -= reserved;
     throw std::bad_alloc();
@@ -44,7 +69,7 @@ Block SimDevice::allocate(uint64_t bytes) {
 
 void SimDevice::free(Block block) {
   if (!block.handle) return;
-  std::free(block.handle);
+  free_host(block.handle, block.bytes);
   used_ -= block.bytes;
 }
 

@@ -1,0 +1,236 @@
+// AVX-512 kernels (F, BW, VL, CD) for the conversions of tile_codec.h, byte-identical to the portable ones.
+//
+// A block-float group is 16 consecutive elements of one face row, which is 16 consecutive host elements of
+// one block row: exactly one 512-bit register of float32 lanes. Every group is packed from and unpacked to
+// the host block directly, so one tile touches 32 host rows and one page and nothing else. Built with
+// function-level target attributes, so the rest of the extension keeps the baseline instruction set and
+// this table is used only where the CPU reports the features.
+#include "runtime/formats/tile_codec.h"
+
+#if defined(__x86_64__) && defined(__GNUC__)
+
+// GCC 12's AVX-512 headers start some intrinsics (reductions, narrowing moves) from a deliberately
+// undefined register, which -Wuninitialized reports at every use.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#include <immintrin.h>
+
+#define TTNN_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512cd")))
+
+namespace ttnn_device::runtime::formats {
+
+namespace {
+
+// Page offset of face row `r % 16` of the face holding block row r, half h (0: columns 0-15, 1: 16-31),
+// counted in elements of 16: the index of the row's group among the tile's 64.
+constexpr int group_index(int r, int h) { return ((r / 16) * 2 + h) * 16 + r % 16; }
+
+// 16 host elements as float32 bit patterns.
+template <bool kBf16Host>
+TTNN_AVX512 inline __m512i load_group(const uint8_t* p) {
+  if constexpr (kBf16Host) {
+    return _mm512_slli_epi32(_mm512_cvtepu16_epi32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p))), 16);
+  } else {
+    return _mm512_loadu_si512(p);
+  }
+}
+
+// 16 float32 bit patterns stored as host elements; bfloat16 hosts truncate (exact for block-float values).
+template <bool kBf16Host>
+TTNN_AVX512 inline void store_group(uint8_t* p, __m512i bits) {
+  if constexpr (kBf16Host) {
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), _mm512_cvtepi32_epi16(_mm512_srli_epi32(bits, 16)));
+  } else {
+    _mm512_storeu_si512(p, bits);
+  }
+}
+
+// TT-NN's host packing rule for one group (see pack_group in block_float.cpp, whose steps these are lane
+// by lane): the shared exponent is the largest exponent field; each significand is aligned to it keeping
+// M bits with round-to-nearest-even over all dropped bits, saturating, and a zero magnitude drops its sign.
+template <int M>
+TTNN_AVX512 inline __m128i pack_group(__m512i u, uint8_t* exponent) {
+  const __m512i e = _mm512_and_si512(_mm512_srli_epi32(u, 23), _mm512_set1_epi32(0xFF));
+  const uint32_t shared = _mm512_reduce_max_epu32(e);
+  *exponent = static_cast<uint8_t>(shared);
+  const __m512i significand = _mm512_maskz_or_epi32(_mm512_test_epi32_mask(e, e), _mm512_and_si512(u, _mm512_set1_epi32(0x7FFFFF)),
+                                                    _mm512_set1_epi32(0x800000));
+  const __m512i distance = _mm512_sub_epi32(_mm512_set1_epi32(static_cast<int>(24 - M + shared)), e);
+  const __m512i shift = _mm512_min_epu32(distance, _mm512_set1_epi32(31));  // >= 24 - M, so shift - 1 >= 0
+  const __m512i one = _mm512_set1_epi32(1);
+  const __m512i half_minus_one = _mm512_sub_epi32(_mm512_sllv_epi32(one, _mm512_sub_epi32(shift, one)), one);
+  const __m512i lsb = _mm512_and_si512(_mm512_srlv_epi32(significand, shift), one);
+  __m512i m = _mm512_srlv_epi32(_mm512_add_epi32(_mm512_add_epi32(significand, half_minus_one), lsb), shift);
+  m = _mm512_min_epu32(m, _mm512_set1_epi32((1 << M) - 1));
+  const __m512i sign = _mm512_maskz_and_epi32(_mm512_test_epi32_mask(m, m), _mm512_srli_epi32(u, 31 - M),
+                                              _mm512_set1_epi32(1 << M));
+  return _mm512_cvtepi32_epi8(_mm512_or_si512(m, sign));
+}
+
+// TT-NN's unpacking of 16 sign-magnitude codes (see unpack_code in block_float.cpp): the magnitude's leading
+// one becomes the implicit bit, lowering the exponent by its distance from the top; a negative exponent
+// gives +0 and a zero magnitude keeps its sign.
+template <int M>
+TTNN_AVX512 inline __m512i unpack_group(__m128i codes, uint32_t shared) {
+  const __m512i c = _mm512_cvtepu8_epi32(codes);
+  const __m512i sign = _mm512_slli_epi32(_mm512_and_si512(c, _mm512_set1_epi32(1 << M)), 31 - M);
+  const __m512i magnitude = _mm512_and_si512(c, _mm512_set1_epi32((1 << M) - 1));
+  // For a magnitude > 0: shift = (M - 1) - floor(log2(mag)) = lzcnt(mag) - (32 - M).
+  const __m512i shift = _mm512_sub_epi32(_mm512_lzcnt_epi32(magnitude), _mm512_set1_epi32(32 - M));
+  const __m512i exponent = _mm512_sub_epi32(_mm512_set1_epi32(static_cast<int>(shared)), shift);
+  const __m512i fraction = _mm512_and_si512(_mm512_sllv_epi32(magnitude, shift), _mm512_set1_epi32((1 << (M - 1)) - 1));
+  const __m512i bits = _mm512_or_si512(_mm512_or_si512(sign, _mm512_slli_epi32(exponent, 23)),
+                                       _mm512_slli_epi32(fraction, 23 - (M - 1)));
+  const __mmask16 nonzero = _mm512_test_epi32_mask(magnitude, magnitude);
+  const __mmask16 normal = nonzero & _mm512_cmpge_epi32_mask(exponent, _mm512_setzero_si512());
+  return _mm512_mask_mov_epi32(_mm512_maskz_mov_epi32(static_cast<__mmask16>(~nonzero), sign), normal, bits);
+}
+
+// Nibble codes: element 2k in the low nibble of byte k (16 codes <-> 8 bytes).
+TTNN_AVX512 inline void store_nibbles(uint8_t* p, __m128i codes) {
+  const __m128i pairs = _mm_or_si128(_mm_and_si128(codes, _mm_set1_epi16(0x000F)),
+                                     _mm_and_si128(_mm_srli_epi16(codes, 4), _mm_set1_epi16(0x00F0)));
+  _mm_storel_epi64(reinterpret_cast<__m128i*>(p), _mm_packus_epi16(pairs, pairs));
+}
+
+TTNN_AVX512 inline __m128i load_nibbles(const uint8_t* p) {
+  const __m128i bytes = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(p));
+  const __m128i low = _mm_and_si128(bytes, _mm_set1_epi8(0x0F));
+  const __m128i high = _mm_and_si128(_mm_srli_epi16(bytes, 4), _mm_set1_epi8(0x0F));
+  return _mm_unpacklo_epi8(low, high);
+}
+
+// Visits the 64 face rows of a block: fn(host, g) with `host` the row's 16 elements in the block and g its
+// group index in the page. HostE is the host element size; Byte is uint8_t or const uint8_t.
+template <size_t HostE, typename Byte, typename Fn>
+TTNN_AVX512 inline void each_face_row(Byte* block, size_t row_stride, Fn fn) {
+  for (int r = 0; r < 32; ++r) {
+    Byte* row = block + static_cast<size_t>(r) * row_stride;
+    fn(row, group_index(r, 0));
+    fn(row + 16 * HostE, group_index(r, 1));
+  }
+}
+
+template <bool kBf16Host, int M>
+TTNN_AVX512 void bfp_encode(const uint8_t* block, size_t row_stride, uint8_t* page) {
+  uint8_t* codes = page + 64;
+  each_face_row<kBf16Host ? 2 : 4>(block, row_stride, [&](const uint8_t* host, int g) TTNN_AVX512 {
+    const __m128i packed = pack_group<M>(load_group<kBf16Host>(host), page + g);
+    if constexpr (M == 7) {
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(codes + g * 16), packed);
+    } else {
+      store_nibbles(codes + g * 8, packed);
+    }
+  });
+}
+
+template <bool kBf16Host, int M>
+TTNN_AVX512 void bfp_decode(const uint8_t* page, uint8_t* block, size_t row_stride) {
+  const uint8_t* codes = page + 64;
+  each_face_row<kBf16Host ? 2 : 4>(block, row_stride, [&](uint8_t* host, int g) TTNN_AVX512 {
+    const __m128i c = M == 7 ? _mm_loadu_si128(reinterpret_cast<const __m128i*>(codes + g * 16))
+                             : load_nibbles(codes + g * 8);
+    store_group<kBf16Host>(host, unpack_group<M>(c, page[g]));
+  });
+}
+
+// float32 -> bfloat16 with TT-NN's rounding (bfloat16.h): nearest even, every NaN the canonical 0x7FC0.
+TTNN_AVX512 inline __m256i round_bf16(__m512i u) {
+  const __mmask16 nan = _mm512_cmpgt_epu32_mask(_mm512_and_si512(u, _mm512_set1_epi32(0x7FFFFFFF)),
+                                               _mm512_set1_epi32(0x7F800000));
+  const __m512i lsb = _mm512_and_si512(_mm512_srli_epi32(u, 16), _mm512_set1_epi32(1));
+  __m512i r = _mm512_srli_epi32(_mm512_add_epi32(_mm512_add_epi32(u, _mm512_set1_epi32(0x7FFF)), lsb), 16);
+  r = _mm512_mask_mov_epi32(r, nan, _mm512_set1_epi32(0x7FC0));
+  return _mm512_cvtepi32_epi16(r);
+}
+
+TTNN_AVX512 inline __m512i widen_bf16(__m256i h) { return _mm512_slli_epi32(_mm512_cvtepu16_epi32(h), 16); }
+
+TTNN_AVX512 inline __m256i load256(const uint8_t* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); }
+TTNN_AVX512 inline void store256(uint8_t* p, __m256i v) { _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), v); }
+
+// Verbatim tiles: a face row is 64 (4-byte elements) or 32 bytes (2-byte elements) on both sides.
+TTNN_AVX512 void copy32_encode(const uint8_t* block, size_t row_stride, uint8_t* page) {
+  each_face_row<4>(block, row_stride, [&](const uint8_t* host, int g) TTNN_AVX512 {
+    _mm512_storeu_si512(page + g * 64, _mm512_loadu_si512(host));
+  });
+}
+
+TTNN_AVX512 void copy32_decode(const uint8_t* page, uint8_t* block, size_t row_stride) {
+  each_face_row<4>(block, row_stride, [&](uint8_t* host, int g) TTNN_AVX512 {
+    _mm512_storeu_si512(host, _mm512_loadu_si512(page + g * 64));
+  });
+}
+
+TTNN_AVX512 void copy16_encode(const uint8_t* block, size_t row_stride, uint8_t* page) {
+  each_face_row<2>(block, row_stride, [&](const uint8_t* host, int g) TTNN_AVX512 { store256(page + g * 32, load256(host)); });
+}
+
+TTNN_AVX512 void copy16_decode(const uint8_t* page, uint8_t* block, size_t row_stride) {
+  each_face_row<2>(block, row_stride, [&](uint8_t* host, int g) TTNN_AVX512 { store256(host, load256(page + g * 32)); });
+}
+
+TTNN_AVX512 void bf16_page_encode(const uint8_t* block, size_t row_stride, uint8_t* page) {
+  each_face_row<4>(block, row_stride, [&](const uint8_t* host, int g) TTNN_AVX512 {
+    store256(page + g * 32, round_bf16(_mm512_loadu_si512(host)));
+  });
+}
+
+TTNN_AVX512 void bf16_page_decode(const uint8_t* page, uint8_t* block, size_t row_stride) {
+  each_face_row<4>(block, row_stride, [&](uint8_t* host, int g) TTNN_AVX512 {
+    _mm512_storeu_si512(host, widen_bf16(load256(page + g * 32)));
+  });
+}
+
+TTNN_AVX512 void run_bf16_from_f32(const float* src, uint16_t* dst, int64_t n) {
+  int64_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst + i), round_bf16(_mm512_loadu_si512(src + i)));
+  }
+  if (i < n) {
+    const __mmask16 tail = static_cast<__mmask16>((1u << (n - i)) - 1);
+    _mm256_mask_storeu_epi16(dst + i, tail, round_bf16(_mm512_maskz_loadu_epi32(tail, src + i)));
+  }
+}
+
+TTNN_AVX512 void run_f32_from_bf16(const uint16_t* src, float* dst, int64_t n) {
+  int64_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    _mm512_storeu_si512(dst + i, widen_bf16(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(src + i))));
+  }
+  if (i < n) {
+    const __mmask16 tail = static_cast<__mmask16>((1u << (n - i)) - 1);
+    _mm512_mask_storeu_epi32(dst + i, tail, widen_bf16(_mm256_maskz_loadu_epi16(tail, src + i)));
+  }
+}
+
+const TileCodec kAvx512 = {
+    "avx512",
+    {copy32_encode, copy16_encode, bf16_page_encode, bfp_encode<false, 7>, bfp_encode<false, 3>,
+     bfp_encode<true, 7>, bfp_encode<true, 3>},
+    {copy32_decode, copy16_decode, bf16_page_decode, bfp_decode<false, 7>, bfp_decode<false, 3>,
+     bfp_decode<true, 7>, bfp_decode<true, 3>},
+    run_bf16_from_f32,
+    run_f32_from_bf16,
+};
+
+}  // namespace
+
+const TileCodec* avx512_tile_codec() {
+  static const bool supported = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                                __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512cd");
+  return supported ? &kAvx512 : nullptr;
+}
+
+}  // namespace ttnn_device::runtime::formats
+
+#pragma GCC diagnostic pop
+
+#else  // not x86-64 with GCC/Clang: the portable table only
+
+namespace ttnn_device::runtime::formats {
+const TileCodec* avx512_tile_codec() { return nullptr; }
+}  // namespace ttnn_device::runtime::formats
+
+#endif
