@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/formats/tile_codec.h"
 #include "runtime/tensor_desc.h"
 
 namespace py = pybind11;
@@ -53,6 +54,9 @@ py::bytes convert_buffer(const py::buffer& data, size_t in_bytes, size_t out_byt
 }  // namespace
 
 void bind_formats(py::module_& m) {
+  m.def(
+      "_conversion_kernels", [] { return std::string(runtime::formats::tile_codec().name); },
+      "The kernel table format conversions run on: 'avx512', or 'portable' (also forced by TTNN_DEVICE_SIMD=portable).");
   m.def(
       "_encode",
       [](const std::vector<int64_t>& shape, const std::string& layout, const std::string& data_type,

@@ -46,14 +46,13 @@ TTNN_AVX512 inline void store_group(uint8_t* p, __m512i bits) {
   }
 }
 
-// TT-NN's host packing rule for one group (see pack_group in block_float.cpp, whose steps these are lane
-// by lane): the shared exponent is the largest exponent field; each significand is aligned to it keeping
-// M bits with round-to-nearest-even over all dropped bits, saturating, and a zero magnitude drops its sign.
+// TT-NN's host packing rule for one group, in integers (see pack_group in block_float.cpp, whose steps
+// these are lane by lane): each significand is aligned to the shared exponent keeping M bits with
+// round-to-nearest-even over all dropped bits, saturating, and a zero magnitude drops its sign. Exact for
+// every shared exponent, Inf and NaN included.
 template <int M>
-TTNN_AVX512 inline __m128i pack_group(__m512i u, uint8_t* exponent) {
+TTNN_AVX512 inline __m512i pack_magnitudes_exact(__m512i u, uint32_t shared) {
   const __m512i e = _mm512_and_si512(_mm512_srli_epi32(u, 23), _mm512_set1_epi32(0xFF));
-  const uint32_t shared = _mm512_reduce_max_epu32(e);
-  *exponent = static_cast<uint8_t>(shared);
   const __m512i significand = _mm512_maskz_or_epi32(_mm512_test_epi32_mask(e, e), _mm512_and_si512(u, _mm512_set1_epi32(0x7FFFFF)),
                                                     _mm512_set1_epi32(0x800000));
   const __m512i distance = _mm512_sub_epi32(_mm512_set1_epi32(static_cast<int>(24 - M + shared)), e);
@@ -61,21 +60,41 @@ TTNN_AVX512 inline __m128i pack_group(__m512i u, uint8_t* exponent) {
   const __m512i one = _mm512_set1_epi32(1);
   const __m512i half_minus_one = _mm512_sub_epi32(_mm512_sllv_epi32(one, _mm512_sub_epi32(shift, one)), one);
   const __m512i lsb = _mm512_and_si512(_mm512_srlv_epi32(significand, shift), one);
-  __m512i m = _mm512_srlv_epi32(_mm512_add_epi32(_mm512_add_epi32(significand, half_minus_one), lsb), shift);
-  m = _mm512_min_epu32(m, _mm512_set1_epi32((1 << M) - 1));
-  const __m512i sign = _mm512_maskz_and_epi32(_mm512_test_epi32_mask(m, m), _mm512_srli_epi32(u, 31 - M),
-                                              _mm512_set1_epi32(1 << M));
-  return _mm512_cvtepi32_epi8(_mm512_or_si512(m, sign));
+  return _mm512_srlv_epi32(_mm512_add_epi32(_mm512_add_epi32(significand, half_minus_one), lsb), shift);
 }
 
-// TT-NN's unpacking of 16 sign-magnitude codes (see unpack_code in block_float.cpp): the magnitude's leading
-// one becomes the implicit bit, lowering the exponent by its distance from the top; a negative exponent
-// gives +0 and a zero magnitude keeps its sign.
+// The same magnitudes through the FPU, for the usual shared exponents (8..254): |x| * 2^(M - 1 + 127 - shared)
+// is exactly significand / 2^shift (scaling a normal float by a power of two is exact while the result is
+// normal, and results below 2^-126 are far below the 0.5 that rounds to 1), and the conversion to integer
+// rounds to nearest even, as the integer rule does. Float32 denormals are masked to zero, as TT-NN treats them.
 template <int M>
-TTNN_AVX512 inline __m512i unpack_group(__m128i codes, uint32_t shared) {
-  const __m512i c = _mm512_cvtepu8_epi32(codes);
-  const __m512i sign = _mm512_slli_epi32(_mm512_and_si512(c, _mm512_set1_epi32(1 << M)), 31 - M);
-  const __m512i magnitude = _mm512_and_si512(c, _mm512_set1_epi32((1 << M) - 1));
+TTNN_AVX512 inline __m512i pack_magnitudes_scaled(__m512i magnitude_bits, uint32_t shared) {
+  const __m512 scale = _mm512_castsi512_ps(_mm512_set1_epi32(static_cast<int>(M + 253 - shared) << 23));
+  const __mmask16 normal = _mm512_cmpge_epu32_mask(magnitude_bits, _mm512_set1_epi32(0x00800000));
+  const __m512 scaled = _mm512_mul_ps(_mm512_castsi512_ps(magnitude_bits), scale);
+  return _mm512_maskz_cvt_roundps_epu32(normal, scaled, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+}
+
+// One group: writes the shared exponent (the largest exponent field, which is the exponent field of the
+// largest magnitude bit pattern) and returns the 16 sign-magnitude codes, one per 32-bit lane.
+template <int M>
+TTNN_AVX512 inline __m512i pack_group(__m512i u, uint8_t* exponent) {
+  const __m512i magnitude_bits = _mm512_and_si512(u, _mm512_set1_epi32(0x7FFFFFFF));
+  const uint32_t shared = _mm512_reduce_max_epu32(magnitude_bits) >> 23;
+  *exponent = static_cast<uint8_t>(shared);
+  __m512i m = (shared >= 8 && shared < 255) ? pack_magnitudes_scaled<M>(magnitude_bits, shared)
+                                            : pack_magnitudes_exact<M>(u, shared);
+  m = _mm512_min_epu32(m, _mm512_set1_epi32((1 << M) - 1));  // rounding past the largest code saturates
+  const __m512i sign = _mm512_maskz_and_epi32(_mm512_test_epi32_mask(m, m), _mm512_srli_epi32(u, 31 - M),
+                                              _mm512_set1_epi32(1 << M));
+  return _mm512_or_si512(m, sign);
+}
+
+// TT-NN's unpacking of 16 sign-magnitude codes (see unpack_code in block_float.cpp), in integers: the
+// magnitude's leading one becomes the implicit bit, lowering the exponent by its distance from the top; a
+// negative exponent gives +0 and a zero magnitude keeps its sign. Exact for every shared exponent.
+template <int M>
+TTNN_AVX512 inline __m512i unpack_exact(__m512i sign, __m512i magnitude, uint32_t shared) {
   // For a magnitude > 0: shift = (M - 1) - floor(log2(mag)) = lzcnt(mag) - (32 - M).
   const __m512i shift = _mm512_sub_epi32(_mm512_lzcnt_epi32(magnitude), _mm512_set1_epi32(32 - M));
   const __m512i exponent = _mm512_sub_epi32(_mm512_set1_epi32(static_cast<int>(shared)), shift);
@@ -87,13 +106,31 @@ TTNN_AVX512 inline __m512i unpack_group(__m128i codes, uint32_t shared) {
   return _mm512_mask_mov_epi32(_mm512_maskz_mov_epi32(static_cast<__mmask16>(~nonzero), sign), normal, bits);
 }
 
-// Nibble codes: element 2k in the low nibble of byte k (16 codes <-> 8 bytes).
-TTNN_AVX512 inline void store_nibbles(uint8_t* p, __m128i codes) {
-  const __m128i pairs = _mm_or_si128(_mm_and_si128(codes, _mm_set1_epi16(0x000F)),
-                                     _mm_and_si128(_mm_srli_epi16(codes, 4), _mm_set1_epi16(0x00F0)));
-  _mm_storel_epi64(reinterpret_cast<__m128i*>(p), _mm_packus_epi16(pairs, pairs));
+template <int M>
+TTNN_AVX512 inline __m512i unpack_group(__m128i codes, uint32_t shared) {
+  const __m512i c = _mm512_cvtepu8_epi32(codes);
+  const __m512i sign = _mm512_slli_epi32(_mm512_and_si512(c, _mm512_set1_epi32(1 << M)), 31 - M);
+  const __m512i magnitude = _mm512_and_si512(c, _mm512_set1_epi32((1 << M) - 1));
+  if (shared < M || shared == 255) return unpack_exact<M>(sign, magnitude, shared);
+  // Shared exponents M..254: every nonzero code decodes to a normal float, magnitude * 2^(shared - 127 -
+  // (M - 1)) exactly (an integer below 2^M converts exactly, and the power-of-two scaling stays normal).
+  const __m512 scale = _mm512_castsi512_ps(_mm512_set1_epi32(static_cast<int>(shared - (M - 1)) << 23));
+  const __m512 value = _mm512_mul_ps(_mm512_cvtepi32_ps(magnitude), scale);
+  return _mm512_or_si512(_mm512_castps_si512(value), sign);
 }
 
+// Codes as bytes: BFP8 one per byte; BFP4 element 2k in the low nibble of byte k, which for the 64-bit
+// lane holding codes 2k (low half) and 2k + 1 (high half) is the low byte of lane | lane >> 28.
+template <int M>
+TTNN_AVX512 inline void store_codes(uint8_t* p, __m512i codes) {
+  if constexpr (M == 7) {
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(p), _mm512_cvtepi32_epi8(codes));
+  } else {
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(p), _mm512_cvtepi64_epi8(_mm512_or_si512(codes, _mm512_srli_epi64(codes, 28))));
+  }
+}
+
+// BFP4 codes back to one byte each, in element order.
 TTNN_AVX512 inline __m128i load_nibbles(const uint8_t* p) {
   const __m128i bytes = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(p));
   const __m128i low = _mm_and_si128(bytes, _mm_set1_epi8(0x0F));
@@ -116,12 +153,7 @@ template <bool kBf16Host, int M>
 TTNN_AVX512 void bfp_encode(const uint8_t* block, size_t row_stride, uint8_t* page) {
   uint8_t* codes = page + 64;
   each_face_row<kBf16Host ? 2 : 4>(block, row_stride, [&](const uint8_t* host, int g) TTNN_AVX512 {
-    const __m128i packed = pack_group<M>(load_group<kBf16Host>(host), page + g);
-    if constexpr (M == 7) {
-      _mm_storeu_si128(reinterpret_cast<__m128i*>(codes + g * 16), packed);
-    } else {
-      store_nibbles(codes + g * 8, packed);
-    }
+    store_codes<M>(codes + g * (M == 7 ? 16 : 8), pack_group<M>(load_group<kBf16Host>(host), page + g));
   });
 }
 
