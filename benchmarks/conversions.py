@@ -31,7 +31,7 @@ import torch
 import ttnn_device
 
 from .accuracy_common import DOCS_DIR, environment, markdown_table, write_results
-from .micro import FORMATS, MiB, bench, fmt_size, no_sync, ratio_line, size_params
+from .micro import FORMATS, MiB, bench, fmt_size, fmt_time, no_sync, ratio_line, size_params
 
 MEMCPY_TARGET = 0.7
 TTNN_TARGET = 5.0
@@ -90,6 +90,35 @@ def measure(quick: bool, ttnn) -> list[dict]:
     return rows
 
 
+PARTIAL_TARGET = 100.0
+
+
+def partial_access(quick: bool) -> list[dict]:
+    """One element and one row of a TILE BFLOAT8_B storage, read and written, against converting the whole
+    storage (``host.copy_(dev)`` / ``dev.copy_(host)``): a partial access converts only the tiles it touches."""
+    nbytes = MiB if quick else 64 * MiB
+    shape = (nbytes // 4 // 1024, 1024)
+    src, dst = torch.randn(shape), torch.empty(shape)
+    dev = torch.empty(shape, device="ttnn")
+    ttnn_device.set_physical_format(dev, "TILE", "BFLOAT8_B")
+    dev.copy_(src)
+    row_host = torch.randn(shape[1])
+    i, j = shape[0] // 2 + 5, 517
+    number, repeat = size_params(nbytes, type("S", (), {"quick": quick})())
+    t = bench({"whole_d2h": lambda: dst.copy_(dev), "whole_h2d": lambda: dev.copy_(src),
+               "item": lambda: dev[i, j].item(), "set_item": lambda: dev[i, j].fill_(0.5),
+               "row_read": lambda: dev[i].cpu(), "row_write": lambda: dev[i].copy_(row_host)},
+              number, repeat, 1)
+    rows = []
+    for case, whole, what in (("item", "whole_d2h", "read one element (.item())"),
+                              ("set_item", "whole_h2d", "write one element (fill_ of a 1-element view)"),
+                              ("row_read", "whole_d2h", "read one row of 1024 (.cpu())"),
+                              ("row_write", "whole_h2d", "write one row of 1024 (copy_), a KV-cache update")):
+        rows.append({"case": what, "bytes": nbytes, "time_s": t[case], "whole_s": t[whole],
+                     "fraction": t.ratio(case, whole)})
+    return rows
+
+
 def verdict(value, target) -> str:
     return "ok" if value >= target else "BELOW"
 
@@ -133,6 +162,11 @@ def to_markdown(data: dict, plot_name: str | None) -> str:
           markdown_table(header, table)]
     if not have_ttnn:
         md.append(f"\nttnn was not measured: {data['ttnn_reason']}\n")
+    md.append("\n## Partial access\n\nOne element or one row of a TILE BFLOAT8_B storage against converting the "
+              "whole storage in the same direction (target: one element at most 1/100).\n\n")
+    md.append(markdown_table(["storage", "access", "time", "whole conversion", "fraction"],
+                             [[fmt_size(p["bytes"]), p["case"], fmt_time(p["time_s"]), fmt_time(p["whole_s"]),
+                               f"1/{1 / p['fraction']:.0f}"] for p in data["partial"]]))
     if plot_name:
         md.append(f"\n![conversion throughput]({plot_name})\n")
     md.append("\n```\n" + "\n".join(data["ratio_lines"]) + "\n```\n\n" + data["summary"] + "\n")
@@ -180,6 +214,11 @@ def run(quick: bool) -> dict:
           f"ttnn {'measured' if ttnn else 'not measured (' + reason + ')'}")
     rows = measure(quick, ttnn)
     lines = report(rows, ttnn is not None)
+    partial = partial_access(quick)
+    for p in partial:
+        lines.append(ratio_line(f"partial {fmt_size(p['bytes'])} TILE BFLOAT8_B: {p['case']} / whole conversion",
+                                p["fraction"], f"target <= 1/{PARTIAL_TARGET:.0f}: "
+                                + ("ok" if p["fraction"] <= 1 / PARTIAL_TARGET else "ABOVE")))
     for line in lines:
         print(line)
     below_memcpy = sum(1 for r in rows for d in ("h2d", "d2h") if r[f"{d}_vs_memcpy"] < MEMCPY_TARGET)
@@ -190,8 +229,9 @@ def run(quick: bool) -> dict:
         slow = sum(1 for r in rows for d in ("h2d", "d2h") if r[f"{d}_vs_ttnn"] < TTNN_TARGET)
         summary += (f"; {2 * len(rows) - slow} at >= {TTNN_TARGET}x ttnn's speed (min "
                     f"{min(r[f'{d}_vs_ttnn'] for r in rows for d in ('h2d', 'd2h')):.1f}x)")
+    summary += "; one element of a TILE BFLOAT8_B storage costs 1/" + f"{1 / partial[0]['fraction']:.0f} of converting it"
     print(summary)
-    return {"quick": quick, "environment": env, "kernels": kernels, "ttnn": getattr(ttnn, "__version__", "?") if ttnn else None,
+    return {"quick": quick, "partial": partial, "environment": env, "kernels": kernels, "ttnn": getattr(ttnn, "__version__", "?") if ttnn else None,
             "ttnn_reason": reason, "rows": rows, "ratio_lines": lines, "summary": summary}
 
 

@@ -1,5 +1,5 @@
 """Real accuracy cases (benchmarks/accuracy_digits.py, benchmarks/accuracy_minilm.py) and the microbenchmark
-script's quick mode.
+and conversion benchmark scripts' quick modes.
 
 Bounds for the lower-precision variants come from what the TT-NN formats do to the numbers, fixed before
 looking at results (never loosened to pass):
@@ -22,6 +22,7 @@ looking at results (never loosened to pass):
 
 from __future__ import annotations
 
+import json
 import pathlib
 import re
 import sys
@@ -164,10 +165,35 @@ def test_micro_quick_mode_prints_its_ratios(run_py, tmp_path):
     """, import_device=False, timeout=120)
     out = proc.stdout
     ratio_lines = [line for line in out.splitlines() if line.startswith("RATIO ")]
-    for section in ("op overhead: add 1 ", "op overhead: fill_", "H2D ", "D2H ", "TILE BFLOAT8_B",
-                    "TILE BFLOAT4_B", "ROW_MAJOR BFLOAT16", "fallback round trip: add 32x32"):
+    for section in ("op overhead: add 1 ", "op overhead: add 32x32 (native)", "op overhead: mul 32x32 (native)",
+                    "op overhead: relu 32x32 (native)", "op overhead: hypot 32x32 (fallback)", "op overhead: fill_",
+                    "H2D ", "D2H ", "TILE BFLOAT8_B", "TILE BFLOAT4_B", "ROW_MAJOR BFLOAT16",
+                    "fallback round trip: hypot 32x32"):
         assert any(section in line for line in ratio_lines), (section, out)
     for line in ratio_lines:
         assert re.search(r"\s\d+(\.\d+)?(e[-+]?\d+)?x(\s|$)", line), line
     assert out.strip().splitlines()[-1].startswith("SUMMARY micro (quick)")
     assert (tmp_path / "micro_quick.json").exists() and (tmp_path / "micro_quick.md").exists()
+
+
+def test_conversions_quick_mode_covers_every_format_both_ways(run_py, tmp_path):
+    proc = run_py(f"""
+        import sys
+        from benchmarks.conversions import main
+        sys.exit(main(["--quick", "--out", {str(tmp_path)!r}]))
+    """, import_device=False, timeout=240)
+    out = proc.stdout
+    ratio_lines = [line for line in out.splitlines() if line.startswith("RATIO ")]
+    for size in ("64 KiB", "1 MiB"):
+        for fmt in ("ROW_MAJOR FLOAT32", "ROW_MAJOR BFLOAT16", "TILE FLOAT32", "TILE BFLOAT16", "TILE BFLOAT8_B",
+                    "TILE BFLOAT4_B"):
+            for direction in ("H2D", "D2H"):
+                label = f"conversion {direction} {size} {fmt}: throughput vs memcpy"
+                assert any(label in line for line in ratio_lines), (label, out)
+    assert any("partial 1 MiB TILE BFLOAT8_B: read one element" in line for line in ratio_lines), out
+    summary = out.strip().splitlines()[-2]
+    assert summary.startswith("SUMMARY conversions (quick): 24 conversions"), out
+    data = json.loads((tmp_path / "conversions_quick.json").read_text())
+    assert data["kernels"] in ("avx512", "portable")
+    for row in data["rows"]:
+        assert row["h2d_GBps"] > 0 and row["d2h_GBps"] > 0

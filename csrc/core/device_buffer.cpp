@@ -103,6 +103,39 @@ void DeviceBuffer::store_logical(const Block& block, const TensorDesc& desc, con
   device.write(block, 0, physical.get(), bytes);
 }
 
+uint8_t* DeviceBuffer::converted_in_place() const {
+  if (bytes_are_logical() || desc_.data_type == DataType::RAW) return nullptr;
+  runtime::Device& device = device_at(device_);
+  return device.holds_tensors() ? nullptr : static_cast<uint8_t*>(device.host_address(block_));
+}
+
+// Byte ranges are widened to whole elements: torch moves whole elements in practice, but a byte-level
+// request stays correct.
+void DeviceBuffer::read_elements(uint8_t* base, uint64_t offset, uint64_t bytes, void* dst) const {
+  const uint64_t es = desc_.host_element_size();
+  const uint64_t first = offset / es, end = (offset + bytes + es - 1) / es;
+  if (offset % es == 0 && bytes % es == 0) {
+    runtime::decode_range(desc_, base, static_cast<int64_t>(first), static_cast<int64_t>(end - first), dst);
+    return;
+  }
+  Staging elements(new uint8_t[(end - first) * es]);
+  runtime::decode_range(desc_, base, static_cast<int64_t>(first), static_cast<int64_t>(end - first), elements.get());
+  std::memcpy(dst, elements.get() + offset % es, bytes);
+}
+
+void DeviceBuffer::write_elements(uint8_t* base, uint64_t offset, uint64_t bytes, const void* src) {
+  const uint64_t es = desc_.host_element_size();
+  const uint64_t first = offset / es, end = (offset + bytes + es - 1) / es;
+  if (offset % es == 0 && bytes % es == 0) {
+    runtime::encode_range(desc_, base, static_cast<int64_t>(first), static_cast<int64_t>(end - first), src);
+    return;
+  }
+  Staging elements(new uint8_t[(end - first) * es]);
+  runtime::decode_range(desc_, base, static_cast<int64_t>(first), static_cast<int64_t>(end - first), elements.get());
+  std::memcpy(elements.get() + offset % es, src, bytes);
+  runtime::encode_range(desc_, base, static_cast<int64_t>(first), static_cast<int64_t>(end - first), elements.get());
+}
+
 void DeviceBuffer::read(uint64_t offset, uint64_t bytes, void* dst) const {
   std::lock_guard<std::mutex> lock(mutex_);
   check_range(offset, bytes, logical_bytes_, "read");
@@ -113,6 +146,10 @@ void DeviceBuffer::read(uint64_t offset, uint64_t bytes, void* dst) const {
   }
   if (offset == 0 && bytes == logical_bytes_) {
     decode_all_into(dst);
+    return;
+  }
+  if (uint8_t* base = converted_in_place()) {
+    read_elements(base, offset, bytes, dst);
     return;
   }
   auto logical = read_all_logical();
@@ -132,6 +169,10 @@ void DeviceBuffer::write(uint64_t offset, uint64_t bytes, const void* src) {
     write_all_logical(src);
     return;
   }
+  if (uint8_t* base = converted_in_place()) {
+    write_elements(base, offset, bytes, src);
+    return;
+  }
   auto logical = read_all_logical();
   std::memcpy(logical.get() + offset, src, bytes);
   write_all_logical(logical.get());
@@ -144,6 +185,14 @@ void DeviceBuffer::fill(uint64_t offset, uint64_t bytes, const void* pattern, ui
   changed();
   if (byte_ranges()) {
     device_at(device_).fill(block_, offset, bytes, pattern, pattern_bytes);
+    return;
+  }
+  if (uint8_t* base = converted_in_place(); base && bytes < logical_bytes_) {
+    Staging filled(new uint8_t[bytes]);
+    for (uint64_t done = 0; done < bytes; done += pattern_bytes) {
+      std::memcpy(filled.get() + done, pattern, std::min(pattern_bytes, bytes - done));
+    }
+    write_elements(base, offset, bytes, filled.get());
     return;
   }
   auto logical = read_all_logical();
@@ -163,6 +212,12 @@ void DeviceBuffer::copy(const DeviceBuffer& src, uint64_t src_offset, DeviceBuff
     dst.changed();
     if (dst.byte_ranges()) {
       device_at(dst.device_).copy(dst.block_, src_offset, dst.block_, dst_offset, bytes);
+      return;
+    }
+    if (uint8_t* base = dst.converted_in_place()) {
+      Staging moved(new uint8_t[bytes]);
+      dst.read_elements(base, src_offset, bytes, moved.get());
+      dst.write_elements(base, dst_offset, bytes, moved.get());
       return;
     }
     auto logical = dst.read_all_logical();

@@ -33,8 +33,9 @@ class DeviceBuffer {
   TensorDesc desc() const;
   uint64_t physical_bytes() const;
 
-  // Logical bytes [offset, offset + bytes). Row-major plain formats move only that range; TILE and
-  // lossy formats stage the whole buffer (a write is then read-modify-write of every tile).
+  // Logical bytes [offset, offset + bytes). Row-major plain formats move only that range; converted
+  // formats on the reference device convert only the tiles the range touches (a write re-encodes them);
+  // on a backend holding TT-NN tensors a partial access moves the whole buffer.
   void read(uint64_t offset, uint64_t bytes, void* dst) const;
   void write(uint64_t offset, uint64_t bytes, const void* src);
   void fill(uint64_t offset, uint64_t bytes, const void* pattern, uint64_t pattern_bytes);
@@ -78,6 +79,10 @@ class DeviceBuffer {
   bool byte_ranges() const;        // ... and the device addresses bytes: ranges move alone
   using Staging = std::unique_ptr<uint8_t[]>;
   Staging read_all_logical() const;
+  // The reference device's bytes of a converted format, where ranges of elements convert alone; else null.
+  uint8_t* converted_in_place() const;
+  void read_elements(uint8_t* base, uint64_t offset, uint64_t bytes, void* dst) const;
+  void write_elements(uint8_t* base, uint64_t offset, uint64_t bytes, const void* src);
   void decode_all_into(void* logical) const;
   void write_all_logical(const void* logical);
   void store_logical(const Block& block, const TensorDesc& desc, const void* logical) const;

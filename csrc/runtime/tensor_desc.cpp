@@ -1,5 +1,6 @@
 #include "runtime/tensor_desc.h"
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -221,6 +222,133 @@ void decode(const TensorDesc& desc, const void* physical, void* logical) {
     return;
   }
   decode_tiles(desc, in, out, formats::tile_codec().decode[kind]);
+}
+
+namespace {
+
+// Calls fn(tile_index, slice, ty, tx) for every tile holding an element of [first, last): per band of 32
+// rows, all its tiles, or only the columns touched when the run covers a single row of the band.
+template <typename Fn>
+void for_each_touched_tile(const TileGrid& g, int64_t first, int64_t last, Fn&& fn) {
+  const int64_t w = g.width, h = g.height, th = g.tiles_high(), tw = g.tiles_wide();
+  const int64_t row_first = first / w, row_last = (last - 1) / w;  // rows counted across slices
+  for (int64_t row = row_first; row <= row_last;) {
+    const int64_t s = row / h, ty = (row % h) / kTileWidth;
+    const int64_t band_last = std::min(s * h + std::min(h, (ty + 1) * kTileWidth) - 1, row_last);
+    int64_t tx_first = 0, tx_last = tw - 1;
+    if (row == band_last) {
+      tx_first = (row == row_first ? first % w : 0) / kTileWidth;
+      tx_last = (row == row_last ? (last - 1) % w : w - 1) / kTileWidth;
+    }
+    for (int64_t tx = tx_first; tx <= tx_last; ++tx) fn((s * th + ty) * tw + tx, s, ty, tx);
+    row = band_last + 1;
+  }
+}
+
+// Calls copy(block_offset, run_offset, bytes) for each row segment of one tile that lies in [first, last):
+// offsets into a 32x32 host block (rows 32 elements apart) and into the run's buffer.
+template <typename Copy>
+void for_each_part_in_run(const TileGrid& g, size_t es, int64_t s, int64_t ty, int64_t tx, int64_t first,
+                          int64_t last, Copy&& copy) {
+  const int64_t rows = std::min<int64_t>(kTileWidth, g.height - ty * kTileWidth);
+  const int64_t cols = std::min<int64_t>(kTileWidth, g.width - tx * kTileWidth);
+  for (int64_t r = 0; r < rows; ++r) {
+    const int64_t start = s * g.height * g.width + (ty * kTileWidth + r) * g.width + tx * kTileWidth;
+    const int64_t lo = std::max(start, first), hi = std::min(start + cols, last);
+    if (lo < hi) {
+      copy(static_cast<size_t>(r * kTileWidth + (lo - start)) * es, static_cast<size_t>(lo - first) * es,
+           static_cast<size_t>(hi - lo) * es);
+    }
+  }
+}
+
+void decode_page(const TensorDesc& d, int kind, const uint8_t* page, uint8_t* block) {
+  const size_t es = d.host_element_size();
+  if (kind < 0) {
+    formats::untilize_tile(page, kTileWidth, kTileWidth, es, block, kTileWidth * es);
+  } else {
+    formats::tile_codec().decode[kind](page, block, kTileWidth * es);
+  }
+}
+
+// Encodes a 32x32 block whose valid corner is rows x cols; the rest becomes TT-NN's zero padding.
+void encode_page(const TensorDesc& d, int kind, uint8_t* block, int64_t rows, int64_t cols, uint8_t* page) {
+  const size_t es = d.host_element_size();
+  for (int64_t r = 0; r < kTileWidth; ++r) {
+    const int64_t keep = r < rows ? cols : 0;
+    std::memset(block + static_cast<size_t>(r * kTileWidth + keep) * es, 0, static_cast<size_t>(kTileWidth - keep) * es);
+  }
+  if (kind < 0) {
+    formats::tilize_tile(block, kTileWidth * es, kTileWidth, kTileWidth, es, page);
+  } else {
+    formats::tile_codec().encode[kind](block, kTileWidth * es, page);
+  }
+}
+
+void check_run(const TensorDesc& d, int64_t first, int64_t count) {
+  if (first < 0 || count < 0 || first > d.numel() - count) {
+    throw std::out_of_range("elements [" + std::to_string(first) + ", " + std::to_string(first + count) +
+                            ") are outside a buffer of " + std::to_string(d.numel()));
+  }
+}
+
+}  // namespace
+
+void decode_range(const TensorDesc& desc, const void* physical, int64_t first, int64_t count, void* logical) {
+  desc.validate();
+  check_run(desc, first, count);
+  if (count == 0) return;
+  const auto* in = static_cast<const uint8_t*>(physical);
+  auto* out = static_cast<uint8_t*>(logical);
+  const size_t es = desc.host_element_size();
+  if (desc.layout == Layout::ROW_MAJOR) {
+    if (desc.data_type == desc.host_type) {
+      std::memcpy(out, in + static_cast<size_t>(first) * es, static_cast<size_t>(count) * es);
+    } else {
+      formats::tile_codec().f32_from_bf16(reinterpret_cast<const uint16_t*>(in) + first, reinterpret_cast<float*>(out), count);
+    }
+    return;
+  }
+  const TileGrid g = grid_of(desc.shape);
+  const int kind = tile_kind(desc);
+  const size_t page_bytes = desc.page_bytes();
+  alignas(64) uint8_t block[kTileElements * 8];
+  for_each_touched_tile(g, first, first + count, [&](int64_t t, int64_t s, int64_t ty, int64_t tx) {
+    decode_page(desc, kind, in + static_cast<size_t>(t) * page_bytes, block);
+    for_each_part_in_run(g, es, s, ty, tx, first, first + count, [&](size_t at, size_t run_at, size_t n) {
+      std::memcpy(out + run_at, block + at, n);
+    });
+  });
+}
+
+void encode_range(const TensorDesc& desc, void* physical, int64_t first, int64_t count, const void* logical) {
+  desc.validate();
+  check_run(desc, first, count);
+  if (count == 0) return;
+  auto* out = static_cast<uint8_t*>(physical);
+  const auto* in = static_cast<const uint8_t*>(logical);
+  const size_t es = desc.host_element_size();
+  if (desc.layout == Layout::ROW_MAJOR) {
+    if (desc.data_type == desc.host_type) {
+      std::memcpy(out + static_cast<size_t>(first) * es, in, static_cast<size_t>(count) * es);
+    } else {
+      formats::tile_codec().bf16_from_f32(reinterpret_cast<const float*>(in), reinterpret_cast<uint16_t*>(out) + first, count);
+    }
+    return;
+  }
+  const TileGrid g = grid_of(desc.shape);
+  const int kind = tile_kind(desc);
+  const size_t page_bytes = desc.page_bytes();
+  alignas(64) uint8_t block[kTileElements * 8];
+  for_each_touched_tile(g, first, first + count, [&](int64_t t, int64_t s, int64_t ty, int64_t tx) {
+    uint8_t* page = out + static_cast<size_t>(t) * page_bytes;
+    decode_page(desc, kind, page, block);
+    for_each_part_in_run(g, es, s, ty, tx, first, first + count, [&](size_t at, size_t run_at, size_t n) {
+      std::memcpy(block + at, in + run_at, n);
+    });
+    encode_page(desc, kind, block, std::min<int64_t>(kTileWidth, g.height - ty * kTileWidth),
+                std::min<int64_t>(kTileWidth, g.width - tx * kTileWidth), page);
+  });
 }
 
 }  // namespace ttnn_device::runtime

@@ -42,4 +42,12 @@ void encode(const TensorDesc& desc, const void* logical, void* physical);
 // Physical bytes -> logical row-major elements of desc.host_type.
 void decode(const TensorDesc& desc, const void* physical, void* logical);
 
+// The logical elements [first, first + count) alone, for converted formats (TILE, or ROW_MAJOR with a
+// lossy data type): only the tiles (or row-major elements) they fall in are read, and written back
+// re-encoded, so an .item() or a slice update of a large storage costs its tiles, not the storage.
+// Re-encoding a decoded tile gives the same page (block floats and bfloat16 are idempotent), so the
+// untouched elements of those tiles keep their values. `logical` holds count elements.
+void decode_range(const TensorDesc& desc, const void* physical, int64_t first, int64_t count, void* logical);
+void encode_range(const TensorDesc& desc, void* physical, int64_t first, int64_t count, const void* logical);
+
 }  // namespace ttnn_device::runtime

@@ -467,6 +467,87 @@ TEST(zero_size_tensors) {
   }
 }
 
+// ---------------------------------------------------------------------------------------------------------
+// Ranges of elements: only the tiles they touch, with the same results as converting the whole buffer
+
+struct RangeCase {
+  Shape shape;
+  Layout layout;
+  DataType data_type;
+  DataType host_type;
+};
+
+TEST(element_ranges_equal_whole_buffer_conversion) {
+  std::mt19937 rng(17);
+  std::normal_distribution<float> normal(0.0f, 3.0f);
+  const std::vector<RangeCase> cases{
+      {{2, 70, 45}, Layout::TILE, DataType::BFLOAT8_B, DataType::FLOAT32},
+      {{2, 70, 45}, Layout::TILE, DataType::BFLOAT4_B, DataType::FLOAT32},
+      {{33, 64}, Layout::TILE, DataType::BFLOAT16, DataType::FLOAT32},
+      {{3000}, Layout::TILE, DataType::BFLOAT8_B, DataType::FLOAT32},  // rank 1: one row of tiles
+      {{40, 40}, Layout::TILE, DataType::FLOAT32, DataType::FLOAT32},
+      {{5, 7, 9}, Layout::TILE, DataType::UINT8, DataType::UINT8},        // generic (un)tilize
+      {{37, 41}, Layout::TILE, DataType::BFLOAT8_B, DataType::BFLOAT16},
+      {{1000}, Layout::ROW_MAJOR, DataType::BFLOAT16, DataType::FLOAT32},
+  };
+  for (const RangeCase& c : cases) {
+    const TensorDesc d = desc(c.shape, c.layout, c.data_type, c.host_type);
+    const int64_t n = d.numel();
+    const size_t es = d.host_element_size();
+    Bytes x(d.logical_bytes());
+    for (int64_t i = 0; i < n; ++i) {
+      const float v = normal(rng);
+      if (es == 4) std::memcpy(x.data() + i * 4, &v, 4);
+      if (es == 2) { const uint16_t h = fmt::float_to_bf16_bits(v); std::memcpy(x.data() + i * 2, &h, 2); }
+      if (es == 1) x[static_cast<size_t>(i)] = static_cast<uint8_t>(rng());
+    }
+    Bytes physical = encode_bytes(d, x.data());
+    int mismatched_reads = 0, mismatched_writes = 0;
+    for (int round = 0; round < 60; ++round) {
+      // Single elements, short runs and long runs crossing rows, bands and slices.
+      const int64_t first = std::uniform_int_distribution<int64_t>(0, n - 1)(rng);
+      const int64_t limit = n - first;
+      const int64_t count = round % 3 == 0 ? 1 : std::uniform_int_distribution<int64_t>(0, round % 3 == 1 ? std::min<int64_t>(limit, 70) : limit)(rng);
+      // Read: the run equals the same run of a whole-buffer decode.
+      const Bytes whole = decode_bytes(d, physical);
+      Bytes run(static_cast<size_t>(count) * es);
+      decode_range(d, physical.data(), first, count, run.data());
+      mismatched_reads += !std::equal(run.begin(), run.end(), whole.begin() + first * es);
+      // Write: equals decoding everything, patching the run and encoding everything.
+      Bytes patch(run.size());
+      for (auto& b : patch) b = static_cast<uint8_t>(rng());
+      if (es >= 2) {  // keep patched values finite so a lossy format's encoding is well away from NaN rules
+        for (int64_t i = 0; i < count; ++i) {
+          const float v = normal(rng);
+          if (es == 4) std::memcpy(patch.data() + i * 4, &v, 4);
+          else { const uint16_t h = fmt::float_to_bf16_bits(v); std::memcpy(patch.data() + i * 2, &h, 2); }
+        }
+      }
+      Bytes patched = whole;
+      std::copy(patch.begin(), patch.end(), patched.begin() + first * es);
+      const Bytes want = encode_bytes(d, patched.data());
+      encode_range(d, physical.data(), first, count, patch.data());
+      mismatched_writes += physical != want;
+      physical = want;
+    }
+    CHECK_EQ(mismatched_reads, 0);
+    CHECK_EQ(mismatched_writes, 0);
+  }
+}
+
+TEST(element_ranges_reject_runs_outside_the_buffer) {
+  const TensorDesc d = desc({4, 40}, Layout::TILE, DataType::BFLOAT8_B, DataType::FLOAT32);
+  Bytes physical(d.physical_bytes());
+  float out[2];
+  bool threw = false;
+  try {
+    decode_range(d, physical.data(), 159, 2, out);
+  } catch (const std::out_of_range&) {
+    threw = true;
+  }
+  CHECK(threw);
+}
+
 int main(int argc, char** argv) {
   if (argc > 1) g_golden_dir = argv[1];
   return check::run_all();
