@@ -152,3 +152,33 @@ def test_conv_bn_relu_chain_keeps_the_convolution_shape():
     # Only the model's contiguous input is permuted to channels-last (one permute, two reshapes) and the
     # batch norm's per-channel vectors shaped (two reshapes); the activations never are.
     assert ops.get("permute", 0) == 1 and ops.get("reshape", 0) == 4
+
+
+@pytest.mark.parametrize("layout", ["ROW_MAJOR", "TILE"])
+def test_same_arrangement_operands_pair_stored_elements(layout):
+    """Operands stored as their output will be (same shape, layout, FLOAT32) are computed element for
+    element over the stored buffers; free reshapes of the outer dims keep that arrangement, while a view
+    that re-factors the tiled dims is not paired that way and still gives torch's result."""
+    g = torch.Generator().manual_seed(3)
+    a, b = torch.randn(2, 3, 40, 50, generator=g), torch.randn(2, 3, 40, 50, generator=g)
+    a[0, 0, 0, :4] = torch.tensor([-0.0, float("nan"), -float("inf"), 0.0])
+    place = tiled if layout == "TILE" else (lambda t: t.to("ttnn"))
+    da, db = place(a), place(b)
+    for name, fn in {"add": torch.add, "sub": torch.sub, "mul": torch.mul, "rsub": lambda x, y: y - 2 * x}.items():
+        assert torch.equal(bits(fn(da, db).cpu()), bits(fn(a, b))), name
+        assert torch.equal(bits(fn(da.view(6, 40, 50), db.reshape(6, 40, 50)).cpu()), bits(fn(a, b).view(6, 40, 50)))
+    assert torch.equal(bits(torch.relu(da).cpu()), bits(torch.relu(a)))  # -0 and NaN pass through
+    flat_view = da.view(6, 2000) + db.view(6, 2000)
+    assert torch.equal(bits(flat_view.cpu()), bits((a + b).view(6, 2000)))
+    assert ttnn_device.physical_format(torch.relu(da))["layout"] == layout
+
+
+def test_tt_numerics_flush_denormal_results_of_row_major_operands():
+    ttnn_device.set_numerics("tt")
+    a = torch.full((3, 70), 1e-20)
+    a[0, 0] = -1e-20
+    b = torch.full_like(a, 1e-19)
+    got = (a.to("ttnn") * b.to("ttnn")).cpu()
+    assert torch.equal(bits(got), bits(torch.zeros_like(a)))
+    ttnn_device.set_numerics("exact")
+    assert torch.equal(bits((a.to("ttnn") * b.to("ttnn")).cpu()), bits(a * b))

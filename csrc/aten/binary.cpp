@@ -5,6 +5,7 @@
 #include <ATen/native/Resize.h>
 #include <torch/library.h>
 
+#include <cstring>
 #include <numeric>
 
 #include "aten/int64_math.h"
@@ -85,8 +86,8 @@ at::Tensor run(const BinaryOp& op, const at::Tensor& a, const at::Tensor& b, con
   const bool integer_division_rounds = op.result == ResultType::kFloating && extra.rounding_mode.has_value();
   c10::ScalarType out_dtype = integer_division_rounds ? promoted : result_dtype(op, promoted);
   if (op.result == ResultType::kFloating && !integer_division_rounds) promoted = out_dtype;
-  if (op.result == ResultType::kBool && std::string(op.ttnn).rfind("logical", 0) == 0) promoted = c10::kFloat;
-  if (std::string(op.ttnn).rfind("bitwise", 0) == 0 && at::isFloatingType(promoted)) {
+  if (op.result == ResultType::kBool && std::strncmp(op.ttnn, "logical", 7) == 0) promoted = c10::kFloat;
+  if (std::strncmp(op.ttnn, "bitwise", 7) == 0 && at::isFloatingType(promoted)) {
     decline("bitwise ops on floating types");  // the CPU raises its own error
   }
   if (promoted == c10::kLong && int64_supports(op.ttnn)) return int64_result(op, a, b, extra, dest, target);
@@ -111,11 +112,13 @@ at::Tensor run(const BinaryOp& op, const at::Tensor& a, const at::Tensor& b, con
     }
   }
   const int64_t rank = static_cast<int64_t>(sizes.size());
-  auto ordered = [&](const at::Tensor& t) { return core::is_ttnn(t) ? in_order(t, rank, order) : t; };
+  auto ordered = [&](const at::Tensor& t) { return core::is_ttnn(t) ? in_order(t, rank, order) : Borrowed::borrowed(t); };
+  const Borrowed oa = ordered(a), ob = ordered(b);
   std::vector<int64_t> sizes_in_order;
+  sizes_in_order.reserve(order.size());
   for (int64_t d : order) sizes_in_order.push_back(sizes[d]);
-  const auto viewed = in_stored_shape({ordered(a), ordered(b)}, sizes_in_order);
-  ops::Value va = operand(viewed[0], compute), vb = operand(viewed[1], compute);
+  const auto viewed = in_stored_shape({&*oa, &*ob}, sizes_in_order);
+  ops::Value va = operand(viewed ? (*viewed)[0] : *oa, compute), vb = operand(viewed ? (*viewed)[1] : *ob, compute);
   if (!std::holds_alternative<TtTensor>(va) && !std::holds_alternative<TtTensor>(vb)) {
     decline("two scalar operands");
   }
@@ -130,11 +133,13 @@ at::Tensor run(const BinaryOp& op, const at::Tensor& a, const at::Tensor& b, con
   const DataType out_type = math_type(out_dtype);
   TtTensor result;
   if (std::string(op.ttnn) == "pow") {
-    ops::Args args{{"input_tensor", va}, {"exponent", vb}, {"dtype", out_type}};
     if (!std::holds_alternative<TtTensor>(va)) decline("a scalar base");
+    ops::Args args;
+    args.set("input_tensor", std::move(va)).set("exponent", std::move(vb)).set("dtype", out_type);
     result = ops::call1("pow", args);
   } else {
-    ops::Args args{{"input_tensor_a", va}, {"input_tensor_b", vb}};
+    ops::Args args;
+    args.set("input_tensor_a", std::move(va)).set("input_tensor_b", std::move(vb));
     if (!(op.result == ResultType::kPromoted && out_type == compute)) args.set("dtype", out_type);
     if (extra.rounding_mode.has_value()) args.set("rounding_mode", std::string(*extra.rounding_mode));
     result = ops::call1(op.ttnn, args);

@@ -107,12 +107,13 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor> native_batch_norm(
   vector_shape[channel_pos] = x.size(1);
   // Computed in the shape the input is stored in (a convolution's [1, 1, N*H*W, C]) where the vectors
   // can be shaped for it: no re-tiling of the input.
-  const at::Tensor ordered = in_order(x, x.dim(), order);
-  at::Tensor viewed = in_stored_shape({ordered}, ordered.sizes())[0];
-  if (auto stored = stored_form(vector_shape, ordered.sizes(), viewed.sizes(), false)) {
+  const auto ordered = in_order(x, x.dim(), order);
+  auto reviewed = in_stored_shape({&*ordered}, ordered->sizes());
+  at::Tensor viewed = reviewed ? (*reviewed)[0] : *ordered;
+  if (auto stored = stored_form(vector_shape, ordered->sizes(), viewed.sizes(), false)) {
     vector_shape = *stored;
   } else {
-    viewed = ordered;
+    viewed = *ordered;
   }
   auto shaped = [&](const TtTensor& v) { return ops::call1("reshape", {{"input_tensor", v}, {"shape", vector_shape}}); };
   TtTensor input = cast(to_tt(viewed), type);

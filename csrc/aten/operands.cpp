@@ -27,10 +27,12 @@ bool is_identity(const std::vector<int64_t>& order) {
   return true;
 }
 
-at::Tensor in_order(const at::Tensor& t, int64_t rank, const std::vector<int64_t>& order) {
+Borrowed in_order(const at::Tensor& t, int64_t rank, const std::vector<int64_t>& order) {
+  const bool identity = is_identity(order);
+  if (t.dim() >= rank && identity) return Borrowed::borrowed(t);
   at::Tensor aligned = t;
   while (aligned.dim() < rank) aligned = aligned.unsqueeze(0);
-  return is_identity(order) ? aligned : aligned.permute(order);
+  return Borrowed::owned(identity ? std::move(aligned) : aligned.permute(order));
 }
 
 namespace {
@@ -38,12 +40,13 @@ namespace {
 std::optional<std::vector<int64_t>> tile_stored_shape(const at::Tensor& t) {
   if (!core::is_ttnn(t) || t.numel() == 0 || !t.is_contiguous() || t.storage_offset() != 0) return std::nullopt;
   if (static_cast<size_t>(t.numel()) * t.element_size() != t.storage().nbytes()) return std::nullopt;
-  const auto desc = core::buffer_of(t).desc();
-  if (desc.layout != Layout::TILE || desc.host_type != core::natural_format(t.scalar_type()).type ||
-      ops::numel_of(desc.shape) != t.numel()) {
-    return std::nullopt;
-  }
-  return desc.shape;
+  const DataType natural = core::natural_format(t.scalar_type()).type;
+  return core::buffer_of(t).inspect([&](const runtime::TensorDesc& desc) -> std::optional<std::vector<int64_t>> {
+    if (desc.layout != Layout::TILE || desc.host_type != natural || ops::numel_of(desc.shape) != t.numel()) {
+      return std::nullopt;
+    }
+    return desc.shape;
+  });
 }
 }  // namespace
 
@@ -75,25 +78,26 @@ std::optional<std::vector<int64_t>> stored_form(c10::IntArrayRef operand, c10::I
   return shape;
 }
 
-std::vector<at::Tensor> in_stored_shape(std::vector<at::Tensor> operands, c10::IntArrayRef sizes) {
+std::optional<std::vector<at::Tensor>> in_stored_shape(c10::ArrayRef<const at::Tensor*> operands,
+                                                       c10::IntArrayRef sizes) {
   std::optional<std::vector<int64_t>> stored;
-  for (const at::Tensor& t : operands) {
-    if (core::is_ttnn(t) && t.sizes() == sizes) {
-      stored = tile_stored_shape(t);
+  for (const at::Tensor* t : operands) {
+    if (core::is_ttnn(*t) && t->sizes() == sizes) {
+      stored = tile_stored_shape(*t);
       if (stored) break;
     }
   }
-  if (!stored || c10::IntArrayRef(*stored) == sizes) return operands;
+  if (!stored || c10::IntArrayRef(*stored) == sizes) return std::nullopt;
   std::vector<at::Tensor> viewed;
-  for (const at::Tensor& t : operands) {
-    if (!core::is_ttnn(t)) {
-      viewed.push_back(t);
+  for (const at::Tensor* t : operands) {
+    if (!core::is_ttnn(*t)) {
+      viewed.push_back(*t);
       continue;
     }
     // A spanning operand is re-viewed: only a dense one can be.
-    auto shape = stored_form(t.sizes(), sizes, *stored, t.is_contiguous());
-    if (!shape) return operands;
-    viewed.push_back(t.view(*shape));
+    auto shape = stored_form(t->sizes(), sizes, *stored, t->is_contiguous());
+    if (!shape) return std::nullopt;
+    viewed.push_back(t->view(*shape));
   }
   return viewed;
 }

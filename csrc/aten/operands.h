@@ -5,6 +5,7 @@
 #pragma once
 
 #include <ATen/core/Tensor.h>
+#include <c10/util/MaybeOwned.h>
 
 #include <optional>
 #include <vector>
@@ -18,17 +19,22 @@ namespace ttnn_device::aten {
 std::vector<int64_t> memory_order(const at::Tensor& t);
 bool is_identity(const std::vector<int64_t>& order);
 
+// Kernels borrow their operands where they can: copying a tensor that Python holds makes torch take the
+// GIL to keep its Python object alive, which costs more than a small op's math.
+using Borrowed = c10::MaybeOwned<at::Tensor>;
+
 // `t` broadcast-aligned to `rank` dims (leading size-1 dims) and permuted by `order`: the operand as the
-// memory-order computation sees it.
-at::Tensor in_order(const at::Tensor& t, int64_t rank, const std::vector<int64_t>& order);
+// memory-order computation sees it (`t` itself, borrowed, when that changes nothing).
+Borrowed in_order(const at::Tensor& t, int64_t rank, const std::vector<int64_t>& order);
 
 // Elementwise kernels compute on their operands in the shape the main operand's TILE buffer is stored in
 // (a convolution's [1, 1, N*H*W, C] output read as [N, H, W, C], ...) when every operand can be viewed in
 // that shape: re-tiling to the view's sizes would be a layout conversion per op. `operands` are in memory
 // order, broadcast-aligned to `sizes` (the output's, in that order); CPU scalars pass through. Returns
 // them unchanged when no operand is stored so or one cannot be viewed so. Results keep that shape and are
-// wrapped with the op's sizes (same elements in memory order).
-std::vector<at::Tensor> in_stored_shape(std::vector<at::Tensor> operands, c10::IntArrayRef sizes);
+// wrapped with the op's sizes (same elements in memory order). Empty when the operands stay as they are.
+std::optional<std::vector<at::Tensor>> in_stored_shape(c10::ArrayRef<const at::Tensor*> operands,
+                                                       c10::IntArrayRef sizes);
 // An operand's sizes (aligned to `sizes`) in the form of another factoring `stored` of the same elements:
 // empty unless it broadcasts over every re-factored leading dim or (`spanning_allowed`) spans them all.
 std::optional<std::vector<int64_t>> stored_form(c10::IntArrayRef operand, c10::IntArrayRef sizes,

@@ -35,7 +35,7 @@ struct Reduction {
       for (int64_t d = 0; d < t.dim(); ++d) order.push_back(d);
     }
     for (int64_t d : dims) memory_dims.push_back(std::find(order.begin(), order.end(), d) - order.begin());
-    input = to_tt(in_order(t, t.dim(), order));
+    input = to_tt(*in_order(t, t.dim(), order));
   }
 
   ops::Args args(const TtTensor& t) const {

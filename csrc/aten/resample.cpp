@@ -105,7 +105,7 @@ at::Tensor upsample(const at::Tensor& x, c10::SymIntArrayRef output_sym, Mode mo
   const auto order = memory_order(x);
   const int64_t hd = std::find(order.begin(), order.end(), 2) - order.begin();
   const int64_t wd = std::find(order.begin(), order.end(), 3) - order.begin();
-  TtTensor t = cast(to_tt(in_order(x, 4, order)), DataType::FLOAT32);
+  TtTensor t = cast(to_tt(*in_order(x, 4, order)), DataType::FLOAT32);
   t = resample_dim(t, wd, w, ow, mode, align_corners, scale_w, x.device());
   t = resample_dim(t, hd, h, oh, mode, align_corners, scale_h, x.device());
   return wrap_in_order(cast(t, math_type(x.scalar_type())), x.scalar_type(), sizes, order);

@@ -25,23 +25,25 @@ TtTensor reshape(const TtTensor& t, const std::vector<int64_t>& shape) {
 // The TT tensor of a view's whole storage, its elements read as `type`.
 TtTensor storage_tensor(const at::Tensor& view, DataType type, int64_t storage_elements) {
   core::DeviceBuffer& buffer = core::buffer_of(view);
-  const auto desc = buffer.desc();
   TtTensor base;
   base.storage = view.storage();
   base.shape = {storage_elements};
-  if (desc.data_type == DataType::RAW || desc.host_type != ops::host_type_for(type)) {
+  const bool typed = buffer.inspect([&](const runtime::TensorDesc& desc) {
+    if (desc.data_type == DataType::RAW || desc.host_type != ops::host_type_for(type)) return false;
+    base.layout = desc.layout;
+    base.dtype = desc.data_type;
+    base.host_type = desc.host_type;
+    if (ops::numel_of(desc.shape) == storage_elements) base.shape = desc.shape;
+    return true;
+  });
+  if (!typed) {
     // Untyped bytes, or a storage typed as another element type: TT-NN can read them as `type` only
     // where the bytes are the elements themselves.
     if (!buffer.holds_logical_bytes()) decline("the storage holds another element type in a converted format");
     base.layout = Layout::ROW_MAJOR;
     base.dtype = type;
     base.host_type = type;
-    return base;
   }
-  base.layout = desc.layout;
-  base.dtype = desc.data_type;
-  base.host_type = desc.host_type;
-  if (ops::numel_of(desc.shape) == storage_elements) base.shape = desc.shape;
   return base;
 }
 
@@ -84,6 +86,7 @@ TtTensor to_tt(const at::Tensor& view, bool math) {
   const int64_t storage_elements = static_cast<int64_t>(view.storage().nbytes() / view.element_size());
   TtTensor base = storage_tensor(view, type, storage_elements);
   if (view.is_contiguous() && view.storage_offset() == 0 && view.numel() == storage_elements) {
+    if (c10::IntArrayRef(base.shape) == view.sizes()) return base;
     return reshape(base, vec(view.sizes()));
   }
   auto plan = ops::plan_view(vec(view.sizes()), vec(view.strides()), view.storage_offset(), storage_elements);

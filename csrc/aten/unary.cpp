@@ -33,8 +33,9 @@ at::Tensor run(const UnaryOp& op, const at::Tensor& x, ops::Args args, Dest dest
                 " can't be cast to the desired output type ", target->scalar_type());
   }
   const auto order = memory_order(x);
-  const at::Tensor ordered = in_order(x, x.dim(), order);
-  args.set("input_tensor", cast(to_tt(in_stored_shape({ordered}, ordered.sizes())[0]), type));
+  const auto ordered = in_order(x, x.dim(), order);
+  const auto stored = in_stored_shape({&*ordered}, ordered->sizes());
+  args.set("input_tensor", cast(to_tt(stored ? (*stored)[0] : *ordered), type));
   TtTensor result = ops::call1(op.ttnn, args);
   if (op.result == UnaryResult::kBool) result = cast(result, DataType::UINT8);
   switch (dest) {

@@ -25,7 +25,8 @@ std::vector<int64_t> channels_last_strides(c10::IntArrayRef sizes) {
 TtTensor nhwc(const at::Tensor& x) {
   const at::Tensor channels_last = x.permute(kNhwc);
   const std::vector<int64_t> flat = {1, 1, x.size(0) * x.size(2) * x.size(3), x.size(1)};
-  if (in_stored_shape({channels_last}, channels_last.sizes())[0].sizes() == c10::IntArrayRef(flat)) {
+  const auto stored = in_stored_shape({&channels_last}, channels_last.sizes());
+  if (stored && (*stored)[0].sizes() == c10::IntArrayRef(flat)) {
     return to_tt(channels_last.view(flat));
   }
   return to_tt(channels_last);

@@ -3,6 +3,7 @@
 #include <c10/core/Allocator.h>
 #include <c10/util/Exception.h>
 
+#include <atomic>
 #include <map>
 #include <mutex>
 #include <sstream>
@@ -51,6 +52,14 @@ Pools& pools() {
 
 // Throws std::out_of_range (from the registry) for an index that names no device.
 DevicePool& pool(int device) {
+  // Pools never move once made (map nodes are stable): every allocation and free finds its pool
+  // without the lock after the first.
+  constexpr int kDirect = 64;
+  static std::atomic<DevicePool*> direct[kDirect] = {};
+  const bool indexed = device >= 0 && device < kDirect;
+  if (indexed) {
+    if (DevicePool* p = direct[device].load(std::memory_order_acquire)) return *p;
+  }
   auto& all = pools();
   std::lock_guard<std::mutex> lock(all.mutex);
   auto it = all.by_device.find(device);
@@ -58,6 +67,7 @@ DevicePool& pool(int device) {
     auto& dev = DeviceRegistry::instance().device(device);
     it = all.by_device.try_emplace(device, dev, device).first;
   }
+  if (indexed) direct[device].store(&it->second, std::memory_order_release);
   return it->second;
 }
 

@@ -314,6 +314,26 @@ bool DeviceBuffer::holds_logical_bytes() const {
   return bytes_are_logical();
 }
 
+bool DeviceBuffer::arranged_as(const runtime::Shape& shape, Layout layout, DataType data_type) const {
+  int64_t numel = 1;
+  for (int64_t d : shape) numel *= d;
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (layout == Layout::ROW_MAJOR) {
+    // Plain row-major bytes are the elements in order, whatever shape they were stored under.
+    return bytes_are_logical() && logical_bytes_ == static_cast<uint64_t>(numel) * runtime::element_size(data_type) &&
+           (desc_.data_type == data_type || desc_.data_type == DataType::RAW);
+  }
+  if (desc_.layout != Layout::TILE || desc_.data_type != data_type || desc_.host_type != data_type ||
+      desc_.numel() != numel) {
+    return false;
+  }
+  // Tiles follow the last two dims; the outer dims only count tiles, so their factoring does not matter.
+  auto dim = [](const runtime::Shape& s, size_t from_end) {
+    return s.size() > from_end ? s[s.size() - 1 - from_end] : int64_t{1};
+  };
+  return dim(desc_.shape, 0) == dim(shape, 0) && dim(desc_.shape, 1) == dim(shape, 1);
+}
+
 void DeviceBuffer::changed() {
   ++generation_;
   mirror_.reset();

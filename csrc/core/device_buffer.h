@@ -31,6 +31,12 @@ class DeviceBuffer {
   uint64_t address() const { return address_; }
   uint64_t logical_bytes() const { return logical_bytes_; }
   TensorDesc desc() const;
+  // `look(desc)` under the buffer's lock, for a caller that needs a few fields without a copy.
+  template <typename Look>
+  auto inspect(Look&& look) const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return look(static_cast<const TensorDesc&>(desc_));
+  }
   uint64_t physical_bytes() const;
 
   // Logical bytes [offset, offset + bytes). Row-major plain formats move only that range; converted
@@ -62,6 +68,9 @@ class DeviceBuffer {
   uint64_t generation() const;
   // The physical bytes are exactly the logical bytes torch sees (ROW_MAJOR, no format conversion).
   bool holds_logical_bytes() const;
+  // The physical bytes hold plain `data_type` elements where a fresh buffer of `shape` in `layout` would
+  // (padding included): elementwise math may then pair them one for one with such a buffer's.
+  bool arranged_as(const runtime::Shape& shape, runtime::Layout layout, runtime::DataType data_type) const;
 
   // A host copy of the whole storage (logical bytes) for ops that run on the CPU, valid while the device
   // contents stay unchanged: parameters read by every forward cross to the host once, not once per op.

@@ -87,8 +87,11 @@ void DeviceRegistry::init_locked() {
 }
 
 int DeviceRegistry::count() {
-  std::lock_guard<std::mutex> lock(mutex_);
-  init_locked();
+  // Lock-free once the devices exist: every device guard checks its index through here.
+  if (!ready_.load(std::memory_order_acquire)) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    init_locked();
+  }
   return static_cast<int>(devices_.size());
 }
 

@@ -3,6 +3,7 @@
 #include <ATen/ATen.h>
 
 #include "ops/dispatch.h"
+#include "ops/sim/flat_eltwise.h"
 #include "ops/sim/host.h"
 
 namespace ttnn_device::ops::sim {
@@ -50,8 +51,14 @@ std::optional<TileCall> tile_call(const char* op, const Args& args, const TtTens
   return TileCall{std::move(tiles->views), std::move(out)};
 }
 
-template <BinaryFn fn, bool kCompare = false>
+// Ops with a flat loop (flat_eltwise.h) try it first.
+constexpr FlatOp kNone = FlatOp::kNone;
+
+template <BinaryFn fn, bool kCompare, FlatOp kFlat>
 std::vector<TtTensor> binary(const char* op, const Args& args) {
+  if constexpr (kFlat != kNone) {
+    if (auto done = flat_binary(kFlat, op, args)) return {std::move(*done)};
+  }
   const TtTensor& main = main_tensor(args, "input_tensor_a", "input_tensor_b");
   const DataType dtype = output_dtype(args, main.dtype);
   auto in_math_type = [&](const at::Tensor& x) { return kCompare ? x : x.to(math_type(dtype)); };
@@ -67,29 +74,29 @@ std::vector<TtTensor> binary(const char* op, const Args& args) {
   return {out.finish()};
 }
 
-#define TTNN_SIM_BINARY(name, out_fn, compare)                                                                \
+#define TTNN_SIM_BINARY(name, out_fn, compare, flat)                                                          \
   void name##_fn(at::Tensor& out, const at::Tensor& a, const at::Tensor& b) { out_fn(out, a, b); }            \
-  std::vector<TtTensor> name##_impl(const Args& args) { return binary<name##_fn, compare>(#name, args); }
+  std::vector<TtTensor> name##_impl(const Args& args) { return binary<name##_fn, compare, flat>(#name, args); }
 
-TTNN_SIM_BINARY(add, at::add_out, false)
-TTNN_SIM_BINARY(subtract, at::sub_out, false)
-TTNN_SIM_BINARY(multiply, at::mul_out, false)
-TTNN_SIM_BINARY(maximum, at::maximum_out, false)
-TTNN_SIM_BINARY(minimum, at::minimum_out, false)
-TTNN_SIM_BINARY(remainder, at::remainder_out, false)
-TTNN_SIM_BINARY(fmod, at::fmod_out, false)
-TTNN_SIM_BINARY(bitwise_and, at::bitwise_and_out, false)
-TTNN_SIM_BINARY(bitwise_or, at::bitwise_or_out, false)
-TTNN_SIM_BINARY(bitwise_xor, at::bitwise_xor_out, false)
-TTNN_SIM_BINARY(eq, at::eq_out, true)
-TTNN_SIM_BINARY(ne, at::ne_out, true)
-TTNN_SIM_BINARY(lt, at::lt_out, true)
-TTNN_SIM_BINARY(le, at::le_out, true)
-TTNN_SIM_BINARY(gt, at::gt_out, true)
-TTNN_SIM_BINARY(ge, at::ge_out, true)
-TTNN_SIM_BINARY(logical_and, at::logical_and_out, true)
-TTNN_SIM_BINARY(logical_or, at::logical_or_out, true)
-TTNN_SIM_BINARY(logical_xor, at::logical_xor_out, true)
+TTNN_SIM_BINARY(add, at::add_out, false, FlatOp::kAdd)
+TTNN_SIM_BINARY(subtract, at::sub_out, false, FlatOp::kSubtract)
+TTNN_SIM_BINARY(multiply, at::mul_out, false, FlatOp::kMultiply)
+TTNN_SIM_BINARY(maximum, at::maximum_out, false, kNone)
+TTNN_SIM_BINARY(minimum, at::minimum_out, false, kNone)
+TTNN_SIM_BINARY(remainder, at::remainder_out, false, kNone)
+TTNN_SIM_BINARY(fmod, at::fmod_out, false, kNone)
+TTNN_SIM_BINARY(bitwise_and, at::bitwise_and_out, false, kNone)
+TTNN_SIM_BINARY(bitwise_or, at::bitwise_or_out, false, kNone)
+TTNN_SIM_BINARY(bitwise_xor, at::bitwise_xor_out, false, kNone)
+TTNN_SIM_BINARY(eq, at::eq_out, true, kNone)
+TTNN_SIM_BINARY(ne, at::ne_out, true, kNone)
+TTNN_SIM_BINARY(lt, at::lt_out, true, kNone)
+TTNN_SIM_BINARY(le, at::le_out, true, kNone)
+TTNN_SIM_BINARY(gt, at::gt_out, true, kNone)
+TTNN_SIM_BINARY(ge, at::ge_out, true, kNone)
+TTNN_SIM_BINARY(logical_and, at::logical_and_out, true, kNone)
+TTNN_SIM_BINARY(logical_or, at::logical_or_out, true, kNone)
+TTNN_SIM_BINARY(logical_xor, at::logical_xor_out, true, kNone)
 #undef TTNN_SIM_BINARY
 
 // divide: integer operands divide in fp32 unless a rounding mode keeps them integer.
@@ -179,8 +186,11 @@ std::vector<TtTensor> clamp_impl(const Args& args) {
 // Unary ops: fp32 math on the stored values (integers stay integers where TT-NN keeps them).
 using UnaryFn = at::Tensor (*)(const at::Tensor& x, const Args& args);
 
-template <UnaryFn fn, bool kFloatMath>
+template <UnaryFn fn, bool kFloatMath, FlatOp kFlat = kNone>
 std::vector<TtTensor> unary(const char* op, const Args& args) {
+  if constexpr (kFlat != kNone) {
+    if (auto done = flat_unary(kFlat, op, args)) return {std::move(*done)};
+  }
   const TtTensor& main = args.tensor("input_tensor");
   auto in_math_type = [](const at::Tensor& x) {
     return kFloatMath || at::isFloatingType(x.scalar_type()) ? x.to(c10::kFloat) : x;
@@ -191,14 +201,15 @@ std::vector<TtTensor> unary(const char* op, const Args& args) {
   return {store(fn(in_math_type(read(main)), args), main.device(), output_layout(op, main.layout), main.dtype)};
 }
 
-#define TTNN_SIM_UNARY(name, expr, float_math)                                               \
-  at::Tensor name##_fn(const at::Tensor& x, const Args& args) {                             \
-    (void)args;                                                                              \
-    return expr;                                                                             \
-  }                                                                                          \
-  std::vector<TtTensor> name##_impl(const Args& args) { return unary<name##_fn, float_math>(#name, args); }
+#define TTNN_SIM_UNARY_WITH(name, expr, float_math, flat)                                              \
+  at::Tensor name##_fn(const at::Tensor& x, const Args& args) {                                        \
+    (void)args;                                                                                         \
+    return expr;                                                                                        \
+  }                                                                                                     \
+  std::vector<TtTensor> name##_impl(const Args& args) { return unary<name##_fn, float_math, flat>(#name, args); }
+#define TTNN_SIM_UNARY(name, expr, float_math) TTNN_SIM_UNARY_WITH(name, expr, float_math, kNone)
 
-TTNN_SIM_UNARY(relu, at::relu(x), false)
+TTNN_SIM_UNARY_WITH(relu, at::relu(x), false, FlatOp::kRelu)
 TTNN_SIM_UNARY(gelu, at::gelu(x, args.flag("fast_and_approximate_mode", false) ? "tanh" : "none"), true)
 TTNN_SIM_UNARY(silu, at::silu(x), true)
 TTNN_SIM_UNARY(sigmoid, at::sigmoid(x), true)
@@ -234,6 +245,7 @@ TTNN_SIM_UNARY(isfinite, at::isfinite(x), true)
 TTNN_SIM_UNARY(logical_not, at::logical_not(x), false)
 TTNN_SIM_UNARY(bitwise_not, at::bitwise_not(x), false)
 #undef TTNN_SIM_UNARY
+#undef TTNN_SIM_UNARY_WITH
 
 const bool registered = [] {
   register_impls("sim", {
