@@ -74,8 +74,8 @@ const float* elements(const Value* v, const TtTensor& like) {
 }
 
 std::optional<TtTensor> flat(FlatOp op, const char* name, const Args& args, const char* first, const char* second) {
-  // Only the operands (and a dtype that changes nothing): any other parameter changes the math.
   if (op == FlatOp::kNone) return std::nullopt;
+  // Only the operands (and a dtype that changes nothing): any other parameter changes the math.
   const size_t operands = second ? 2 : 1;
   const Value* dtype = args.find("dtype");
   if (args.items().size() != operands + (dtype ? 1 : 0)) return std::nullopt;

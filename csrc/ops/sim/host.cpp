@@ -58,12 +58,8 @@ std::optional<at::Tensor> tile_view(const TtTensor& tensor) {
   std::vector<int64_t> tile_strides;
   int64_t slice_elements = 0;
   if (tensor.layout == Layout::TILE) {
-    const auto desc = buffer->desc();
-    const Shape stored = at_least_2d(desc.shape);  // a free reshape may have changed only the outer dims
-    if (desc.layout != Layout::TILE || desc.data_type != tensor.dtype || stored[stored.size() - 1] != width ||
-        stored[stored.size() - 2] != height) {
-      return std::nullopt;
-    }
+    // A free reshape may have changed only the outer dims: the tiles still follow the shape.
+    if (!buffer->arranged_as(tensor.shape, Layout::TILE, tensor.dtype)) return std::nullopt;
     tile_strides = {tiles_wide * 1024, 512, 16, 1024, 256, 1};
     slice_elements = tiles_high * tiles_wide * 1024;
   } else {
