@@ -3,12 +3,50 @@
 #include <ATen/native/Resize.h>
 #include <torch/library.h>
 
+#include <algorithm>
+#include <numeric>
+
 #include "aten/operands.h"
 #include "core/tensor_access.h"
 #include "ops/dispatch.h"
 
 namespace ttnn_device::aten {
 namespace {
+
+// The dim order cat computes in: the parts' common memory order when `out` has it too (channels-last
+// parts then join as the [..., C] rows they are stored as), else the view order.
+std::vector<int64_t> cat_order(const std::vector<const at::Tensor*>& used, const at::Tensor& out, bool by_words) {
+  std::vector<int64_t> identity(out.dim());
+  std::iota(identity.begin(), identity.end(), 0);
+  if (by_words || !out.is_non_overlapping_and_dense()) return identity;
+  std::vector<int64_t> order = memory_order(out);
+  if (is_identity(order)) return identity;
+  for (const at::Tensor* t : used) {
+    if (t->numel() != 0 && (!t->is_non_overlapping_and_dense() || memory_order(*t) != order)) return identity;
+  }
+  return order;
+}
+
+// The leading dims (before the cat dim `pos`) as the parts' TILE buffers store them, when one is stored
+// so and every part can be viewed so: a conv's [1, 1, N*H*W, C] outputs join along C with no re-tiling.
+std::optional<std::vector<int64_t>> stored_lead(const std::vector<at::Tensor>& parts, int64_t pos) {
+  for (const at::Tensor& p : parts) {
+    auto stored = tile_stored_shape(p);
+    if (!stored) continue;
+    const int64_t k = p.dim() - pos;
+    if (static_cast<int64_t>(stored->size()) < k ||
+        !std::equal(stored->end() - k, stored->end(), p.sizes().end() - k)) {
+      return std::nullopt;
+    }
+    std::vector<int64_t> lead(stored->begin(), stored->end() - k);
+    if (c10::IntArrayRef(lead) == p.sizes().slice(0, pos)) return std::nullopt;  // nothing to re-view
+    for (const at::Tensor& q : parts) {
+      if (!q.is_contiguous()) return std::nullopt;
+    }
+    return lead;
+  }
+  return std::nullopt;
+}
 
 // torch.cat: promoted dtype, legacy empty 1-d inputs skipped.
 at::Tensor& cat_out(const at::ITensorListRef& tensors_ref, int64_t dim, at::Tensor& out) {
@@ -26,36 +64,65 @@ at::Tensor& cat_out(const at::ITensorListRef& tensors_ref, int64_t dim, at::Tens
   dim = c10::maybe_wrap_dim(dim, rank);
   std::vector<int64_t> sizes(used.front()->sizes().begin(), used.front()->sizes().end());
   sizes[dim] = 0;
-  // int64, float64 and complex elements: TT-NN has no data type for them, but a concat moves their
-  // 32-bit words bit for bit (one more dim of words, the same concat dim).
-  bool by_words = !has_math_type(dtype) && out.scalar_type() == dtype;
-  for (const at::Tensor* t : used) by_words = by_words && t->scalar_type() == dtype;
-  std::vector<TtTensor> parts;
   for (const at::Tensor* t : used) {
     TORCH_CHECK(t->dim() == rank, "Tensors must have same number of dimensions: got ", rank, " and ", t->dim());
     sizes[dim] += t->size(dim);
-    if (by_words) {
-      if (t->numel() != 0) parts.push_back(to_tt(as_words(*t), /*math=*/false));
-      continue;
-    }
-    if (t->numel() == 0) continue;
-    TtTensor part = to_tt(*t, dtype != t->scalar_type());
-    if (dtype != t->scalar_type()) part = cast(part, math_type(dtype));
-    parts.push_back(part);
   }
   if (out.scalar_type() != dtype && !at::canCast(dtype, out.scalar_type())) {
     TORCH_CHECK(false, "result type ", dtype, " can't be cast to the desired output type ", out.scalar_type());
   }
   at::native::resize_output(out, sizes);
-  if (parts.empty() || out.numel() == 0) return out;
+  // int64, float64 and complex elements: TT-NN has no data type for them, but a concat moves their
+  // 32-bit words bit for bit (one more dim of words, the same concat dim).
+  bool by_words = !has_math_type(dtype) && out.scalar_type() == dtype;
+  for (const at::Tensor* t : used) by_words = by_words && t->scalar_type() == dtype;
+  const std::vector<int64_t> order = cat_order(used, out, by_words);
+  const int64_t pos = std::find(order.begin(), order.end(), dim) - order.begin();
+  std::vector<at::Tensor> in_memory_order;
+  for (const at::Tensor* t : used) {
+    if (t->numel() != 0) in_memory_order.push_back(by_words ? as_words(*t) : *in_order(*t, rank, order));
+  }
+  if (in_memory_order.empty() || out.numel() == 0) return out;
+  const auto lead = by_words ? std::nullopt : stored_lead(in_memory_order, pos);
+  std::vector<TtTensor> parts;
+  for (at::Tensor& t : in_memory_order) {
+    if (lead) {
+      std::vector<int64_t> shape = *lead;
+      shape.insert(shape.end(), t.sizes().begin() + pos, t.sizes().end());
+      t = t.view(shape);
+    }
+    if (by_words) {
+      parts.push_back(to_tt(t, /*math=*/false));
+      continue;
+    }
+    TtTensor part = to_tt(t, dtype != t.scalar_type());
+    if (dtype != t.scalar_type()) part = cast(part, math_type(dtype));
+    parts.push_back(part);
+  }
   // One layout for all parts (TT-NN's concat takes inputs of one layout).
   const Layout layout = parts.front().layout;
   for (auto& p : parts) {
     if (p.layout != layout) p = ops::call1("to_layout", {{"tensor", p}, {"layout", layout}});
   }
-  TtTensor joined = ops::call1("concat", {{"tensors", parts}, {"dim", dim}});
-  write_into(by_words ? as_words(out) : out, std::move(joined));
+  const int64_t concat_dim = lead ? static_cast<int64_t>(lead->size()) : pos;
+  TtTensor joined = ops::call1("concat", {{"tensors", parts}, {"dim", concat_dim}});
+  if (by_words) {
+    write_into(as_words(out), std::move(joined));
+  } else {
+    write_in_order(out, std::move(joined), order);
+  }
   return out;
+}
+
+// The CPU's cat keeps its inputs' memory format when they all share one.
+c10::MemoryFormat cat_memory_format(const at::ITensorListRef::materialized_type& list) {
+  std::optional<c10::MemoryFormat> format;
+  for (const at::Tensor& t : list) {
+    const c10::MemoryFormat f = t.suggest_memory_format();
+    if (f == c10::MemoryFormat::Contiguous || (format && *format != f)) return c10::MemoryFormat::Contiguous;
+    format = f;
+  }
+  return format.value_or(c10::MemoryFormat::Contiguous);
 }
 
 at::Tensor cat(const at::ITensorListRef& tensors, int64_t dim) {
@@ -64,6 +131,16 @@ at::Tensor cat(const at::ITensorListRef& tensors, int64_t dim) {
   c10::ScalarType dtype = list.front().get().scalar_type();
   for (const auto& ref : list) dtype = c10::promoteTypes(dtype, ref.get().scalar_type());
   at::Tensor out = at::empty({0}, list.front().get().options().dtype(dtype));
+  const c10::MemoryFormat format = cat_memory_format(list);
+  if (format != c10::MemoryFormat::Contiguous) {
+    // The output's sizes, laid out in the inputs' format before cat_out fills it.
+    const auto& first = list.front().get();
+    std::vector<int64_t> sizes(first.sizes().begin(), first.sizes().end());
+    const int64_t d = c10::maybe_wrap_dim(dim, first.dim());
+    sizes[d] = 0;
+    for (const auto& ref : list) sizes[d] += ref.get().size(d);
+    out = at::empty(sizes, list.front().get().options().dtype(dtype).memory_format(format));
+  }
   cat_out(tensors, dim, out);
   return out;
 }

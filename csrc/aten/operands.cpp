@@ -35,8 +35,6 @@ Borrowed in_order(const at::Tensor& t, int64_t rank, const std::vector<int64_t>&
   return Borrowed::owned(identity ? std::move(aligned) : aligned.permute(order));
 }
 
-namespace {
-// The shape of a dense whole-storage tensor's TILE buffer, when its elements are read as stored.
 std::optional<std::vector<int64_t>> tile_stored_shape(const at::Tensor& t) {
   if (!core::is_ttnn(t) || t.numel() == 0 || !t.is_contiguous() || t.storage_offset() != 0) return std::nullopt;
   if (static_cast<size_t>(t.numel()) * t.element_size() != t.storage().nbytes()) return std::nullopt;
@@ -48,7 +46,6 @@ std::optional<std::vector<int64_t>> tile_stored_shape(const at::Tensor& t) {
     return desc.shape;
   });
 }
-}  // namespace
 
 std::optional<std::vector<int64_t>> stored_form(c10::IntArrayRef operand, c10::IntArrayRef sizes,
                                                 c10::IntArrayRef stored, bool spanning_allowed) {

@@ -35,6 +35,8 @@ Borrowed in_order(const at::Tensor& t, int64_t rank, const std::vector<int64_t>&
 // wrapped with the op's sizes (same elements in memory order). Empty when the operands stay as they are.
 std::optional<std::vector<at::Tensor>> in_stored_shape(c10::ArrayRef<const at::Tensor*> operands,
                                                        c10::IntArrayRef sizes);
+// The shape a dense whole-storage tensor's TILE buffer is stored in (its elements read as stored), if any.
+std::optional<std::vector<int64_t>> tile_stored_shape(const at::Tensor& t);
 // An operand's sizes (aligned to `sizes`) in the form of another factoring `stored` of the same elements:
 // empty unless it broadcasts over every re-factored leading dim or (`spanning_allowed`) spans them all.
 std::optional<std::vector<int64_t>> stored_form(c10::IntArrayRef operand, c10::IntArrayRef sizes,

@@ -8,6 +8,7 @@
 #include "ops/dispatch.h"
 #include "ops/view_plan.h"
 
+#include <algorithm>
 #include <mutex>
 #include <unordered_map>
 
@@ -45,6 +46,23 @@ TtTensor storage_tensor(const at::Tensor& view, DataType type, int64_t storage_e
     base.host_type = type;
   }
   return base;
+}
+
+// The elements a view plan takes from its storage, as one slice of the storage in the shape it is stored
+// in when the slice can be drawn there (no reshape first), else in the coarsest shape that draws it;
+// never through a flat 1-d reshape where avoidable, which for a TILE storage would re-tile it into a
+// single padded row.
+TtTensor dense_slice(const TtTensor& base, const ops::ViewPlan& plan, int64_t storage_elements) {
+  if (auto box = ops::storage_box(plan, storage_elements, base.shape)) {
+    if (box->whole()) return base;
+    return ops::call1("slice", {{"input_tensor", reshape(base, box->shape)}, {"starts", box->starts}, {"ends", box->ends}});
+  }
+  TtTensor flat = ops::call1("slice", {{"input_tensor", reshape(base, {storage_elements})},
+                                       {"starts", std::vector<int64_t>{plan.begin}},
+                                       {"ends", std::vector<int64_t>{plan.end}}});
+  flat = reshape(flat, plan.dense);
+  if (!plan.needs_slice()) return flat;
+  return ops::call1("slice", {{"input_tensor", flat}, {"starts", plan.starts}, {"ends", plan.ends}});
 }
 
 }  // namespace
@@ -91,16 +109,7 @@ TtTensor to_tt(const at::Tensor& view, bool math) {
   }
   auto plan = ops::plan_view(vec(view.sizes()), vec(view.strides()), view.storage_offset(), storage_elements);
   if (!plan) decline("a view whose strides TT-NN's slice/permute/expand cannot express");
-  TtTensor t = base;
-  if (plan->begin != 0 || plan->end != storage_elements) {
-    t = ops::call1("slice", {{"input_tensor", reshape(t, {storage_elements})},
-                             {"starts", std::vector<int64_t>{plan->begin}},
-                             {"ends", std::vector<int64_t>{plan->end}}});
-  }
-  t = reshape(t, plan->dense);
-  if (plan->needs_slice()) {
-    t = ops::call1("slice", {{"input_tensor", t}, {"starts", plan->starts}, {"ends", plan->ends}});
-  }
+  TtTensor t = dense_slice(base, *plan, storage_elements);
   t = reshape(t, plan->compact.empty() ? std::vector<int64_t>{1} : plan->compact);
   if (plan->needs_permute()) t = ops::call1("permute", {{"input_tensor", t}, {"dims", plan->permutation}});
   t = reshape(t, plan->unexpanded);

@@ -73,9 +73,13 @@ std::optional<ViewPlan> plan_view(const std::vector<int64_t>& sizes, const std::
     plan.starts.push_back(start);
     plan.ends.push_back(start + n(j));
   }
-  plan.dense.push_back(s(0));
-  plan.starts.push_back(r);
-  plan.ends.push_back(r + 1);
+  // The innermost step: a dim of its own only when the view skips elements (stride > 1); a unit dim
+  // there would make TILE tensors re-tile into one padded column.
+  if (s(0) > 1) {
+    plan.dense.push_back(s(0));
+    plan.starts.push_back(r);
+    plan.ends.push_back(r + 1);
+  }
   // compact: the moving dims, outermost first; permutation: for each view-order moving dim, which
   // compact dim it is (the argument TT-NN's permute takes).
   for (size_t j = k; j-- > 0;) plan.compact.push_back(n(j));
@@ -87,6 +91,108 @@ std::optional<ViewPlan> plan_view(const std::vector<int64_t>& sizes, const std::
     plan.permutation[pos] = static_cast<int64_t>(k) - 1 - inner_index;
   }
   return plan;
+}
+
+bool StorageBox::whole() const {
+  for (size_t d = 0; d < shape.size(); ++d) {
+    if (starts[d] != 0 || ends[d] != shape[d]) return false;
+  }
+  return true;
+}
+
+namespace {
+
+// Adjacent dims merged, walking outwards from the innermost, wherever the pair still takes one run of
+// elements: the inner dim is taken whole, or the outer dim takes a single index.
+StorageBox coarsest(const StorageBox& box) {
+  StorageBox out;
+  auto keep = [&](int64_t e, int64_t b, int64_t f) {
+    out.shape.insert(out.shape.begin(), e);
+    out.starts.insert(out.starts.begin(), b);
+    out.ends.insert(out.ends.begin(), f);
+  };
+  int64_t e = box.shape.back(), b = box.starts.back(), f = box.ends.back();
+  for (size_t d = box.shape.size() - 1; d-- > 0;) {
+    const int64_t outer_b = box.starts[d], outer_f = box.ends[d];
+    if ((b == 0 && f == e) || outer_f - outer_b == 1) {
+      b += outer_b * e;
+      f += (outer_f - 1) * e;
+      e *= box.shape[d];
+    } else {
+      keep(e, b, f);
+      e = box.shape[d];
+      b = outer_b;
+      f = outer_f;
+    }
+  }
+  keep(e, b, f);
+  return out;
+}
+
+// The coarsest box redrawn in `target`, splitting its dims from the innermost: a dim of extent E splits
+// into (E / t, t) where the range stays a box (aligned to t, or inside one block of t).
+std::optional<StorageBox> redraw(const StorageBox& coarse, const std::vector<int64_t>& target) {
+  StorageBox out{target, std::vector<int64_t>(target.size(), 0), target};
+  int64_t c = static_cast<int64_t>(coarse.shape.size()) - 1;  // the coarse dim being split
+  int64_t e = coarse.shape[c], b = coarse.starts[c], f = coarse.ends[c];
+  for (size_t d = target.size(); d-- > 0;) {
+    const int64_t t = target[d];
+    if (c < 0) {  // every coarse dim is drawn: only unit dims may remain
+      if (t != 1) return std::nullopt;
+      continue;
+    }
+    if (e == t) {
+      out.starts[d] = b;
+      out.ends[d] = f;
+      if (--c >= 0) {
+        e = coarse.shape[c];
+        b = coarse.starts[c];
+        f = coarse.ends[c];
+      }
+      continue;
+    }
+    if (t <= 0 || e % t != 0) return std::nullopt;
+    if (b % t == 0 && f % t == 0) {
+      out.starts[d] = 0;
+      out.ends[d] = t;
+      b /= t;
+      f /= t;
+    } else if (b / t == (f - 1) / t) {
+      out.starts[d] = b % t;
+      out.ends[d] = b % t + (f - b);
+      b /= t;
+      f = b + 1;
+    } else {
+      return std::nullopt;
+    }
+    e /= t;
+  }
+  if (c >= 0) {  // what is left of the coarse dims must be unit dims
+    if (e != 1) return std::nullopt;
+    for (int64_t k = c - 1; k >= 0; --k) {
+      if (coarse.shape[k] != 1) return std::nullopt;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<StorageBox> storage_box(const ViewPlan& plan, int64_t storage_elements,
+                                      const std::vector<int64_t>& preferred) {
+  const int64_t row = (plan.end - plan.begin) / plan.dense.front();
+  if (row <= 0 || storage_elements % row != 0 || plan.begin % row != 0) return std::nullopt;
+  StorageBox box{plan.dense, plan.starts, plan.ends};
+  box.shape.front() = storage_elements / row;
+  box.starts.front() += plan.begin / row;
+  box.ends.front() += plan.begin / row;
+  StorageBox coarse = coarsest(box);
+  int64_t preferred_elements = 1;
+  for (int64_t p : preferred) preferred_elements *= p;
+  if (!preferred.empty() && preferred_elements == storage_elements) {
+    if (auto drawn = redraw(coarse, preferred)) return drawn;
+  }
+  return coarse;
 }
 
 }  // namespace ttnn_device::ops

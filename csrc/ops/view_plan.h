@@ -2,7 +2,8 @@
 // unit tests can check it directly.
 //
 // A view (sizes, strides, offset) over a storage of N elements is, when its dims nest (each stride a
-// multiple of the next smaller one, with room for that dim's extent):
+// multiple of the next smaller one, with room for that dim's extent; `dense` ends with the innermost
+// stride as a dim of its own only when that stride is above 1):
 //   take elements [begin, end) of the flat storage, reshape them to `dense`, slice `starts`..`ends`
 //   (step 1), reshape to `compact` (the view's dims in memory order, outermost first), permute by
 //   `permutation` into the view's dim order (dims of size > 1 and stride > 0), then reshape to the view's
@@ -26,6 +27,19 @@ struct ViewPlan {
   bool needs_permute() const;
   bool needs_expand() const;
 };
+
+// The elements a plan takes as one box of its whole storage: the storage seen as `shape`, elements
+// [starts, ends) of each dim (step 1).
+struct StorageBox {
+  std::vector<int64_t> shape, starts, ends;
+  bool whole() const;  // the box takes every element
+};
+// That box drawn in `preferred` (a shape of the storage: the one it is stored in, so no reshape is needed
+// before slicing) when the plan's slice can be drawn there, else in the coarsest shape that draws it (each
+// fully taken dim merged into the dim outside it). nullopt when the plan's outermost stride does not
+// divide the storage (the caller then slices the flat storage).
+std::optional<StorageBox> storage_box(const ViewPlan& plan, int64_t storage_elements,
+                                      const std::vector<int64_t>& preferred);
 
 // nullopt when the view does not nest (overlapping dims, interleaved strides, a row wrapping around).
 std::optional<ViewPlan> plan_view(const std::vector<int64_t>& sizes, const std::vector<int64_t>& strides,

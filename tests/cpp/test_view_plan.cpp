@@ -101,4 +101,76 @@ TEST(views_that_do_not_nest_are_refused) {
   CHECK(!plan_view({2, 5}, {4, 1}, 0, 12).has_value());  // a row of 5 in rows of 4 wraps
 }
 
+namespace {
+
+// The storage elements a box takes, in row-major order over the box.
+Vec box_elements(const ttnn_device::ops::StorageBox& box) {
+  Vec sizes;
+  int64_t base = 0;
+  const Vec strides = row_major_strides(box.shape);
+  for (size_t d = 0; d < box.shape.size(); ++d) {
+    sizes.push_back(box.ends[d] - box.starts[d]);
+    base += box.starts[d] * strides[d];
+  }
+  return strided(sizes, strides, base);
+}
+
+// The storage elements a plan's dense slice takes (before the permute), in order.
+Vec dense_elements(const ttnn_device::ops::ViewPlan& p) {
+  Vec sliced_sizes;
+  const Vec dense_strides = row_major_strides(p.dense);
+  int64_t base = p.begin;
+  for (size_t d = 0; d < p.dense.size(); ++d) {
+    sliced_sizes.push_back(p.ends[d] - p.starts[d]);
+    base += p.starts[d] * dense_strides[d];
+  }
+  return strided(sliced_sizes, dense_strides, base);
+}
+
+// The box of the view's plan takes the plan's elements; drawn in `preferred` when `in_preferred`.
+void expect_box(const Vec& sizes, const Vec& strides, int64_t offset, int64_t storage, const Vec& preferred,
+                bool in_preferred) {
+  auto plan = plan_view(sizes, strides, offset, storage);
+  CHECK(plan.has_value());
+  if (!plan) return;
+  auto box = ttnn_device::ops::storage_box(*plan, storage, preferred);
+  CHECK(box.has_value());
+  if (!box) return;
+  CHECK_EQ(box_elements(*box), dense_elements(*plan));
+  CHECK_EQ(box->shape == preferred, in_preferred);
+}
+
+}  // namespace
+
+TEST(dense_never_ends_in_a_unit_dim_for_unit_strides) {
+  auto plan = plan_view({4, 3}, {6, 1}, 3, 24);  // x[:, 3:]
+  CHECK(plan.has_value());
+  if (plan) CHECK_EQ(plan->dense, (Vec{4, 6}));
+  auto stepped = plan_view({3, 3}, {6, 2}, 6, 24);  // x[1:, ::2] keeps its step as a dim
+  CHECK(stepped.has_value());
+  if (stepped) CHECK_EQ(stepped->dense, (Vec{3, 3, 2}));
+}
+
+TEST(slices_are_drawn_in_the_stored_shape) {
+  // The first 32 channels of a channels-last [2, 64, 55, 55] stored as [1, 1, 6050, 64].
+  expect_box({2, 32, 55, 55}, {55 * 55 * 64, 1, 55 * 64, 64}, 0, 6050 * 64, {1, 1, 6050, 64}, true);
+  // The middle third of a [197, 2304] projection seen as [197, 12, 64] (attention's k).
+  expect_box({197, 12, 64}, {2304, 64, 1}, 768, 197 * 2304, {197, 2304}, true);
+  // The second half of [1, 232, 14, 14] channels whose storage holds [116, 2, 14, 14].
+  expect_box({1, 116, 14, 14}, {45472, 196, 14, 1}, 22736, 45472, {116, 2, 14, 14}, true);
+  // Rows 3..5 of a [8, 10] matrix, and a column block, in the matrix's own shape.
+  expect_box({3, 10}, {10, 1}, 30, 80, {8, 10}, true);
+  expect_box({8, 4}, {10, 1}, 2, 80, {8, 10}, true);
+  // A single element, and a whole storage seen through a transpose.
+  expect_box({1, 1}, {10, 1}, 37, 80, {8, 10}, true);
+  expect_box({10, 8}, {1, 10}, 0, 80, {8, 10}, true);
+}
+
+TEST(slices_the_stored_shape_cannot_draw_take_the_coarsest_shape) {
+  // Columns 1..3 of rows of 4, from a storage stored as [2, 6]: no box of [2, 6] holds them.
+  expect_box({3, 2}, {4, 1}, 1, 12, {2, 6}, false);
+  // An every-other-element view keeps its step dim.
+  expect_box({3, 3}, {6, 2}, 6, 24, {4, 6}, false);
+}
+
 int main() { return check::run_all(); }
