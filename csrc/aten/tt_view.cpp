@@ -4,13 +4,12 @@
 #include <ATen/native/Resize.h>
 #include <c10/core/TensorImpl.h>
 
+#include "core/derived_cache.h"
 #include "core/tensor_access.h"
 #include "ops/dispatch.h"
 #include "ops/view_plan.h"
 
 #include <algorithm>
-#include <mutex>
-#include <unordered_map>
 
 namespace ttnn_device::aten {
 
@@ -139,40 +138,15 @@ TtTensor cast(const TtTensor& t, DataType dtype) {
   return ops::call1("typecast", {{"input_tensor", t}, {"dtype", dtype}});
 }
 
-namespace {
-struct ResidentCast {
-  c10::weak_intrusive_ptr<c10::StorageImpl> storage;
-  uint64_t generation;
-  DataType dtype;
-  TtTensor converted;
-};
-}  // namespace
-
 TtTensor resident_cast(const at::Tensor& parameter, DataType dtype) {
   TtTensor t = to_tt(parameter);
   core::DeviceBuffer* buffer = t.buffer();
   const bool whole = parameter.is_contiguous() && parameter.storage_offset() == 0 &&
                      static_cast<size_t>(parameter.numel()) * parameter.element_size() == parameter.storage().nbytes();
   if (t.dtype == dtype || !buffer || !whole) return cast(t, dtype);
-  static std::mutex mutex;
-  static std::unordered_map<const void*, ResidentCast> cache;
-  const void* key = parameter.storage().unsafeGetStorageImpl();
-  const uint64_t generation = buffer->generation();
-  std::lock_guard<std::mutex> lock(mutex);
-  // Entries of storages that died are dropped as the cache grows.
-  if (cache.size() > 4096) {
-    for (auto it = cache.begin(); it != cache.end();) it = it->second.storage.expired() ? cache.erase(it) : std::next(it);
-  }
-  auto it = cache.find(key);
-  if (it != cache.end() && !it->second.storage.expired() && it->second.generation == generation &&
-      it->second.dtype == dtype && it->second.converted.shape == t.shape) {
-    return it->second.converted;
-  }
-  TtTensor converted = cast(t, dtype);
-  cache.insert_or_assign(key, ResidentCast{c10::weak_intrusive_ptr<c10::StorageImpl>(
-                                c10::intrusive_ptr<c10::StorageImpl>::reclaim_copy(parameter.storage().unsafeGetStorageImpl())),
-                            generation, dtype, converted});
-  return converted;
+  static core::DerivedCache<TtTensor> cache(core::DerivedCache<TtTensor>::Keep::kFirstRequest);
+  return cache.get(parameter.storage(), *buffer, static_cast<uint64_t>(dtype), t.shape,
+                   [&](bool) { return cast(t, dtype); });
 }
 
 at::Tensor wrap(TtTensor result, c10::ScalarType dtype, c10::IntArrayRef sizes, c10::OptionalIntArrayRef strides) {

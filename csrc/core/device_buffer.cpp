@@ -36,8 +36,20 @@ void check_range(uint64_t offset, uint64_t bytes, uint64_t size, const char* wha
 }
 }  // namespace
 
+namespace {
+// Generations are drawn from one process-wide sequence: a (storage, generation) pair then names one state of
+// contents even where a storage has taken another storage's buffer (an out= result handed over).
+std::atomic<uint64_t> generations{0};
+uint64_t next_generation() { return generations.fetch_add(1, std::memory_order_relaxed) + 1; }
+}  // namespace
+
 DeviceBuffer::DeviceBuffer(int device, uint64_t address, uint64_t logical_bytes, Block block)
-    : device_(device), address_(address), logical_bytes_(logical_bytes), block_(block), desc_(raw_desc(logical_bytes)) {}
+    : device_(device),
+      address_(address),
+      logical_bytes_(logical_bytes),
+      block_(block),
+      desc_(raw_desc(logical_bytes)),
+      generation_(next_generation()) {}
 
 DeviceBuffer::~DeviceBuffer() { release_block(device_, block_); }
 
@@ -335,7 +347,7 @@ bool DeviceBuffer::arranged_as(const runtime::Shape& shape, Layout layout, DataT
 }
 
 void DeviceBuffer::changed() {
-  ++generation_;
+  generation_ = next_generation();
   mirror_.reset();
 }
 

@@ -64,7 +64,8 @@ class DeviceBuffer {
   // The block itself, for a backend that keeps its own objects in it (the hardware backend's tensor).
   const Block& block() const { return block_; }
   void contents_changed();
-  // Bumped by every change of contents: what a derived copy of the contents is valid for.
+  // Renewed by every change of contents, unique in the process: what a derived copy of the contents is
+  // valid for.
   uint64_t generation() const;
   // The physical bytes are exactly the logical bytes torch sees (ROW_MAJOR, no format conversion).
   bool holds_logical_bytes() const;
@@ -103,7 +104,7 @@ class DeviceBuffer {
   mutable std::mutex mutex_;
   Block block_;
   TensorDesc desc_;
-  uint64_t generation_ = 0;  // bumped by every change of contents
+  uint64_t generation_;  // renewed by every change of contents
   mutable uint64_t last_mirror_request_ = UINT64_MAX;
   mutable std::shared_ptr<const uint8_t[]> mirror_;
 };

@@ -1,0 +1,48 @@
+// tt numerics of the matrix engine, shared by matmul, linear and convolution (an im2col matmul on the
+// card): the FPU multiplier sees each operand cut to the bits of the math fidelity's phases (activations,
+// in0, through SrcB: 6 then 4 more mantissa bits; weights, in1, through SrcA: 4 then 5 more) and sums the
+// phases the fidelity runs. Products accumulate in fp32 (the card may accumulate in bf16 when the output
+// is not FLOAT32: not modelled).
+#pragma once
+
+#include <ATen/ATen.h>
+
+#include <cstdint>
+
+#include "ops/numerics.h"
+#include "ops/tt_tensor.h"
+
+namespace ttnn_device::ops::sim {
+
+constexpr uint32_t kAllBits = 0xFFFFFFFFu;
+constexpr uint32_t kSrcAHigh = 0xFFF80000u;  // sign, exponent, 4 mantissa bits
+constexpr uint32_t kSrcATf = 0xFFFFC000u;    // + the next 5 bits
+constexpr uint32_t kSrcBHigh = 0xFFFE0000u;  // sign, exponent, 6 mantissa bits
+constexpr uint32_t kSrcBTf = 0xFFFFE000u;    // + the next 4 bits (TF32)
+
+// Float values with only the bits `mask` keeps, in staging memory, with x's sizes and strides (a
+// channels-last activation stays channels-last, which the CPU's convolution needs to run fast).
+at::Tensor cut_bits(const at::Tensor& x, uint32_t mask);
+
+// A weight's values as float32 with only the bits `mask` keeps (kAllBits: all). A weight read again with
+// its contents unchanged gets the copy made for its previous read: no decode and no cut per call.
+at::Tensor weight_values(const TtTensor& weight, uint32_t mask);
+
+// product(activations, weights) summed over `fidelity`'s phases: `activations(mask)` and `weights(mask)`
+// give the operands with only the bits `mask` keeps.
+template <class Activations, class Weights, class Product>
+at::Tensor fidelity_product(MathFidelity fidelity, Activations&& activations, Weights&& weights, Product&& product) {
+  switch (fidelity) {
+    case MathFidelity::kLoFi: return product(activations(kSrcBHigh), weights(kSrcAHigh));
+    case MathFidelity::kHiFi2: return product(activations(kSrcBHigh), weights(kSrcATf));
+    case MathFidelity::kHiFi4: return product(activations(kSrcBTf), weights(kSrcATf));
+    case MathFidelity::kHiFi3: {
+      // Phases A_hi*B_hi, A_lo*B_hi, A_hi*B_lo: the full product less A_lo*B_lo.
+      const at::Tensor a = activations(kSrcBTf), w = weights(kSrcATf);
+      return product(a, w) - product(a - activations(kSrcBHigh), w - weights(kSrcAHigh));
+    }
+  }
+  return product(activations(kAllBits), weights(kAllBits));
+}
+
+}  // namespace ttnn_device::ops::sim
