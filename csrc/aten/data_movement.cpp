@@ -218,7 +218,9 @@ at::Tensor embedding(const at::Tensor& weight, const at::Tensor& indices, c10::S
   TtTensor table = to_tt(weight);
   std::vector<int64_t> sizes(indices.sizes().begin(), indices.sizes().end());
   sizes.push_back(weight.size(1));
-  TtTensor result = ops::call1("embedding", {{"input_tensor", idx}, {"weight", table}});
+  // The rows in the tensor's own data type, whatever format the table is stored in (block floats have no
+  // row-major form).
+  TtTensor result = ops::call1("embedding", {{"input_tensor", idx}, {"weight", table}, {"dtype", math_type(weight.scalar_type())}});
   return wrap(result, weight.scalar_type(), sizes);
 }
 

@@ -33,7 +33,7 @@ at::Tensor take_along(const at::Tensor& self, int64_t dim, const at::Tensor& ind
     TtTensor shift = ops::call1("multiply", {{"input_tensor_a", negative}, {"input_tensor_b", static_cast<double>(rows)}});
     idx = ops::call1("add", {{"input_tensor_a", idx}, {"input_tensor_b", shift}});
   }
-  TtTensor picked = ops::call1("embedding", {{"input_tensor", idx}, {"weight", table}});
+  TtTensor picked = ops::call1("embedding", {{"input_tensor", idx}, {"weight", table}, {"dtype", math_type(self.scalar_type())}});
   std::vector<int64_t> gathered(indices.sizes().begin(), indices.sizes().end());
   for (int64_t d = 1; d < moved.dim(); ++d) gathered.push_back(moved.size(d));
   at::Tensor result = wrap(picked, self.scalar_type(), gathered);

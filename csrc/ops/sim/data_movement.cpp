@@ -4,6 +4,8 @@
 // as a view too.
 #include <ATen/ATen.h>
 
+#include <algorithm>
+
 #include "ops/dispatch.h"
 #include "ops/reshape_rule.h"
 #include "ops/sim/host.h"
@@ -123,10 +125,34 @@ std::vector<TtTensor> triangle_impl(const Args& args) {
   return {store(kUpper ? at::triu(v, diagonal) : at::tril(v, diagonal), x.device(), x.layout, x.dtype)};
 }
 
+// The rows `indices` picks from a table stored in a converted format (TILE, block floats), each read
+// alone: only the tiles a row crosses are decoded, not the whole table (a vocabulary's embeddings, often
+// TILE because the output projection shares them).
+at::Tensor rows_of(const TtTensor& table, const at::Tensor& indices) {
+  const int64_t rows = table.shape.front(), width = table.numel() / std::max<int64_t>(rows, 1);
+  const at::Tensor flat = indices.reshape({-1}).contiguous();
+  std::vector<int64_t> sizes(flat.sizes().begin(), flat.sizes().end());
+  sizes.push_back(width);
+  at::Tensor out = at::empty(sizes, at::TensorOptions().dtype(compute_type(table.host_type)));
+  const uint64_t row_bytes = static_cast<uint64_t>(width) * out.element_size();
+  const int64_t* index = flat.data_ptr<int64_t>();
+  auto* dst = static_cast<uint8_t*>(out.data_ptr());
+  for (int64_t i = 0; i < flat.numel(); ++i) {
+    TORCH_CHECK_INDEX(index[i] >= 0 && index[i] < rows, "index out of range in self");
+    table.buffer()->read(static_cast<uint64_t>(index[i]) * row_bytes, row_bytes, dst + i * row_bytes);
+  }
+  std::vector<int64_t> shape(indices.sizes().begin(), indices.sizes().end());
+  shape.push_back(width);
+  return out.view(shape);
+}
+
 std::vector<TtTensor> embedding_impl(const Args& args) {
   const TtTensor& idx = args.tensor("input_tensor");
   const TtTensor& weight = args.tensor("weight");
-  at::Tensor result = at::embedding(read(weight), read(idx).to(c10::kLong));
+  const at::Tensor indices = read(idx).to(c10::kLong);
+  core::DeviceBuffer* buffer = weight.buffer();
+  const bool converted = buffer && !buffer->holds_logical_bytes() && weight.rank() == 2;
+  at::Tensor result = converted ? rows_of(weight, indices) : at::embedding(read(weight), indices);
   return {store(result, weight.device(), Layout::ROW_MAJOR, output_dtype(args, weight.dtype))};
 }
 

@@ -19,28 +19,30 @@ at::Tensor cut_bits(const at::Tensor& x, uint32_t mask) {
   return out;
 }
 
-at::Tensor weight_values(const TtTensor& weight, uint32_t mask) {
+at::Tensor weight_values(const TtTensor& weight, uint32_t mask, c10::MemoryFormat format) {
   core::DeviceBuffer* buffer = weight.buffer();
   const bool plain_float = weight.host_type == DataType::FLOAT32;
-  if (!buffer || (mask == kAllBits && plain_float && buffer->holds_logical_bytes())) {
+  const bool contiguous = format == c10::MemoryFormat::Contiguous;
+  if (!buffer || (mask == kAllBits && plain_float && contiguous && buffer->holds_logical_bytes())) {
     return read(weight).to(c10::kFloat);  // device memory as is: nothing to derive
   }
   auto derive = [&](bool kept) {
     at::Tensor values = read(weight);
     if (!plain_float) {
-      at::Tensor wide = values.to(c10::kFloat);  // a new tensor of its own
+      at::Tensor wide = values.to(c10::kFloat, /*non_blocking=*/false, /*copy=*/true, format);  // its own memory
       if (mask != kAllBits) cut_into(wide, wide, mask);
       return wide;
     }
-    if (!kept) return mask == kAllBits ? values : cut_bits(values, mask);
+    if (!kept && contiguous) return mask == kAllBits ? values : cut_bits(values, mask);
     // A kept copy is the cache's own memory: never staging (reused by the next op) nor device memory.
-    at::Tensor out = at::empty(values.sizes(), values.options());
+    at::Tensor out = at::empty(values.sizes(), values.options().memory_format(format));
     if (mask == kAllBits) return out.copy_(values);
     cut_into(out, values, mask);
     return out;
   };
   static core::DerivedCache<at::Tensor> cache(core::DerivedCache<at::Tensor>::Keep::kSecondRequest);
-  return cache.get(weight.storage, *buffer, mask, weight.shape, derive);
+  const uint64_t tag = (static_cast<uint64_t>(format) << 32) | mask;
+  return cache.get(weight.storage, *buffer, tag, weight.shape, derive);
 }
 
 }  // namespace ttnn_device::ops::sim

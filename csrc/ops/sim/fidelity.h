@@ -24,9 +24,12 @@ constexpr uint32_t kSrcBTf = 0xFFFFE000u;    // + the next 4 bits (TF32)
 // channels-last activation stays channels-last, which the CPU's convolution needs to run fast).
 at::Tensor cut_bits(const at::Tensor& x, uint32_t mask);
 
-// A weight's values as float32 with only the bits `mask` keeps (kAllBits: all). A weight read again with
-// its contents unchanged gets the copy made for its previous read: no decode and no cut per call.
-at::Tensor weight_values(const TtTensor& weight, uint32_t mask);
+// A weight's values as float32 with only the bits `mask` keeps (kAllBits: all), laid out in `format` (the
+// one its consumer computes in: a channels-last convolution wants channels-last weights and would copy
+// others on every call). A weight read again with its contents unchanged gets the copy made for its
+// previous read: no decode, no cut and no re-layout per call.
+at::Tensor weight_values(const TtTensor& weight, uint32_t mask,
+                         c10::MemoryFormat format = c10::MemoryFormat::Contiguous);
 
 // product(activations, weights) summed over `fidelity`'s phases: `activations(mask)` and `weights(mask)`
 // give the operands with only the bits `mask` keeps.

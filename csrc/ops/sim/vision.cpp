@@ -47,7 +47,7 @@ std::vector<TtTensor> conv_impl(const Args& args) {
   };
   // Weights through weight_values: decoded and cut once while unchanged (conv weights are resident).
   auto activations = [&](uint32_t mask) { return mask == kAllBits ? x : cut_bits(x, mask); };
-  auto weights = [&](uint32_t mask) { return weight_values(weight, mask); };
+  auto weights = [&](uint32_t mask) { return weight_values(weight, mask, x.suggest_memory_format()); };
   at::Tensor result = numerics() == Numerics::kExact
                           ? conv(x, weights(kAllBits))
                           : fidelity_product(matmul_fidelity(input.dtype, weight.dtype), activations, weights, conv);
