@@ -182,3 +182,36 @@ def test_tt_numerics_flush_denormal_results_of_row_major_operands():
     assert torch.equal(bits(got), bits(torch.zeros_like(a)))
     ttnn_device.set_numerics("exact")
     assert torch.equal(bits((a.to("ttnn") * b.to("ttnn")).cpu()), bits(a * b))
+
+
+@pytest.mark.parametrize("layout", ["ROW_MAJOR", "TILE"])
+@pytest.mark.parametrize("width", [64, 50])
+def test_row_vectors_and_numbers_pair_with_stored_elements(layout, width):
+    """A per-column vector (a batch norm's scale on a conv output, a bias) and a number operand are paired
+    with the first operand's stored elements directly, including padded tile columns; bit for bit the
+    CPU's result, -0, NaN and inf included."""
+    g = torch.Generator().manual_seed(5)
+    a = torch.randn(3, 40, width, generator=g)
+    a[0, 0, :4] = torch.tensor([-0.0, float("nan"), -float("inf"), 0.0])
+    v = torch.randn(width, generator=g)
+    v[1] = -0.0
+    place = tiled if layout == "TILE" else (lambda t: t.to("ttnn"))
+    da = place(a)
+    for shape in ([width], [1, width], [1, 1, width]):
+        dv = v.reshape(shape).to("ttnn")
+        for name, fn in {"add": torch.add, "sub": torch.sub, "mul": torch.mul}.items():
+            assert torch.equal(bits(fn(da, dv).cpu()), bits(fn(a, v.reshape(shape)))), (name, shape)
+    for number in (0.5, -3.0, 1e-30):
+        assert torch.equal(bits((da * number).cpu()), bits(a * number))
+        assert torch.equal(bits((da + number).cpu()), bits(a + number))
+        assert torch.equal(bits((da - number).cpu()), bits(a - number))
+
+
+def test_tt_numerics_flush_denormals_of_row_vector_and_number_products():
+    ttnn_device.set_numerics("tt")
+    a = torch.full((4, 64), 1e-20)
+    a[0, 0] = -1e-20
+    got_vector = (tiled(a) * torch.full((64,), 1e-19).to("ttnn")).cpu()
+    got_number = (tiled(a) * 1e-19).cpu()
+    assert torch.equal(bits(got_vector), bits(torch.zeros_like(a)))
+    assert torch.equal(bits(got_number), bits(torch.zeros_like(a)))
