@@ -22,12 +22,13 @@ struct MatmulOperand {
   bool transposed = false;
 };
 
+bool is_transposed_storage(const at::Tensor& t) {
+  return t.dim() >= 2 && t.size(-1) > 1 && t.size(-2) > 1 && is_whole_storage(t.transpose(-1, -2));
+}
+
 // `t` in TILE; when it is the transpose of its last two dims of a whole storage, that storage instead.
 MatmulOperand matmul_operand(const at::Tensor& t) {
-  if (t.dim() >= 2 && t.size(-1) > 1 && t.size(-2) > 1) {
-    at::Tensor back = t.transpose(-1, -2);
-    if (is_whole_storage(back)) return {to_tt_in(back, Layout::TILE), true};
-  }
+  if (is_transposed_storage(t)) return {to_tt_in(t.transpose(-1, -2), Layout::TILE), true};
   return {to_tt_in(t, Layout::TILE), false};
 }
 
@@ -39,9 +40,15 @@ void check_float(const at::Tensor& a, const at::Tensor& b) {
 
 // a @ b (+ bias as linear's row vector), as TT-NN's matmul/linear; `wide` asks for a FLOAT32 result, so
 // that a bfloat16 product scaled and summed afterwards is rounded once, at the end, as torch rounds it.
-TtTensor product(const at::Tensor& a, const at::Tensor& b, const at::Tensor* bias, bool wide = false) {
+// With `rows_free` (the caller only wraps the result), a 2-d `a` times a 2-d weight keeps a's rows
+// factored as its buffer stores them (a [B, S, K] activation flattened to [B*S, K] is not re-tiled), and
+// the result is in that shape too.
+TtTensor product(const at::Tensor& a, const at::Tensor& b, const at::Tensor* bias, bool wide = false,
+                 bool rows_free = false) {
   check_float(a, b);
-  MatmulOperand ta = matmul_operand(a), tb = matmul_operand(b);
+  const bool stored_rows = rows_free && a.dim() == 2 && b.dim() == 2 && !is_transposed_storage(a);
+  MatmulOperand ta = stored_rows ? MatmulOperand{rows_as_stored(a, 1), false} : matmul_operand(a);
+  MatmulOperand tb = matmul_operand(b);
   ops::Args args{{"input_tensor_a", ta.tensor}, {"input_tensor_b", tb.tensor}};
   if (wide) args.set("dtype", DataType::FLOAT32);
   if (ta.transposed) args.set("transpose_a", true);
@@ -77,7 +84,7 @@ TtTensor scaled_sum(const at::Tensor& input, const at::Tensor& a, const at::Tens
   if (input.scalar_type() != a.scalar_type()) decline("addmm with a bias of another dtype");
   const bool row_bias = input.dim() == 1 || (input.dim() == 2 && input.size(0) == 1);
   if (is_one(beta) && is_one(alpha) && row_bias && a.dim() == 2 && input.size(-1) == b.size(-1)) {
-    return product(a, b, &input);
+    return product(a, b, &input, /*wide=*/false, /*rows_free=*/true);
   }
   return scaled_product_sum(input, a, b, beta, alpha);
 }
@@ -93,7 +100,7 @@ std::vector<int64_t> mm_sizes(const at::Tensor& a, const at::Tensor& b) {
 at::Tensor mm(const at::Tensor& a, const at::Tensor& b) {
   device_of({&a, &b});
   const auto sizes = mm_sizes(a, b);
-  return wrap(product(a, b, nullptr), a.scalar_type(), sizes);
+  return wrap(product(a, b, nullptr, /*wide=*/false, /*rows_free=*/true), a.scalar_type(), sizes);
 }
 at::Tensor& mm_out(const at::Tensor& a, const at::Tensor& b, at::Tensor& out) {
   device_of({&a, &b, &out});

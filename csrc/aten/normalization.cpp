@@ -22,9 +22,12 @@ at::Tensor softmax(const at::Tensor& x, int64_t dim, bool half_to_float) {
   device_of({&x});
   check_float(x);
   if (half_to_float) decline("softmax with half_to_float");
-  dim = c10::maybe_wrap_dim(dim, x.dim());
   if (x.dim() == 0) decline("softmax of a 0-d tensor");
-  TtTensor t = to_tt_in(x, Layout::TILE);
+  dim = c10::maybe_wrap_dim(dim, x.dim());
+  // Along the last dim, the rows may be factored as the input is stored.
+  const bool last = dim == x.dim() - 1;
+  TtTensor t = last ? rows_as_stored(x, 1) : to_tt_in(x, Layout::TILE);
+  if (last) dim = t.rank() - 1;
   return wrap(ops::call1("softmax", {{"input_tensor", t}, {"dim", dim}, {"numeric_stable", true}}), x.scalar_type(),
               x.sizes());
 }
@@ -138,16 +141,19 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor> native_layer_norm(const at::Tenso
   }
   const int64_t inner = c10::multiply_integers(normalized);
   const int64_t outer = x.numel() / inner;
-  TtTensor t = to_tt_in(x, Layout::TILE);
-  t = ops::call1("reshape", {{"input_tensor", t}, {"shape", std::vector<int64_t>{outer, inner}}});
+  // One normalised dim: the rows as the input is stored; more: flattened into one.
+  TtTensor t = normalized.size() == 1 ? rows_as_stored(x, 1) : to_tt_in(x, Layout::TILE);
+  if (normalized.size() != 1) {
+    t = ops::call1("reshape", {{"input_tensor", t}, {"shape", std::vector<int64_t>{outer, inner}}});
+  }
+  const std::vector<int64_t> along = {t.rank() - 1};
   ops::Args args{{"input_tensor", t}, {"epsilon", eps}};
   if (weight && weight->defined()) args.set("weight", to_tt(weight->reshape({inner})));
   if (bias && bias->defined()) args.set("bias", to_tt(bias->reshape({inner})));
   TtTensor out = ops::call1("layer_norm", args);
   // Statistics in fp32 when the input is bfloat16? torch keeps them in the input dtype on the CPU.
-  TtTensor mean = ops::call1("mean", {{"input_tensor", t}, {"dim", std::vector<int64_t>{1}}, {"keepdim", true}});
-  TtTensor var = ops::call1("var", {{"input_tensor", t}, {"dim", std::vector<int64_t>{1}}, {"keepdim", true},
-                                    {"correction", int64_t{0}}});
+  TtTensor mean = ops::call1("mean", {{"input_tensor", t}, {"dim", along}, {"keepdim", true}});
+  TtTensor var = ops::call1("var", {{"input_tensor", t}, {"dim", along}, {"keepdim", true}, {"correction", int64_t{0}}});
   TtTensor rstd = ops::call1("rsqrt", {{"input_tensor", call_binary("add", var, eps)}});
   std::vector<int64_t> stat_sizes(x.sizes().begin(), x.sizes().end());
   for (int64_t d = axis; d < x.dim(); ++d) stat_sizes[d] = 1;

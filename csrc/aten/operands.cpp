@@ -2,6 +2,7 @@
 
 #include <ATen/ATen.h>
 
+#include <algorithm>
 #include <numeric>
 
 #include "core/tensor_access.h"
@@ -45,6 +46,18 @@ std::optional<std::vector<int64_t>> tile_stored_shape(const at::Tensor& t) {
     }
     return desc.shape;
   });
+}
+
+TtTensor rows_as_stored(const at::Tensor& t, int64_t kept) {
+  if (kept >= 1 && t.dim() >= kept) {
+    if (auto stored = tile_stored_shape(t)) {
+      const int64_t rank = static_cast<int64_t>(stored->size());
+      if (rank >= kept && std::equal(stored->end() - kept, stored->end(), t.sizes().end() - kept)) {
+        return to_tt(t.view(*stored));
+      }
+    }
+  }
+  return to_tt_in(t, Layout::TILE);
 }
 
 std::optional<std::vector<int64_t>> stored_form(c10::IntArrayRef operand, c10::IntArrayRef sizes,

@@ -37,6 +37,11 @@ std::optional<std::vector<at::Tensor>> in_stored_shape(c10::ArrayRef<const at::T
                                                        c10::IntArrayRef sizes);
 // The shape a dense whole-storage tensor's TILE buffer is stored in (its elements read as stored), if any.
 std::optional<std::vector<int64_t>> tile_stored_shape(const at::Tensor& t);
+// `t` as a TT tensor in TILE for an op that treats every row alike and works along t's last `kept` dims
+// (row-wise softmax and norms, a product with a 2-d weight): in the shape its TILE buffer is stored in
+// when that keeps those dims and only re-factors the ones before them (no re-tiling; the result, in that
+// shape too, holds t's elements in order), else as to_tt_in(t, TILE).
+TtTensor rows_as_stored(const at::Tensor& t, int64_t kept);
 // An operand's sizes (aligned to `sizes`) in the form of another factoring `stored` of the same elements:
 // empty unless it broadcasts over every re-factored leading dim or (`spanning_allowed`) spans them all.
 std::optional<std::vector<int64_t>> stored_form(c10::IntArrayRef operand, c10::IntArrayRef sizes,
