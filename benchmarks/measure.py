@@ -80,8 +80,9 @@ def _dtype_row(spec, pristine, inputs, reference, dtype, runs, budget_s, phase):
                               phase=lambda name: phase(f"{dtype}: ttnn {name}"))
     except Exception as error:  # noqa: BLE001
         row.update(status="❌", **_error("", error))
-    if row.get("cpu_samples_per_s") and row.get("ttnn_samples_per_s"):
-        row["ratio"] = row["ttnn_samples_per_s"] / row["cpu_samples_per_s"]
+    if row.get("cpu_times_s") and row.get("ttnn_times_s"):
+        # ttnn/CPU speed: the median of the per-round ratios (one CPU and one ttnn call per round).
+        row["ratio"] = timing.paired_ratio(row["cpu_times_s"], row["ttnn_times_s"])
     row["wall_s"] = time.perf_counter() - start
     return row
 

@@ -12,9 +12,26 @@ import torch
 
 import ttnn_device
 from benchmarks import measure, run_zoo
-from benchmarks.harness import accuracy, catalog, isolate, markdown, summary, training, trees
+from benchmarks.harness import accuracy, catalog, isolate, markdown, summary, timing, training, trees
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+def test_timed_rounds_alternate_which_side_runs_first():
+    calls = []
+    fns = {"cpu": (lambda: calls.append("cpu"), None), "ttnn": (lambda: calls.append("ttnn"), None)}
+    times = timing.interleaved(fns, rounds=4, budget_s=60)
+    assert calls == ["cpu", "ttnn", "ttnn", "cpu", "cpu", "ttnn", "ttnn", "cpu"]
+    assert len(times["cpu"]) == len(times["ttnn"]) == 4
+
+
+def test_speed_ratio_is_the_median_of_per_round_ratios():
+    # Rounds 2 and 3 ran under more load than round 1, on both sides alike: the ratio of the medians
+    # (2 / 5 = 0.4) mixes rounds, the per-round ratios (0.25, 0.8, 0.8) do not.
+    cpu, ttnn = [1.0, 8.0, 2.0], [4.0, 10.0, 2.5]
+    assert timing.paired_ratio(cpu, ttnn) == pytest.approx(0.8)
+    assert timing.paired_ratio([1.0, 3.0], [2.0, 2.0]) == pytest.approx(1.0)
+    assert timing.paired_ratio([], []) is None
 
 
 def test_pcc_identical_constant_and_opposite():

@@ -18,7 +18,8 @@ LEGEND = """\
 How to read the table: each model runs in its own process. *first run* moves a fresh copy of the model and
 its inputs to `ttnn` (for bfloat16, casts both there) and runs one inference. *samples/s* are batch / median
 time of a few inferences with model and inputs resident, CPU eager (at the row's dtype) and ttnn timed in
-turns so that load from other jobs hits both alike (every time is in the JSON). *PCC*, *max abs err*, *top-1* (classifiers)
+rounds of one call each, the order reversed every other round, so that load from other jobs hits both alike
+(every time is in the JSON); *ttnn/CPU* is the median of the per-round ratios. *PCC*, *max abs err*, *top-1* (classifiers)
 and *tokens* (generated ids, exact-match fraction) compare with the CPU at float32, for both dtypes.
 *aten calls*, *CPU fallback*, *transfers* and *conversions* count one inference (a counting pass after the first run and one more warm-up inference, so host mirrors of parameters are in place).
 *conversions* are layout and data type conversions on the device (`to_layout`, `typecast`); a resident weight is converted once, before the counting pass.
