@@ -1,6 +1,7 @@
 // The reference device's elementwise ops: each computes in fp32 (or the integer type) on the stored
 // values and rounds once to the output's data type, as TT-NN's SFPU/FPU paths do.
 #include <ATen/ATen.h>
+#include <ATen/native/Resize.h>
 
 #include "ops/dispatch.h"
 #include "ops/sim/flat_eltwise.h"
@@ -163,10 +164,22 @@ std::vector<TtTensor> addc_impl(const Args& args) {
   return {store(result, main.device(), output_layout(kDivide ? "addcdiv" : "addcmul", main.layout), main.dtype)};
 }
 
+void clamp_numbers(at::Tensor& out, const at::Tensor& x, const Args& args) {
+  std::optional<at::Scalar> lo, hi;
+  if (args.has("min")) lo = args.number("min");
+  if (args.has("max")) hi = args.number("max");
+  at::clamp_out(out, x, lo, hi);
+}
+
 std::vector<TtTensor> clamp_impl(const Args& args) {
   const TtTensor& main = args.tensor("input_tensor");
   const auto t = math_type(main.dtype);
   const bool has_min = args.has("min"), has_max = args.has("max");
+  if ((!has_min || !args.is_tensor("min")) && (!has_max || !args.is_tensor("max"))) {
+    if (auto done = on_stored_elements(main, output_layout("clamp", main.layout), main.dtype, args, clamp_numbers)) {
+      return {std::move(*done)};
+    }
+  }
   // views: the input, then min and max where given
   auto clamp = [&](const std::vector<at::Tensor>& views) {
     std::optional<at::Tensor> lo, hi;
@@ -183,67 +196,82 @@ std::vector<TtTensor> clamp_impl(const Args& args) {
   return {store(clamp(values), main.device(), output_layout("clamp", main.layout), main.dtype)};
 }
 
-// Unary ops: fp32 math on the stored values (integers stay integers where TT-NN keeps them).
-using UnaryFn = at::Tensor (*)(const at::Tensor& x, const Args& args);
+// Unary ops: fp32 math on the stored values (integers stay integers where TT-NN keeps them). Each is
+// written once as `out = f(x)` (the ATen out= form): FLOAT32 tensors compute straight from their stored
+// elements into the output's, the rest on values read and stored.
+using UnaryOutFn = void (*)(at::Tensor& out, const at::Tensor& x, const Args& args);
 
-template <UnaryFn fn, bool kFloatMath, FlatOp kFlat = kNone>
+template <UnaryOutFn fn, bool kFloatMath, FlatOp kFlat = kNone>
 std::vector<TtTensor> unary(const char* op, const Args& args) {
   if constexpr (kFlat != kNone) {
     if (auto done = flat_unary(kFlat, op, args)) return {std::move(*done)};
   }
   const TtTensor& main = args.tensor("input_tensor");
+  if (auto done = on_stored_elements(main, output_layout(op, main.layout), output_dtype(args, main.dtype), args, fn)) {
+    return {std::move(*done)};
+  }
   auto in_math_type = [](const at::Tensor& x) {
     return kFloatMath || at::isFloatingType(x.scalar_type()) ? x.to(c10::kFloat) : x;
   };
+  auto compute = [&](const at::Tensor& x) {
+    at::Tensor out = at::empty({0}, x.options());
+    fn(out, x, args);
+    return out;
+  };
   if (auto call = tile_call(op, args, main, main.dtype, {"input_tensor"}, /*same_shape_as_main=*/true)) {
-    return {call->out.finish_with(fn(in_math_type(call->views[0]), args))};
+    return {call->out.finish_with(compute(in_math_type(call->views[0])))};
   }
-  return {store(fn(in_math_type(read(main)), args), main.device(), output_layout(op, main.layout), main.dtype)};
+  return {store(compute(in_math_type(read(main))), main.device(), output_layout(op, main.layout), main.dtype)};
 }
 
+// `expr` computes into `out` (resized by it) from `x`.
 #define TTNN_SIM_UNARY_WITH(name, expr, float_math, flat)                                              \
-  at::Tensor name##_fn(const at::Tensor& x, const Args& args) {                                        \
+  void name##_fn(at::Tensor& out, const at::Tensor& x, const Args& args) {                             \
     (void)args;                                                                                         \
-    return expr;                                                                                        \
+    expr;                                                                                               \
   }                                                                                                     \
   std::vector<TtTensor> name##_impl(const Args& args) { return unary<name##_fn, float_math, flat>(#name, args); }
 #define TTNN_SIM_UNARY(name, expr, float_math) TTNN_SIM_UNARY_WITH(name, expr, float_math, kNone)
+// Ops ATen has no out= form for: computed, then copied.
+#define TTNN_SIM_UNARY_COPIED(name, expr, float_math) \
+  TTNN_SIM_UNARY(name, { at::Tensor r = expr; at::native::resize_output(out, r.sizes()); out.copy_(r); }, float_math)
 
-TTNN_SIM_UNARY_WITH(relu, at::relu(x), false, FlatOp::kRelu)
-TTNN_SIM_UNARY(gelu, at::gelu(x, args.flag("fast_and_approximate_mode", false) ? "tanh" : "none"), true)
-TTNN_SIM_UNARY(silu, at::silu(x), true)
-TTNN_SIM_UNARY(sigmoid, at::sigmoid(x), true)
-TTNN_SIM_UNARY(tanh, at::tanh(x), true)
-TTNN_SIM_UNARY(exp, at::exp(x), true)
-TTNN_SIM_UNARY(log, at::log(x), true)
-TTNN_SIM_UNARY(log2, at::log2(x), true)
-TTNN_SIM_UNARY(log1p, at::log1p(x), true)
-TTNN_SIM_UNARY(sqrt, at::sqrt(x), true)
-TTNN_SIM_UNARY(rsqrt, at::rsqrt(x), true)
-TTNN_SIM_UNARY(reciprocal, at::reciprocal(x), true)
-TTNN_SIM_UNARY(neg, at::neg(x), false)
-TTNN_SIM_UNARY(abs, at::abs(x), false)
-TTNN_SIM_UNARY(sign, at::sign(x), false)
-TTNN_SIM_UNARY(square, at::square(x), false)
-TTNN_SIM_UNARY(erf, at::erf(x), true)
-TTNN_SIM_UNARY(floor, at::floor(x), true)
-TTNN_SIM_UNARY(ceil, at::ceil(x), true)
-TTNN_SIM_UNARY(round, at::round(x, args.integer("decimals", 0)), true)
-TTNN_SIM_UNARY(trunc, at::trunc(x), true)
-TTNN_SIM_UNARY(sin, at::sin(x), true)
-TTNN_SIM_UNARY(cos, at::cos(x), true)
-TTNN_SIM_UNARY(hardswish, at::hardswish(x), true)
-TTNN_SIM_UNARY(hardsigmoid, at::hardsigmoid(x), true)
-TTNN_SIM_UNARY(hardtanh, at::hardtanh(x, args.number("min_val", -1.0), args.number("max_val", 1.0)), true)
-TTNN_SIM_UNARY(leaky_relu, at::leaky_relu(x, args.number("negative_slope", 0.01)), true)
-TTNN_SIM_UNARY(elu, at::elu(x, args.number("alpha", 1.0)), true)
-TTNN_SIM_UNARY(softplus, at::softplus(x, args.number("beta", 1.0), args.number("threshold", 20.0)), true)
-TTNN_SIM_UNARY(mish, at::mish(x), true)
-TTNN_SIM_UNARY(isnan, at::isnan(x), true)
-TTNN_SIM_UNARY(isinf, at::isinf(x), true)
-TTNN_SIM_UNARY(isfinite, at::isfinite(x), true)
-TTNN_SIM_UNARY(logical_not, at::logical_not(x), false)
-TTNN_SIM_UNARY(bitwise_not, at::bitwise_not(x), false)
+TTNN_SIM_UNARY_WITH(relu, at::clamp_min_out(out, x, 0), false, FlatOp::kRelu)
+TTNN_SIM_UNARY(gelu, at::gelu_out(out, x, args.flag("fast_and_approximate_mode", false) ? "tanh" : "none"), true)
+TTNN_SIM_UNARY(silu, at::silu_out(out, x), true)
+TTNN_SIM_UNARY(sigmoid, at::sigmoid_out(out, x), true)
+TTNN_SIM_UNARY(tanh, at::tanh_out(out, x), true)
+TTNN_SIM_UNARY(exp, at::exp_out(out, x), true)
+TTNN_SIM_UNARY(log, at::log_out(out, x), true)
+TTNN_SIM_UNARY(log2, at::log2_out(out, x), true)
+TTNN_SIM_UNARY(log1p, at::log1p_out(out, x), true)
+TTNN_SIM_UNARY(sqrt, at::sqrt_out(out, x), true)
+TTNN_SIM_UNARY(rsqrt, at::rsqrt_out(out, x), true)
+TTNN_SIM_UNARY(reciprocal, at::reciprocal_out(out, x), true)
+TTNN_SIM_UNARY(neg, at::neg_out(out, x), false)
+TTNN_SIM_UNARY(abs, at::abs_out(out, x), false)
+TTNN_SIM_UNARY(sign, at::sign_out(out, x), false)
+TTNN_SIM_UNARY(square, at::mul_out(out, x, x), false)
+TTNN_SIM_UNARY(erf, at::erf_out(out, x), true)
+TTNN_SIM_UNARY(floor, at::floor_out(out, x), true)
+TTNN_SIM_UNARY(ceil, at::ceil_out(out, x), true)
+TTNN_SIM_UNARY(round, at::round_out(out, x, args.integer("decimals", 0)), true)
+TTNN_SIM_UNARY(trunc, at::trunc_out(out, x), true)
+TTNN_SIM_UNARY(sin, at::sin_out(out, x), true)
+TTNN_SIM_UNARY(cos, at::cos_out(out, x), true)
+TTNN_SIM_UNARY(hardswish, at::hardswish_out(out, x), true)
+TTNN_SIM_UNARY(hardsigmoid, at::hardsigmoid_out(out, x), true)
+TTNN_SIM_UNARY(hardtanh, at::hardtanh_out(out, x, args.number("min_val", -1.0), args.number("max_val", 1.0)), true)
+TTNN_SIM_UNARY(leaky_relu, at::leaky_relu_out(out, x, args.number("negative_slope", 0.01)), true)
+TTNN_SIM_UNARY(elu, at::elu_out(out, x, args.number("alpha", 1.0)), true)
+TTNN_SIM_UNARY(softplus, at::softplus_out(out, x, args.number("beta", 1.0), args.number("threshold", 20.0)), true)
+TTNN_SIM_UNARY(mish, at::mish_out(out, x), true)
+TTNN_SIM_UNARY_COPIED(isnan, at::isnan(x), true)
+TTNN_SIM_UNARY_COPIED(isinf, at::isinf(x), true)
+TTNN_SIM_UNARY_COPIED(isfinite, at::isfinite(x), true)
+TTNN_SIM_UNARY(logical_not, at::logical_not_out(out, x), false)
+TTNN_SIM_UNARY(bitwise_not, at::bitwise_not_out(out, x), false)
+#undef TTNN_SIM_UNARY_COPIED
 #undef TTNN_SIM_UNARY
 #undef TTNN_SIM_UNARY_WITH
 

@@ -107,6 +107,26 @@ std::optional<TileOperands> tile_operands(const Args& args, std::initializer_lis
   return operands;
 }
 
+std::optional<TtTensor> on_stored_elements(const TtTensor& input, Layout layout, DataType dtype, const Args& args,
+                                           StoredCompute compute) {
+  if (dtype != DataType::FLOAT32 || input.dtype != DataType::FLOAT32 || input.host_type != DataType::FLOAT32 ||
+      input.layout != layout || input.numel() == 0) {
+    return std::nullopt;
+  }
+  core::DeviceBuffer* buffer = input.buffer();
+  if (!buffer || !buffer->host_bytes() || !buffer->arranged_as(input.shape, layout, DataType::FLOAT32)) return std::nullopt;
+  TtTensor out = allocate(input.device(), input.shape, layout, DataType::FLOAT32, DataType::FLOAT32);
+  core::DeviceBuffer* out_buffer = out.buffer();
+  if (!out_buffer || !out_buffer->host_bytes() || out_buffer->physical_bytes() != buffer->physical_bytes()) {
+    return std::nullopt;
+  }
+  at::Tensor out_elements = physical_elements(out);
+  compute(out_elements, physical_elements(input), args);
+  if (numerics() == Numerics::kTt) finish_numerics(out_elements);
+  out_buffer->contents_changed();
+  return out;
+}
+
 Output::Output(c10::Device device, const Shape& shape, Layout layout, DataType dtype, bool in_tiles)
     : tensor_(allocate(device, shape, layout, dtype, host_type_for(dtype))) {
   if (in_tiles) {
@@ -189,23 +209,53 @@ namespace {
 // so each block of values is first scanned (a vectorised OR, reading only) and rewritten only when it
 // holds one: the pass costs a read of the output, not a read and a write-back of every cache line.
 template <typename Bits, Bits kExponent, Bits kMantissa>
-void flush_denormals(Bits* bits, int64_t n) {
+[[gnu::always_inline]] inline void flush_blocks(Bits* bits, int64_t n, int64_t first, int64_t last) {
   constexpr int64_t kBlock = 512;
-  at::parallel_for(0, (n + kBlock - 1) / kBlock, 256, [&](int64_t first, int64_t last) {
-    for (int64_t block = first; block < last; ++block) {
-      Bits* b = bits + block * kBlock;
-      const int64_t count = std::min<int64_t>(kBlock, n - block * kBlock);
-      Bits found = 0;
-      for (int64_t i = 0; i < count; ++i) {
-        found |= Bits(((b[i] & kExponent) == 0) & ((b[i] & kMantissa) != 0));
-      }
-      if (!found) continue;
-      for (int64_t i = 0; i < count; ++i) {
-        const bool denormal = ((b[i] & kExponent) == 0) & ((b[i] & kMantissa) != 0);
-        b[i] = denormal ? Bits(0) : b[i];
-      }
+  for (int64_t block = first; block < last; ++block) {
+    Bits* b = bits + block * kBlock;
+    const int64_t count = std::min<int64_t>(kBlock, n - block * kBlock);
+    Bits found = 0;
+    for (int64_t i = 0; i < count; ++i) {
+      found |= Bits(((b[i] & kExponent) == 0) & ((b[i] & kMantissa) != 0));
     }
-  });
+    if (!found) continue;
+    for (int64_t i = 0; i < count; ++i) {
+      const bool denormal = ((b[i] & kExponent) == 0) & ((b[i] & kMantissa) != 0);
+      b[i] = denormal ? Bits(0) : b[i];
+    }
+  }
+}
+
+// The scan built for the CPU's widest vectors (the extension's baseline is SSE2), chosen once.
+template <typename Bits, Bits kExponent, Bits kMantissa>
+using FlushFn = void (*)(Bits*, int64_t, int64_t, int64_t);
+#if defined(__x86_64__) && defined(__GNUC__)
+template <typename Bits, Bits kExponent, Bits kMantissa>
+__attribute__((target("avx512f,avx512bw"))) void flush_avx512(Bits* bits, int64_t n, int64_t first, int64_t last) {
+  flush_blocks<Bits, kExponent, kMantissa>(bits, n, first, last);
+}
+template <typename Bits, Bits kExponent, Bits kMantissa>
+__attribute__((target("avx2"))) void flush_avx2(Bits* bits, int64_t n, int64_t first, int64_t last) {
+  flush_blocks<Bits, kExponent, kMantissa>(bits, n, first, last);
+}
+#endif
+template <typename Bits, Bits kExponent, Bits kMantissa>
+void flush_baseline(Bits* bits, int64_t n, int64_t first, int64_t last) {
+  flush_blocks<Bits, kExponent, kMantissa>(bits, n, first, last);
+}
+
+template <typename Bits, Bits kExponent, Bits kMantissa>
+void flush_denormals(Bits* bits, int64_t n) {
+  static const FlushFn<Bits, kExponent, kMantissa> fn = [] {
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")) return flush_avx512<Bits, kExponent, kMantissa>;
+    if (__builtin_cpu_supports("avx2")) return flush_avx2<Bits, kExponent, kMantissa>;
+#endif
+    return flush_baseline<Bits, kExponent, kMantissa>;
+  }();
+  const int64_t blocks = (n + 511) / 512;
+  if (blocks <= 64) return fn(bits, n, 0, blocks);  // small outputs: no task machinery
+  at::parallel_for(0, blocks, 64, [&](int64_t first, int64_t last) { fn(bits, n, first, last); });
 }
 }  // namespace
 

@@ -38,6 +38,14 @@ struct TileOperands {
 };
 std::optional<TileOperands> tile_operands(const Args& args, std::initializer_list<const char*> names);
 
+// Elementwise math on the stored elements themselves: when `input` holds plain FLOAT32 elements arranged as
+// a new FLOAT32 output of its shape in `layout` would hold them, `compute(out, in)` runs once over both
+// buffers as flat vectors (padding included, as the card's cores compute whole tiles), which the CPU's
+// kernels vectorise; tiles seen as [.., 16] views would not. tt numerics' flush follows. Empty otherwise.
+using StoredCompute = void (*)(at::Tensor& out, const at::Tensor& in, const Args& args);
+std::optional<TtTensor> on_stored_elements(const TtTensor& input, Layout layout, DataType dtype, const Args& args,
+                                           StoredCompute compute);
+
 // An output being computed: `values` is where to write the result (device memory itself when the format
 // is plain), `finish` stores it (encoding when needed) and returns the tensor. Built `in_tiles`, a TILE
 // output of plain elements is written in place through tiles() instead (when in_tiles() says so).
