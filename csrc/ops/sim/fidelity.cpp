@@ -1,5 +1,9 @@
 #include "ops/sim/fidelity.h"
 
+#include <ATen/Parallel.h>
+
+#include <algorithm>
+
 #include "core/derived_cache.h"
 #include "ops/sim/host.h"
 #include "ops/sim/staging.h"
@@ -16,6 +20,90 @@ void cut_into(at::Tensor& out, const at::Tensor& x, uint32_t mask) {
 at::Tensor cut_bits(const at::Tensor& x, uint32_t mask) {
   at::Tensor out = x.is_non_overlapping_and_dense() ? staging_empty_like(x) : at::empty_like(x);
   cut_into(out, x, mask);
+  return out;
+}
+
+namespace {
+
+// One tile row band of a TILE FLOAT32 tensor (tiles [band * tiles_wide, +tiles_wide) of one slice) into
+// row-major rows, every element ANDed with `mask`. Face f of a tile holds rows (f / 2) * 16 .. +16 and
+// columns (f % 2) * 16 .. +16 of the tile, row by row.
+[[gnu::always_inline]] inline void untilize_cut_band(const uint32_t* tiles, uint32_t* rows, int64_t band_rows,
+                                                     int64_t width, int64_t tiles_wide, uint32_t mask) {
+  for (int64_t tx = 0; tx < tiles_wide; ++tx) {
+    const uint32_t* tile = tiles + tx * 1024;
+    for (int64_t f = 0; f < 4; ++f) {
+      const int64_t col = tx * 32 + (f % 2) * 16;
+      const int64_t cols = std::min<int64_t>(16, width - col);
+      for (int64_t r = 0; r < 16; ++r) {
+        const int64_t row = (f / 2) * 16 + r;
+        if (row >= band_rows || cols <= 0) continue;
+        const uint32_t* src = tile + f * 256 + r * 16;
+        uint32_t* dst = rows + row * width + col;
+        for (int64_t c = 0; c < cols; ++c) dst[c] = src[c] & mask;
+      }
+    }
+  }
+}
+
+using BandFn = void (*)(const uint32_t*, uint32_t*, int64_t, int64_t, int64_t, uint32_t);
+#if defined(__x86_64__) && defined(__GNUC__)
+__attribute__((target("avx512f"))) void band_avx512(const uint32_t* t, uint32_t* r, int64_t n, int64_t w, int64_t tw,
+                                                    uint32_t m) {
+  untilize_cut_band(t, r, n, w, tw, m);
+}
+__attribute__((target("avx2"))) void band_avx2(const uint32_t* t, uint32_t* r, int64_t n, int64_t w, int64_t tw,
+                                               uint32_t m) {
+  untilize_cut_band(t, r, n, w, tw, m);
+}
+#endif
+void band_baseline(const uint32_t* t, uint32_t* r, int64_t n, int64_t w, int64_t tw, uint32_t m) {
+  untilize_cut_band(t, r, n, w, tw, m);
+}
+
+BandFn widest_band() {
+#if defined(__x86_64__) && defined(__GNUC__)
+  if (__builtin_cpu_supports("avx512f")) return band_avx512;
+  if (__builtin_cpu_supports("avx2")) return band_avx2;
+#endif
+  return band_baseline;
+}
+
+}  // namespace
+
+at::Tensor read_cut(const TtTensor& activation, uint32_t mask) {
+  core::DeviceBuffer* buffer = activation.buffer();
+  const bool tiles = activation.layout == Layout::TILE && activation.dtype == DataType::FLOAT32 &&
+                     activation.host_type == DataType::FLOAT32 && buffer && buffer->host_bytes() &&
+                     buffer->arranged_as(activation.shape, Layout::TILE, DataType::FLOAT32);
+  if (!tiles) {
+    const at::Tensor values = read(activation);
+    return cut_bits(values.scalar_type() == c10::kFloat ? values : values.to(c10::kFloat), mask);
+  }
+  const Shape& shape = activation.shape;
+  const int64_t rank = activation.rank();
+  const int64_t height = rank >= 2 ? shape[rank - 2] : 1, width = rank >= 1 ? shape[rank - 1] : 1;
+  const int64_t slices = activation.numel() / std::max<int64_t>(height * width, 1);
+  const int64_t tiles_high = (height + 31) / 32, tiles_wide = (width + 31) / 32;
+  at::Tensor out = staging_empty(shape, c10::kFloat);
+  const auto* src = static_cast<const uint32_t*>(buffer->host_bytes());
+  auto* dst = static_cast<uint32_t*>(out.data_ptr());
+  static const BandFn band = widest_band();
+  const int64_t bands = slices * tiles_high;
+  auto run = [&](int64_t first, int64_t last) {
+    for (int64_t b = first; b < last; ++b) {
+      const int64_t s = b / tiles_high, ty = b % tiles_high;
+      const int64_t rows = std::min<int64_t>(32, height - ty * 32);
+      band(src + b * tiles_wide * 1024, dst + (s * height + ty * 32) * width, rows, width, tiles_wide, mask);
+    }
+  };
+  // About 64 tiles per task: smaller activations are not worth waking a thread for.
+  const int64_t grain = std::max<int64_t>(1, 64 / tiles_wide);
+  if (bands <= grain) {
+    run(0, bands);
+  } else {
+    at::parallel_for(0, bands, grain, run);
+  }
   return out;
 }
 

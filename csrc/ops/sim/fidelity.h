@@ -24,6 +24,10 @@ constexpr uint32_t kSrcBTf = 0xFFFFE000u;    // + the next 4 bits (TF32)
 // channels-last activation stays channels-last, which the CPU's convolution needs to run fast).
 at::Tensor cut_bits(const at::Tensor& x, uint32_t mask);
 
+// An activation's values as float32 (logical shape, row-major, staging memory) with only the bits `mask`
+// keeps: a TILE FLOAT32 tensor is untilized and cut in one pass over its tiles, not decoded and then cut.
+at::Tensor read_cut(const TtTensor& activation, uint32_t mask);
+
 // A weight's values as float32 with only the bits `mask` keeps (kAllBits: all), laid out in `format` (the
 // one its consumer computes in: a channels-last convolution wants channels-last weights and would copy
 // others on every call). A weight read again with its contents unchanged gets the copy made for its

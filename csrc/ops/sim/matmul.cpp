@@ -20,9 +20,13 @@ at::Tensor product(const Args& args) {
   const TtTensor& ta = args.tensor("input_tensor_a");
   const TtTensor& tb = args.tensor("input_tensor_b");
   const bool transpose_a = args.flag("transpose_a", false), transpose_b = args.flag("transpose_b", false);
-  // in1 is read through weight_values: a weight read again at unchanged contents is decoded and cut once.
-  const at::Tensor a = read(ta);
-  auto activations = [&](uint32_t mask) { return operand_values(a, mask, transpose_a); };
+  // in0 is untilized and cut in one pass (read_cut); in1 is read through weight_values: a weight read again
+  // at unchanged contents is decoded and cut once.
+  auto activations = [&](uint32_t mask) {
+    if (mask == kAllBits) return operand_values(read(ta), mask, transpose_a);
+    at::Tensor cut = read_cut(ta, mask);
+    return transpose_a ? cut.transpose(-1, -2) : cut;
+  };
   auto weights = [&](uint32_t mask) {
     at::Tensor w = weight_values(tb, mask);
     return transpose_b ? w.transpose(-1, -2) : w;

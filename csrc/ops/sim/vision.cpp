@@ -58,20 +58,27 @@ std::vector<TtTensor> conv_impl(const Args& args) {
   const int64_t groups = args.integer("groups", 1);
   const ConvKernel kernel = conv_kernel(kTransposed, pair_of(args, "kernel_size", {}), padding, groups, h, w);
   const DataType dtype = output_dtype(args, input.dtype);
-  const at::Tensor nhwc = read(input).to(c10::kFloat).reshape({n, h, w, cin});
-  at::Tensor x;  // the activations as the chosen kernel takes them
+  // The activations as the chosen kernel takes them, from values read (untilized and cut in one pass in
+  // tt numerics: read_cut).
+  std::function<at::Tensor(const at::Tensor&)> arranged;
   std::function<at::Tensor(const at::Tensor&, const at::Tensor&)> product;
   std::function<at::Tensor(uint32_t)> weights;
   if (kernel == ConvKernel::kMatmul) {
     // [N*OH*OW, Cin] rows (every stride-th pixel) times the [Cout, Cin] weight, transposed.
-    const at::Tensor picked = stride[0] == 1 && stride[1] == 1 ? nhwc : nhwc.slice(1, 0, h, stride[0]).slice(2, 0, w, stride[1]);
-    x = picked.reshape({-1, cin});
+    arranged = [&](const at::Tensor& values) {
+      const at::Tensor nhwc = values.reshape({n, h, w, cin});
+      const at::Tensor picked = stride[0] == 1 && stride[1] == 1 ? nhwc : nhwc.slice(1, 0, h, stride[0]).slice(2, 0, w, stride[1]);
+      return picked.reshape({-1, cin});
+    };
     weights = [&](uint32_t mask) { return weight_values(weight, mask).view({cout, cin}); };
     product = [](const at::Tensor& xv, const at::Tensor& wv) { return at::mm(xv, wv.t()); };
   } else {
-    x = nhwc.permute({0, 3, 1, 2});
-    if (kernel == ConvKernel::kNchw) x = x.contiguous();
-    const c10::MemoryFormat format = x.suggest_memory_format();
+    const bool nchw_kernel = kernel == ConvKernel::kNchw;
+    arranged = [&, nchw_kernel](const at::Tensor& values) {
+      const at::Tensor x = values.reshape({n, h, w, cin}).permute({0, 3, 1, 2});
+      return nchw_kernel ? x.contiguous() : x;
+    };
+    const c10::MemoryFormat format = nchw_kernel ? c10::MemoryFormat::Contiguous : c10::MemoryFormat::ChannelsLast;
     weights = [&, format](uint32_t mask) { return weight_values(weight, mask, format); };
     product = [&](const at::Tensor& xv, const at::Tensor& wv) {
       if (kTransposed) {
@@ -82,9 +89,11 @@ std::vector<TtTensor> conv_impl(const Args& args) {
     };
   }
   // Weights through weight_values: decoded and cut once while unchanged (conv weights are resident).
-  auto activations = [&](uint32_t mask) { return mask == kAllBits ? x : cut_bits(x, mask); };
+  auto activations = [&](uint32_t mask) {
+    return arranged(mask == kAllBits ? read(input).to(c10::kFloat) : read_cut(input, mask));
+  };
   at::Tensor result = numerics() == Numerics::kExact
-                          ? product(x, weights(kAllBits))
+                          ? product(activations(kAllBits), weights(kAllBits))
                           : fidelity_product(matmul_fidelity(input.dtype, weight.dtype), activations, weights, product);
   if (auto b = args.optional_tensor("bias_tensor")) {
     const at::Tensor bias = weight_values(*b, kAllBits);
