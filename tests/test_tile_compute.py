@@ -215,3 +215,16 @@ def test_tt_numerics_flush_denormals_of_row_vector_and_number_products():
     got_number = (tiled(a) * 1e-19).cpu()
     assert torch.equal(bits(got_vector), bits(torch.zeros_like(a)))
     assert torch.equal(bits(got_number), bits(torch.zeros_like(a)))
+
+
+def test_head_split_of_a_tile_storage_moves_row_major():
+    """A view through shapes TILE holds badly ([.., 3, 64]: 192 values padded to 2048 per row) moves as
+    ROW_MAJOR: one counted to_layout and one permute, instead of re-tiling the padded whole at each step."""
+    x = torch.randn(394, 192, generator=torch.Generator().manual_seed(9))
+    dx = tiled(x)
+    ttnn_device.reset_fallback_counts()
+    heads = dx.view(2, 197, 3, 64).permute(0, 2, 1, 3).contiguous()
+    assert torch.equal(heads.cpu(), x.view(2, 197, 3, 64).permute(0, 2, 1, 3).contiguous())
+    ops = ttnn_device.op_counts()
+    assert ops.get("to_layout") == 1 and ops.get("permute") == 1
+    assert ttnn_device.physical_format(dx)["layout"] == "TILE"  # the storage itself is not converted

@@ -95,6 +95,37 @@ DataType bits_type(c10::ScalarType dtype) {
   return natural.type;
 }
 
+namespace {
+
+// The last two dims as TILE tiles them (a rank below 2 counts as [1, ...]).
+std::pair<int64_t, int64_t> tiled_dims(const std::vector<int64_t>& shape) {
+  const int64_t rank = static_cast<int64_t>(shape.size());
+  return {rank >= 2 ? shape[rank - 2] : 1, rank >= 1 ? shape[rank - 1] : 1};
+}
+
+// Whether TILE holds `shape` badly: its last two dims far below a tile, so that most of every tile is
+// padding (a [.., 4, 48] head split pads 192 values to 2048).
+bool tiles_badly(const std::vector<int64_t>& shape) {
+  const auto [height, width] = tiled_dims(shape);
+  return height * width > 0 && ((height + 31) / 32 * 32) * ((width + 31) / 32 * 32) > 2 * height * width;
+}
+
+// A TILE storage whose view passes through shapes TILE holds badly moves as ROW_MAJOR instead: one counted
+// to_layout, after which reshapes are free and slices and permutes move only the elements, where each
+// re-tiling step would convert the padded whole.
+TtTensor movable(const TtTensor& base, std::initializer_list<const std::vector<int64_t>*> shapes) {
+  if (base.layout != Layout::TILE || runtime::is_block_float(base.dtype)) return base;
+  for (const auto* shape : shapes) {
+    // Shapes with the base's tiles are free reshapes of it.
+    if (tiled_dims(*shape) != tiled_dims(base.shape) && tiles_badly(*shape)) {
+      return ops::call1("to_layout", {{"tensor", base}, {"layout", Layout::ROW_MAJOR}});
+    }
+  }
+  return base;
+}
+
+}  // namespace
+
 TtTensor to_tt(const at::Tensor& view, bool math) {
   const DataType type = math ? math_type(view.scalar_type()) : bits_type(view.scalar_type());
   if (!core::is_ttnn(view)) decline("an operand is not on the ttnn device");
@@ -104,10 +135,14 @@ TtTensor to_tt(const at::Tensor& view, bool math) {
   TtTensor base = storage_tensor(view, type, storage_elements);
   if (view.is_contiguous() && view.storage_offset() == 0 && view.numel() == storage_elements) {
     if (c10::IntArrayRef(base.shape) == view.sizes()) return base;
-    return reshape(base, vec(view.sizes()));
+    const std::vector<int64_t> sizes = vec(view.sizes());
+    return reshape(movable(base, {&sizes}), sizes);
   }
   auto plan = ops::plan_view(vec(view.sizes()), vec(view.strides()), view.storage_offset(), storage_elements);
   if (!plan) decline("a view whose strides TT-NN's slice/permute/expand cannot express");
+  std::vector<int64_t> permuted;
+  for (int64_t d : plan->permutation) permuted.push_back(plan->compact[d]);
+  base = movable(base, {&plan->dense, &plan->compact, &permuted, &plan->unexpanded});
   TtTensor t = dense_slice(base, *plan, storage_elements);
   t = reshape(t, plan->compact.empty() ? std::vector<int64_t>{1} : plan->compact);
   if (plan->needs_permute()) t = ops::call1("permute", {{"input_tensor", t}, {"dims", plan->permutation}});
