@@ -18,7 +18,8 @@ calls, with ``torch.ttnn.synchronize()`` before the clock stops. Each ratio line
 Both sides run with the same number of torch threads, 1 by default (``--threads``): on a small machine
 shared with other jobs, a parallel CPU op waits for its descheduled second OpenMP thread and takes 100x
 longer at random, which would make every ratio noise.
-Results go to ``benchmarks/results/micro.json`` and ``micro.md`` and (full runs) ``docs/microbenchmarks.md``.
+Results go to ``benchmarks/results/micro.json`` and ``micro.md`` and (full runs) ``docs/microbenchmarks.md``
+with the plot ``docs/microbenchmarks.png``.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import argparse
 import statistics
 import sys
 import time
+from pathlib import Path
 
 import torch
 
@@ -420,6 +422,38 @@ def to_markdown(data: dict) -> str:
     return "".join(md)
 
 
+def plot(data: dict, path) -> object:
+    """Per-op overhead as a bar chart (ttnn time / CPU time per op, with the targets drawn), written to
+    ``path``; returns the path, or None without matplotlib."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return None
+    rows = data["op_overhead"]
+    fig, ax = plt.subplots(figsize=(8, 0.45 * len(rows) + 1.5))
+    colors = ["tab:blue" if r["kind"] == "native" else "tab:orange" for r in rows]
+    ax.barh(range(len(rows)), [r["ratio"] for r in rows], color=colors)
+    ax.set_yticks(range(len(rows)), [f"{r['op']} ({r['kind']})" for r in rows], fontsize=8)
+    ax.invert_yaxis()
+    ax.axvline(1.0, color="black", linewidth=0.8)
+    ax.axvline(NATIVE_TARGET, color="tab:blue", linestyle="--", linewidth=0.8, label=f"native target {NATIVE_TARGET}x")
+    ax.axvline(FALLBACK_TARGET, color="tab:orange", linestyle="--", linewidth=0.8,
+               label=f"fallback target {FALLBACK_TARGET}x")
+    ax.set_xlabel("ttnn time / CPU time per call (1 = as fast as the CPU)")
+    ax.set_title("Per-op overhead on the reference device (one run, paired repeats)")
+    ax.legend(fontsize=8, loc="lower right")
+    ax.grid(axis="x", alpha=0.3)
+    fig.tight_layout()
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return path
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small sizes and few repeats (seconds); for tests")
@@ -432,7 +466,12 @@ def main(argv=None) -> int:
     data = run(Settings(args.quick))
     name = "micro_quick" if args.quick else "micro"
     docs = None if (args.quick or args.no_docs) else DOCS_DIR / "microbenchmarks.md"
-    paths = write_results(name, data, to_markdown(data), args.out, docs)
+    markdown = to_markdown(data)
+    if docs is not None:
+        markdown += "\n![per-op overhead](microbenchmarks.png)\n"
+    paths = write_results(name, data, markdown, args.out, docs)
+    if docs is not None and (written := plot(data, docs.with_suffix(".png"))):
+        paths.append(written)
     print("\nwrote " + ", ".join(str(p) for p in paths))
     print(data["summary"])
     return 0

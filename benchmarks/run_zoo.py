@@ -1,7 +1,7 @@
 """Runs the model zoo (or part of it) on ttnn, one subprocess per model, and writes the report.
 
     python -m benchmarks.run_zoo [names/tags/families...] [--dtypes float32,bfloat16] [--timeout S]
-                                 [--numerics tt|exact] [--out benchmarks/results/zoo.json]
+                                 [--numerics tt|exact] [--backends sim,ttnn] [--out benchmarks/results/zoo.json]
                                  [--markdown docs/models.md]
 
 Writes the JSON after every model (a killed run keeps what it has), then the markdown table, a PNG plot
@@ -39,6 +39,10 @@ def parse_args(argv):
                         help="the device's numerics in each model's process (TTNN_DEVICE_NUMERICS; default: "
                              "as the environment says, unset meaning tt)")
     parser.add_argument("--no-train", action="store_true", help="skip the training step of train=True models")
+    parser.add_argument("--backends", default=None,
+                        help="comma-separated backends to run each model on, side by side (e.g. sim,ttnn; with "
+                             "TTNN_DEVICE_EMULATE=1 the ttnn backend runs on the emulated device); the first "
+                             "one fills the main table (default: the environment's backend only)")
     parser.add_argument("--report-only", action="store_true", help="re-render markdown and plot from --out")
     return parser.parse_args(argv)
 
@@ -64,11 +68,13 @@ def _stop_on_sigterm(signum, frame):
 def run(args, argv):
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     dtypes = [d for d in args.dtypes.split(",") if d]
+    backends = [b for b in (args.backends or "").split(",") if b] or [None]
     specs = catalog.select(args.selectors, args.specs)
     meta = results.context(REPO)
     meta.update(command="python -m benchmarks.run_zoo " + shlex.join(sys.argv[1:] if argv is None else argv),
                 selectors=args.selectors, dtypes=dtypes, timeout_s=args.timeout, runs=args.runs,
-                budget_s=args.budget, threads=args.threads, numerics=_requested_numerics(args), elapsed_s=0.0,
+                budget_s=args.budget, threads=args.threads, numerics=_requested_numerics(args),
+                backends=[b for b in backends if b], elapsed_s=0.0,
                 finished=False)
     document = {"meta": meta, "models": []}
     log_dir = Path(args.out).parent / "logs"
@@ -77,8 +83,16 @@ def run(args, argv):
     try:
         for spec in specs:
             bar.begin(spec.name)
-            model = isolate.run(spec, catalog.origin(spec, args.specs), dtypes, log_dir, args.timeout, args.runs,
-                                args.budget, args.threads, not args.no_train, args.numerics)
+            model = None
+            for backend in backends:
+                measured = isolate.run(spec, catalog.origin(spec, args.specs), dtypes, log_dir, args.timeout,
+                                       args.runs, args.budget, args.threads, not args.no_train and model is None,
+                                       args.numerics, backend)
+                if model is None:
+                    model = measured
+                if len(backends) > 1:
+                    model.setdefault("backends", {})[backend] = {"device": measured.get("device"),
+                                                                 "rows": measured["rows"]}
             document["models"].append(model)
             meta["elapsed_s"] = time.monotonic() - start
             results.write(args.out, document)

@@ -118,6 +118,27 @@ def test_failing_crashing_and_hanging_models_are_recorded_and_the_run_goes_on(tm
         in proc.stdout
 
 
+def test_backends_side_by_side(tmp_path, real_ttnn):
+    """--backends sim,ttnn measures each model on the reference device and on the hardware backend (the
+    emulated device here), each in its own process, and the report shows both."""
+    out, md = tmp_path / "zoo.json", tmp_path / "models.md"
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH")) if p),
+               TTNN_DEVICE_EMULATE="1")
+    cmd = [sys.executable, "-m", "benchmarks.run_zoo", "tiny_mlp", "--specs", str(REPO / "tests" / "zoo_test_specs.py"),
+           "--dtypes", "float32", "--timeout", "120", "--runs", "2", "--no-train", "--backends", "sim,ttnn",
+           "--out", str(out), "--markdown", str(md)]
+    proc = subprocess.run(cmd, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    model = json.loads(out.read_text())["models"][0]
+    assert set(model["backends"]) == {"sim", "ttnn"}
+    assert "sim backend" in model["backends"]["sim"]["device"] and "ttnn backend" in model["backends"]["ttnn"]["device"]
+    for backend in ("sim", "ttnn"):
+        row = model["backends"][backend]["rows"]["float32"]
+        assert row["status"] in ("✅", "🚧") and row["pcc"] > 0.999 and row["ratio"] > 0
+    table = md.read_text()
+    assert "## Backends side by side" in table and "| tiny_mlp | float32 |" in table.split("## Backends side by side")[1]
+
+
 def _row(status, aten=None, fallback=None, conversions=None, numerics="tt"):
     row = {"status": status, "numerics": numerics, "batch": 1}
     if aten is not None:

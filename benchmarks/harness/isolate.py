@@ -19,12 +19,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 
 
-def run(spec, source, dtypes, log_dir, timeout, runs=3, budget_s=5.0, threads=2, train=True, numerics=None):
+def run(spec, source, dtypes, log_dir, timeout, runs=3, budget_s=5.0, threads=2, train=True, numerics=None,
+        backend=None):
     """{"name", ..., "rows": {dtype: row}, "train": row or None, "wall_s"} for `spec`, measured in a child
-    whose device runs in `numerics` ("tt" or "exact"; None: as this process's environment says)."""
+    whose device runs in `numerics` ("tt" or "exact"; None: as this process's environment says) on
+    `backend` (TTNN_DEVICE_BACKEND: "sim" or "ttnn"; None: as the environment says)."""
     log_dir = Path(log_dir)
     log_dir.mkdir(parents=True, exist_ok=True)
-    stem = re.sub(r"[^A-Za-z0-9_.-]", "_", spec.name)  # a model name is not necessarily a file name
+    stem = re.sub(r"[^A-Za-z0-9_.-]", "_", spec.name) + (f".{backend}" if backend else "")  # a name is no file name
     records_path, log_path = log_dir / f"{stem}.jsonl", log_dir / f"{stem}.log"
     records_path.unlink(missing_ok=True)
     cmd = [sys.executable, "-m", "benchmarks.measure", spec.name, "--out", str(records_path),
@@ -35,7 +37,8 @@ def run(spec, source, dtypes, log_dir, timeout, runs=3, budget_s=5.0, threads=2,
     with open(log_path, "wb") as log:
         # A session of its own, so that a timeout kills the model's process group and nothing else.
         proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                env=child_env(threads, numerics), cwd=os.getcwd(), start_new_session=True)
+                                env=child_env(threads, numerics, backend=backend), cwd=os.getcwd(),
+                                start_new_session=True)
         try:
             returncode, timed_out = proc.wait(timeout=timeout), False
         except subprocess.TimeoutExpired:
@@ -51,10 +54,12 @@ def run(spec, source, dtypes, log_dir, timeout, runs=3, budget_s=5.0, threads=2,
                     _tail(log_path))
 
 
-def child_env(threads, numerics=None, base=None):
+def child_env(threads, numerics=None, base=None, backend=None):
     """The child's environment: `base` (default: this process's) with the repo importable, BLAS held to
-    `threads`, and the numerics mode set when one is asked for (the device reads it when it starts)."""
+    `threads`, and the numerics mode and backend set when asked for (the device reads them when it starts)."""
     env = dict(os.environ if base is None else base)
+    if backend is not None:
+        env["TTNN_DEVICE_BACKEND"] = backend
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH")) if p)
     env["OMP_NUM_THREADS"] = str(threads)  # the child's torch.set_num_threads is the same; this covers BLAS too
     if numerics is not None:
@@ -73,6 +78,7 @@ def assemble(spec, records, dtypes, train, wall_s, returncode, timed_out, timeou
         if kind == "phase":
             phase = record["phase"]
         elif kind == "model":
+            record.pop("train", None)  # the spec's flag; result["train"] is the training step's row
             result.update(record)
         elif kind == "row":
             result["rows"][record["dtype"]] = record

@@ -37,6 +37,7 @@ def render(document):
     for model in document["models"]:
         for row in model["rows"].values():
             lines.append(_inference_row(model, row))
+    lines += _backends(document)
     trained = [m for m in document["models"] if m.get("train")]
     if trained:
         lines += ["", "## Training: one step (forward, MSE loss, backward, SGD) at float32, from the same init",
@@ -46,6 +47,29 @@ def render(document):
         lines += [_training_row(m, m["train"]) for m in trained]
     lines += [""] + _notes(document)
     return "\n".join(lines) + "\n"
+
+
+def _backends(document):
+    """The side-by-side table of a run on several backends: per model and dtype, each backend's status,
+    speed against the CPU and PCC (the first backend's row is the one in the main table)."""
+    names = document["meta"].get("backends") or []
+    if len(names) < 2:
+        return []
+    header = "| model | dtype | " + " | ".join(f"{b} status | {b} ttnn/CPU | {b} PCC" for b in names) + " |"
+    lines = ["", "## Backends side by side", "",
+             "Each model measured once per backend, in its own process (`TTNN_DEVICE_BACKEND`); on the emulated "
+             "device (`TTNN_DEVICE_EMULATE=1`) the ttnn backend's speed is the emulator's (TT-NN's golden "
+             "functions on the host), not a card's.", "", header, "|" + "---|" * header.count(" |")]
+    for model in document["models"]:
+        by_backend = model.get("backends") or {}
+        dtypes = list(dict.fromkeys(d for b in names for d in (by_backend.get(b) or {}).get("rows", {})))
+        for dtype in dtypes:
+            cells = []
+            for b in names:
+                row = (by_backend.get(b) or {}).get("rows", {}).get(dtype, {})
+                cells += [row.get("status", "—"), _sig(row.get("ratio")), _num(row.get("pcc"), ".6f")]
+            lines.append(f"| {model['name']} | {dtype} | " + " | ".join(cells) + " |")
+    return lines
 
 
 def _summary(document):
