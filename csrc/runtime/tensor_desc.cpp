@@ -144,14 +144,16 @@ size_t TensorDesc::page_bytes() const {
     if (data_type == DataType::RAW) throw std::invalid_argument("RAW data has no TILE layout");
     return tile_page_bytes(data_type);
   }
-  return static_cast<size_t>(padded_shape().back()) * physical_element_size(*this);
+  // A ROW_MAJOR page is one row (a 0-d tensor's padded shape is [1]); computed without building the
+  // padded shape: every op's allocation asks.
+  const int64_t width = shape.empty() ? 1 : shape.back();
+  return static_cast<size_t>(width) * physical_element_size(*this);
 }
 
 int64_t TensorDesc::num_pages() const {
   if (layout == Layout::TILE) return grid_of(shape).num_tiles();
-  const Shape padded = padded_shape();
   int64_t rows = 1;
-  for (size_t i = 0; i + 1 < padded.size(); ++i) rows *= padded[i];
+  for (size_t i = 0; i + 1 < shape.size(); ++i) rows *= shape[i];
   return rows;
 }
 
