@@ -64,3 +64,23 @@ def test_pcc_is_pearson_and_requires_matching_specials():
     assert pcc(torch.tensor([1.0, float("nan"), 3.0, 4.0]), e) == float("-inf")
     assert compare(e + 0.01, e, meta_only=False, atol=1e-3, rtol=1e-3) is not None
     assert compare(e + 0.01, e, meta_only=False, atol=1e-3, rtol=1e-3, min_pcc=0.999) is None
+
+
+def test_low_precision_mismatch_passes_only_when_nearer_the_float64_result():
+    import torch
+
+    from ttnn_device.conformance.compare import as_accurate_as_cpu
+
+    exact = torch.tensor([4.2846, 30.2233, 1.0], dtype=torch.float64)
+    cpu = torch.tensor([4.1875, 30.125, 1.0], dtype=torch.bfloat16)       # off by 0.097 and 0.098
+    nearer = torch.tensor([4.28125, 30.25, 1.0], dtype=torch.bfloat16)    # off by 0.003 and 0.027
+    further = torch.tensor([4.40625, 30.25, 1.0], dtype=torch.bfloat16)   # first: off by 0.12, 0.22 from the CPU
+    tol = dict(atol=1e-2, rtol=1.6e-2)
+    assert as_accurate_as_cpu(nearer, cpu, exact, **tol)
+    assert not as_accurate_as_cpu(further, cpu, exact, **tol)
+    # Specials must sit where the CPU has them, and float32 outputs get no such allowance.
+    assert not as_accurate_as_cpu(torch.tensor([4.28125, float("nan"), 1.0], dtype=torch.bfloat16), cpu, exact, **tol)
+    assert not as_accurate_as_cpu(nearer.float(), cpu.float(), exact, **tol)
+    # Every output of a tuple counts: an exact one must still match.
+    assert not as_accurate_as_cpu((nearer, torch.tensor([1, 2])), (cpu, torch.tensor([1, 3])), (exact, torch.tensor([1, 3])), **tol)
+    assert as_accurate_as_cpu((nearer, torch.tensor([1, 3])), (cpu, torch.tensor([1, 3])), (exact, torch.tensor([1, 3])), **tol)

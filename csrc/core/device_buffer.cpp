@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/block_pool.h"
+#include "runtime/repeat_pattern.h"
 
 namespace ttnn_device::core {
 
@@ -201,16 +202,13 @@ void DeviceBuffer::fill(uint64_t offset, uint64_t bytes, const void* pattern, ui
   }
   if (uint8_t* base = converted_in_place(); base && bytes < logical_bytes_) {
     Staging filled(new uint8_t[bytes]);
-    for (uint64_t done = 0; done < bytes; done += pattern_bytes) {
-      std::memcpy(filled.get() + done, pattern, std::min(pattern_bytes, bytes - done));
-    }
+    runtime::repeat_pattern(filled.get(), bytes, pattern, pattern_bytes);
     write_elements(base, offset, bytes, filled.get());
     return;
   }
-  auto logical = read_all_logical();
-  for (uint64_t done = 0; done < bytes; done += pattern_bytes) {
-    std::memcpy(logical.get() + offset + done, pattern, std::min(pattern_bytes, bytes - done));
-  }
+  // A fill of the whole buffer needs none of its old contents.
+  Staging logical = bytes == logical_bytes_ ? Staging(new uint8_t[logical_bytes_]) : read_all_logical();
+  runtime::repeat_pattern(logical.get() + offset, bytes, pattern, pattern_bytes);
   write_all_logical(logical.get());
 }
 

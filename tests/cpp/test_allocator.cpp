@@ -17,6 +17,7 @@
 #include "runtime/block_cache.h"
 #include "runtime/board.h"
 #include "runtime/device.h"
+#include "runtime/repeat_pattern.h"
 #include "runtime/sim/sim_device.h"
 
 using namespace ttnn_device::runtime;
@@ -239,6 +240,21 @@ TEST(sim_out_of_memory_fields_and_message) {
   dev.free(whole);
   CHECK_THROWS(OutOfDeviceMemory, dev.allocate(4097));
   CHECK_EQ(dev.used(), 0u);
+}
+
+// The doubling fill against the element-by-element definition, for element sizes 1..16 and lengths that
+// end mid-element.
+TEST(repeat_pattern_matches_elementwise_fill) {
+  for (uint64_t size = 1; size <= 16; ++size) {
+    std::vector<uint8_t> pattern(size);
+    for (uint64_t i = 0; i < size; ++i) pattern[i] = static_cast<uint8_t>(0x30 + 7 * i);
+    for (uint64_t bytes : {uint64_t{0}, size - 1, size, 3 * size + 1, uint64_t{1000}, uint64_t{4097}}) {
+      std::vector<uint8_t> got(bytes + 1, 0xEE), want(bytes + 1, 0xEE);
+      for (uint64_t i = 0; i < bytes; ++i) want[i] = pattern[i % size];
+      ttnn_device::runtime::repeat_pattern(got.data(), bytes, pattern.data(), size);
+      CHECK(got == want);  // the byte after the range stays untouched
+    }
+  }
 }
 
 TEST(sim_read_write_copy_fill) {

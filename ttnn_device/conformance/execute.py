@@ -138,7 +138,27 @@ def _run_sample(op, sample, pol, mover, device_type):
     except Exception as exc:
         return "error", "output_process_fn_grad: " + _short(exc)
     why = compare.compare(actual, expected, meta_only=bool(meta), atol=pol.atol, rtol=pol.rtol, min_pcc=MIN_PCC)
+    if why and not meta and _closer_than_cpu(op, sample, actual, expected, pol):
+        return "pass", None
     return ("fail", why) if why else ("pass", None)
+
+
+def _closer_than_cpu(op, sample, actual, expected, pol) -> bool:
+    """A bfloat16/float16 mismatch that is the CPU's rounding, not the device's: the op rerun on the CPU
+    in float64 (same values) says which result is nearer the true one (compare.as_accurate_as_cpu)."""
+    if not any(isinstance(t, torch.Tensor) and t.dtype in compare.LOW_PRECISION for t in pytree.tree_leaves(expected)):
+        return False
+
+    def wide(x):
+        return x.detach().double() if isinstance(x, torch.Tensor) and x.dtype in compare.LOW_PRECISION else x
+
+    try:
+        exact = op(pytree.tree_map(wide, sample.input), *pytree.tree_map(wide, list(sample.args)),
+                   **pytree.tree_map(wide, dict(sample.kwargs)))
+        exact = sample.output_process_fn_grad(exact)
+    except Exception:
+        return False
+    return compare.as_accurate_as_cpu(actual, expected, exact, atol=pol.atol, rtol=pol.rtol)
 
 
 def _samples(op, dtype, reference):

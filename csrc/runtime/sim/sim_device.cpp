@@ -9,6 +9,8 @@
 
 #include <sys/mman.h>
 
+#include "runtime/repeat_pattern.h"
+
 namespace ttnn_device::runtime {
 
 namespace {
@@ -95,13 +97,7 @@ void SimDevice::fill(const Block& dst, uint64_t offset, uint64_t bytes, const vo
                      uint64_t pattern_bytes) {
   check_range(dst, offset, bytes, "fill");
   char* out = static_cast<char*>(dst.handle) + offset;
-  if (pattern_bytes == 1) {
-    std::memset(out, *static_cast<const unsigned char*>(pattern), bytes);
-    return;
-  }
-  for (uint64_t done = 0; done < bytes; done += pattern_bytes) {
-    std::memcpy(out + done, pattern, std::min(pattern_bytes, bytes - done));
-  }
+  repeat_pattern(out, bytes, pattern, pattern_bytes);
 }
 
 }  // namespace ttnn_device::runtime
