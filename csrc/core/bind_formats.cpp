@@ -56,7 +56,7 @@ py::bytes convert_buffer(const py::buffer& data, size_t in_bytes, size_t out_byt
 void bind_formats(py::module_& m) {
   m.def(
       "_conversion_kernels", [] { return std::string(runtime::formats::tile_codec().name); },
-      "The kernel table format conversions run on: 'avx512', or 'portable' (also forced by TTNN_DEVICE_SIMD=portable).");
+      "The kernel table format conversions run on: 'avx512', 'avx2' or 'portable' (TTNN_DEVICE_SIMD=portable or =avx2 forces one).");
   m.def(
       "_encode",
       [](const std::vector<int64_t>& shape, const std::string& layout, const std::string& data_type,

@@ -2,7 +2,7 @@
 // kernels (whose rules the golden tests pin to the real ttnn), on random values mixed with every special
 // case the rules name: zeros of both signs, float32 denormals, Inf, NaN, values at the float32 maximum,
 // rounding ties, tiny shared exponents; and on random page bytes for decoding (every code, every exponent).
-// Usage: test_tile_codec   (reports and passes trivially on CPUs without AVX-512)
+// Usage: test_tile_codec   (reports and passes trivially on CPUs with neither AVX2 nor AVX-512)
 
 #include <cstdio>
 #include <cstring>
@@ -83,69 +83,73 @@ bool same(const std::vector<uint8_t>& a, const std::vector<uint8_t>& b, const st
   return check::record(true, __FILE__, __LINE__, what);
 }
 
-const fmt::TileCodec* fast() {
-  const fmt::TileCodec* codec = fmt::avx512_tile_codec();
-  if (!codec) std::printf("no AVX-512 on this CPU: only the portable kernels exist, nothing to compare\n");
-  return codec;
+// Every instruction-set table this CPU runs (none on a CPU with neither AVX2 nor AVX-512).
+std::vector<const fmt::TileCodec*> fast_tables() {
+  std::vector<const fmt::TileCodec*> tables;
+  for (const fmt::TileCodec* codec : {fmt::avx512_tile_codec(), fmt::avx2_tile_codec()}) {
+    if (codec) tables.push_back(codec);
+  }
+  if (tables.empty()) std::printf("neither AVX-512 nor AVX2 on this CPU: only the portable kernels exist\n");
+  return tables;
 }
 
 }  // namespace
 
 TEST(tile_encode_matches_portable) {
-  const fmt::TileCodec* codec = fast();
-  if (!codec) return;
-  const fmt::TileCodec& ref = fmt::portable_tile_codec();
-  std::mt19937 rng(7);
-  for (const KindInfo& k : kKinds) {
-    bool ok = true;
-    for (int round = 0; round < kRounds && ok; ++round) {
-      const auto block = random_host_block(rng, k.host_bytes);
-      std::vector<uint8_t> want(k.page_bytes, 0xAB), got(k.page_bytes, 0xCD);
-      ref.encode[static_cast<int>(k.kind)](block.data(), kRowStride, want.data());
-      codec->encode[static_cast<int>(k.kind)](block.data(), kRowStride, got.data());
-      ok = same(got, want, std::string("encode ") + k.name + " round " + std::to_string(round));
+  for (const fmt::TileCodec* codec : fast_tables()) {
+    const fmt::TileCodec& ref = fmt::portable_tile_codec();
+    std::mt19937 rng(7);
+    for (const KindInfo& k : kKinds) {
+      bool ok = true;
+      for (int round = 0; round < kRounds && ok; ++round) {
+        const auto block = random_host_block(rng, k.host_bytes);
+        std::vector<uint8_t> want(k.page_bytes, 0xAB), got(k.page_bytes, 0xCD);
+        ref.encode[static_cast<int>(k.kind)](block.data(), kRowStride, want.data());
+        codec->encode[static_cast<int>(k.kind)](block.data(), kRowStride, got.data());
+        ok = same(got, want, std::string(codec->name) + " encode " + k.name + " round " + std::to_string(round));
+      }
     }
   }
 }
 
 TEST(tile_decode_matches_portable) {
-  const fmt::TileCodec* codec = fast();
-  if (!codec) return;
-  const fmt::TileCodec& ref = fmt::portable_tile_codec();
-  std::mt19937 rng(11);
-  for (const KindInfo& k : kKinds) {
-    bool ok = true;
-    for (int round = 0; round < kRounds && ok; ++round) {
-      // Any page bytes: every code and every shared exponent (0 and 0xFF included) must decode alike.
-      std::vector<uint8_t> page(k.page_bytes);
-      for (auto& b : page) b = static_cast<uint8_t>(rng());
-      // Host bytes outside the tile's 32 columns must stay untouched by both.
-      std::vector<uint8_t> want(32 * kRowStride, 0xEE), got(32 * kRowStride, 0xEE);
-      ref.decode[static_cast<int>(k.kind)](page.data(), want.data(), kRowStride);
-      codec->decode[static_cast<int>(k.kind)](page.data(), got.data(), kRowStride);
-      ok = same(got, want, std::string("decode ") + k.name + " round " + std::to_string(round));
+  for (const fmt::TileCodec* codec : fast_tables()) {
+    const fmt::TileCodec& ref = fmt::portable_tile_codec();
+    std::mt19937 rng(11);
+    for (const KindInfo& k : kKinds) {
+      bool ok = true;
+      for (int round = 0; round < kRounds && ok; ++round) {
+        // Any page bytes: every code and every shared exponent (0 and 0xFF included) must decode alike.
+        std::vector<uint8_t> page(k.page_bytes);
+        for (auto& b : page) b = static_cast<uint8_t>(rng());
+        // Host bytes outside the tile's 32 columns must stay untouched by both.
+        std::vector<uint8_t> want(32 * kRowStride, 0xEE), got(32 * kRowStride, 0xEE);
+        ref.decode[static_cast<int>(k.kind)](page.data(), want.data(), kRowStride);
+        codec->decode[static_cast<int>(k.kind)](page.data(), got.data(), kRowStride);
+        ok = same(got, want, std::string(codec->name) + " decode " + k.name + " round " + std::to_string(round));
+      }
     }
   }
 }
 
 TEST(row_conversions_match_portable) {
-  const fmt::TileCodec* codec = fast();
-  if (!codec) return;
-  const fmt::TileCodec& ref = fmt::portable_tile_codec();
-  std::mt19937 rng(13);
-  for (int64_t n : {0, 1, 15, 16, 17, 1000, 4099}) {
-    std::vector<uint32_t> bits(n);
-    for (auto& b : bits) b = random_bits(rng, 1 + rng() % 254);
-    std::vector<float> floats(n);
-    if (n) std::memcpy(floats.data(), bits.data(), n * 4);
-    std::vector<uint16_t> want(n + 1, 0xABCD), got(n + 1, 0xABCD);  // one guard element past the end
-    ref.bf16_from_f32(floats.data(), want.data(), n);
-    codec->bf16_from_f32(floats.data(), got.data(), n);
-    CHECK_EQ(got, want);
-    std::vector<float> back_want(n + 1, 7.0f), back_got(n + 1, 7.0f);
-    ref.f32_from_bf16(got.data(), back_want.data(), n);
-    codec->f32_from_bf16(got.data(), back_got.data(), n);
-    CHECK(std::memcmp(back_got.data(), back_want.data(), (n + 1) * 4) == 0);
+  for (const fmt::TileCodec* codec : fast_tables()) {
+    const fmt::TileCodec& ref = fmt::portable_tile_codec();
+    std::mt19937 rng(13);
+    for (int64_t n : {0, 1, 15, 16, 17, 1000, 4099}) {
+      std::vector<uint32_t> bits(n);
+      for (auto& b : bits) b = random_bits(rng, 1 + rng() % 254);
+      std::vector<float> floats(n);
+      if (n) std::memcpy(floats.data(), bits.data(), n * 4);
+      std::vector<uint16_t> want(n + 1, 0xABCD), got(n + 1, 0xABCD);  // one guard element past the end
+      ref.bf16_from_f32(floats.data(), want.data(), n);
+      codec->bf16_from_f32(floats.data(), got.data(), n);
+      CHECK_EQ(got, want);
+      std::vector<float> back_want(n + 1, 7.0f), back_got(n + 1, 7.0f);
+      ref.f32_from_bf16(got.data(), back_want.data(), n);
+      codec->f32_from_bf16(got.data(), back_got.data(), n);
+      CHECK(std::memcmp(back_got.data(), back_want.data(), (n + 1) * 4) == 0);
+    }
   }
 }
 

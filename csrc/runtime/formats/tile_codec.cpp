@@ -102,7 +102,9 @@ const TileCodec kPortable = {
 const TileCodec& choose() {
   const char* env = std::getenv("TTNN_DEVICE_SIMD");
   if (env && std::strcmp(env, "portable") == 0) return kPortable;
-  if (const TileCodec* fast = avx512_tile_codec()) return *fast;
+  const bool avx2_asked = env && std::strcmp(env, "avx2") == 0;
+  if (const TileCodec* fast = avx512_tile_codec(); fast && !avx2_asked) return *fast;
+  if (const TileCodec* fast = avx2_tile_codec()) return *fast;
   return kPortable;
 }
 

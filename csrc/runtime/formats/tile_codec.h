@@ -8,7 +8,7 @@
 //
 // The portable kernels are the reference: every other table must give the same bytes (tests compare them on
 // random and special values). The fastest table the CPU supports is chosen once, at first use;
-// TTNN_DEVICE_SIMD=portable forces the reference.
+// TTNN_DEVICE_SIMD=portable forces the reference, TTNN_DEVICE_SIMD=avx2 the AVX2 table (where the CPU has it).
 #pragma once
 
 #include <cstddef>
@@ -43,8 +43,9 @@ struct TileCodec {
 
 // The table conversions use: the fastest one this CPU runs (chosen once).
 const TileCodec& tile_codec();
-// The portable reference table, and the AVX-512 one (nullptr when the CPU or the build lacks it).
+// The portable reference table, and the AVX-512 and AVX2 ones (nullptr when the CPU or the build lacks it).
 const TileCodec& portable_tile_codec();
 const TileCodec* avx512_tile_codec();
+const TileCodec* avx2_tile_codec();
 
 }  // namespace ttnn_device::runtime::formats
