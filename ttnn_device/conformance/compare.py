@@ -20,15 +20,20 @@ def one_line(text: str) -> str:
     return text if len(text) <= MAX_REASON else text[: MAX_REASON - 3] + "..."
 
 
+def same_specials(a: torch.Tensor, e: torch.Tensor) -> bool:
+    """The non-finite values of `a` sit where `e` has them, with the same values (any NaN matches a NaN)."""
+    finite = torch.isfinite(e)
+    return torch.equal(torch.isfinite(a), finite) and torch.equal(
+        torch.nan_to_num(a[~finite], nan=0.0), torch.nan_to_num(e[~finite], nan=0.0))
+
+
 def pcc(a: torch.Tensor, e: torch.Tensor) -> float:
     """Pearson correlation of two float tensors, TT-NN's own test metric (its tests pass at 0.99-0.9999).
     Non-finite values must sit at the same places with the same values; they are left out of the sum."""
     a, e = a.detach().double().flatten(), e.detach().double().flatten()
-    finite = torch.isfinite(e)
-    same_special = torch.equal(torch.isfinite(a), finite) and torch.equal(
-        torch.nan_to_num(a[~finite], nan=0.0), torch.nan_to_num(e[~finite], nan=0.0))
-    if not same_special:
+    if not same_specials(a, e):
         return float("-inf")
+    finite = torch.isfinite(e)
     a, e = a[finite], e[finite]
     if a.numel() == 0 or torch.equal(a, e):
         return 1.0
@@ -126,9 +131,7 @@ def as_accurate_as_cpu(actual, expected, exact, *, atol: float, rtol: float) -> 
             return False
         low = True
         a64, e64, x64 = a.double(), e.double(), x.double()
-        same_special = torch.equal(torch.isfinite(a64), torch.isfinite(e64)) and torch.equal(
-            torch.nan_to_num(a64[~torch.isfinite(e64)], nan=0.0), torch.nan_to_num(e64[~torch.isfinite(e64)], nan=0.0))
-        if not same_special:
+        if not same_specials(a64, e64):
             return False
         finite = torch.isfinite(e64) & torch.isfinite(x64)
         within_tolerance = (a64 - e64).abs() <= atol + rtol * e64.abs()
