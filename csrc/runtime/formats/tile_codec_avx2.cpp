@@ -9,6 +9,8 @@
 // float. Function-level target attributes keep the rest of the build at the baseline instruction set.
 #include "runtime/formats/tile_codec.h"
 
+#include "runtime/formats/simd_face_rows.h"
+
 #if defined(__x86_64__) && defined(__GNUC__)
 
 #include <immintrin.h>
@@ -23,8 +25,9 @@ namespace ttnn_device::runtime::formats {
 
 namespace {
 
-// Index among the page's 64 groups of face row r % 16 of the face holding block row r, half h.
-constexpr int group_index(int r, int h) { return ((r / 16) * 2 + h) * 16 + r % 16; }
+using simd::group_index;
+using simd::load_nibbles;
+
 
 // A group as two registers of float32 bit patterns: lanes 0-7 and 8-15.
 struct Group {
@@ -132,12 +135,6 @@ TTNN_AVX2 inline void store_codes(uint8_t* p, __m128i codes) {
   }
 }
 
-TTNN_AVX2 inline __m128i load_nibbles(const uint8_t* p) {
-  const __m128i bytes = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(p));
-  const __m128i low = _mm_and_si128(bytes, _mm_set1_epi8(0x0F));
-  const __m128i high = _mm_and_si128(_mm_srli_epi16(bytes, 4), _mm_set1_epi8(0x0F));
-  return _mm_unpacklo_epi8(low, high);
-}
 
 // TT-NN's unpacking of eight codes (unpack_code in block_float.cpp): the magnitude's leading one becomes the
 // implicit bit; a negative exponent gives +0, a zero magnitude keeps its sign. floor(log2(mag)) is read from

@@ -7,6 +7,8 @@
 // this table is used only where the CPU reports the features.
 #include "runtime/formats/tile_codec.h"
 
+#include "runtime/formats/simd_face_rows.h"
+
 #if defined(__x86_64__) && defined(__GNUC__)
 
 // GCC 12's AVX-512 headers start some intrinsics (reductions, narrowing moves) from a deliberately
@@ -22,9 +24,9 @@ namespace ttnn_device::runtime::formats {
 
 namespace {
 
-// Page offset of face row `r % 16` of the face holding block row r, half h (0: columns 0-15, 1: 16-31),
-// counted in elements of 16: the index of the row's group among the tile's 64.
-constexpr int group_index(int r, int h) { return ((r / 16) * 2 + h) * 16 + r % 16; }
+using simd::group_index;
+using simd::load_nibbles;
+
 
 // 16 host elements as float32 bit patterns.
 template <bool kBf16Host>
@@ -130,13 +132,6 @@ TTNN_AVX512 inline void store_codes(uint8_t* p, __m512i codes) {
   }
 }
 
-// BFP4 codes back to one byte each, in element order.
-TTNN_AVX512 inline __m128i load_nibbles(const uint8_t* p) {
-  const __m128i bytes = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(p));
-  const __m128i low = _mm_and_si128(bytes, _mm_set1_epi8(0x0F));
-  const __m128i high = _mm_and_si128(_mm_srli_epi16(bytes, 4), _mm_set1_epi8(0x0F));
-  return _mm_unpacklo_epi8(low, high);
-}
 
 // Visits the 64 face rows of a block: fn(host, g) with `host` the row's 16 elements in the block and g its
 // group index in the page. HostE is the host element size; Byte is uint8_t or const uint8_t.
