@@ -62,6 +62,16 @@ c10::ScalarType result_dtype(const BinaryOp& op, c10::ScalarType promoted) {
   return promoted;
 }
 
+// at::result_type, without a trip through the dispatcher for the common case of two tensors of one dtype
+// (no wrapped number, whose dtype promotion replaces by the default dtype).
+c10::ScalarType promoted_type(const at::Tensor& a, const at::Tensor& b) {
+  if (a.scalar_type() == b.scalar_type() && !a.unsafeGetTensorImpl()->is_wrapped_number() &&
+      !b.unsafeGetTensorImpl()->is_wrapped_number()) {
+    return a.scalar_type();
+  }
+  return at::result_type(a, b);
+}
+
 // int64 operands by their words (int64_math.h), the result placed as `dest` says.
 at::Tensor int64_result(const BinaryOp& op, const at::Tensor& a, const at::Tensor& b, const Extra& extra, Dest dest,
                         const at::Tensor* target) {
@@ -82,7 +92,7 @@ at::Tensor int64_result(const BinaryOp& op, const at::Tensor& a, const at::Tenso
 at::Tensor run(const BinaryOp& op, const at::Tensor& a, const at::Tensor& b, const Extra& extra, Dest dest,
                const at::Tensor* target) {
   device_of({&a, &b, target});
-  c10::ScalarType promoted = at::result_type(a, b);
+  c10::ScalarType promoted = promoted_type(a, b);
   const bool integer_division_rounds = op.result == ResultType::kFloating && extra.rounding_mode.has_value();
   c10::ScalarType out_dtype = integer_division_rounds ? promoted : result_dtype(op, promoted);
   if (op.result == ResultType::kFloating && !integer_division_rounds) promoted = out_dtype;

@@ -11,6 +11,7 @@
 #include "core/block_pool.h"
 #include "core/device_state.h"
 #include "runtime/block_cache.h"
+#include "runtime/node_reserve.h"
 
 namespace ttnn_device::core {
 
@@ -28,7 +29,7 @@ constexpr int kAddressWindowBits = 48;
 constexpr uint64_t kAddressAlignment = 4096;
 
 // The caching policy and its statistics live in the device's BlockCache; what is per storage (the
-// address window and the bytes torch asked for) is kept here.
+// address window, the buffers by address and the bytes torch asked for) is kept here, under one lock.
 struct DevicePool {
   DevicePool(runtime::Device& device, int index)
       : cache(device), next_address(static_cast<uint64_t>(index + 1) << kAddressWindowBits) {}
@@ -36,13 +37,14 @@ struct DevicePool {
   std::mutex mutex;  // guards the fields below
   c10::CachingAllocator::Stat requested_bytes;
   uint64_t next_address;
+  using Buffers = std::map<uint64_t, DeviceBuffer*>;
+  Buffers buffers;  // by address
+  runtime::NodeReserve<Buffers> spare_nodes;
 };
 
 struct Pools {
   std::mutex mutex;
   std::map<int, DevicePool> by_device;
-  std::mutex buffers_mutex;
-  std::map<uint64_t, DeviceBuffer*> buffers;  // by address
 };
 
 Pools& pools() {
@@ -82,13 +84,10 @@ void copy_stat(c10::CachingAllocator::StatArray& to, const runtime::BlockCacheSt
 void deleter(void* context) {
   auto* buffer = static_cast<DeviceBuffer*>(context);
   {
-    auto& all = pools();
-    std::lock_guard<std::mutex> lock(all.buffers_mutex);
-    all.buffers.erase(buffer->address());
-  }
-  {
     auto& p = pool(buffer->device());
     std::lock_guard<std::mutex> lock(p.mutex);
+    auto it = p.buffers.find(buffer->address());
+    if (it != p.buffers.end()) p.spare_nodes.erase(p.buffers, it);
     p.requested_bytes.decrease(buffer->logical_bytes());
   }
   delete buffer;
@@ -135,28 +134,27 @@ c10::DataPtr CachingAllocator::allocate(size_t bytes) {
   if (bytes == 0) return c10::DataPtr(nullptr, torch_device);
   Block block = acquire_block(device, bytes);
   auto& p = pool(device);
+  DeviceBuffer* buffer;
   uint64_t address;
   {
     std::lock_guard<std::mutex> lock(p.mutex);
     address = p.next_address;
     p.next_address += (bytes + kAddressAlignment - 1) / kAddressAlignment * kAddressAlignment;
+    buffer = new DeviceBuffer(device, address, bytes, block);
+    p.spare_nodes.insert(p.buffers, address, buffer);
     p.requested_bytes.increase(bytes);
-  }
-  auto* buffer = new DeviceBuffer(device, address, bytes, block);
-  {
-    auto& all = pools();
-    std::lock_guard<std::mutex> lock(all.buffers_mutex);
-    all.buffers[address] = buffer;
   }
   return c10::DataPtr(reinterpret_cast<void*>(address), buffer, &deleter, torch_device);
 }
 
 DeviceBuffer* buffer_at(const void* address) {
   const auto value = reinterpret_cast<uint64_t>(address);
-  auto& all = pools();
-  std::lock_guard<std::mutex> lock(all.buffers_mutex);
-  auto it = all.buffers.upper_bound(value);
-  if (it == all.buffers.begin()) return nullptr;
+  const auto index = static_cast<int64_t>(value >> kAddressWindowBits) - 1;
+  if (index < 0 || index >= device_count()) return nullptr;
+  auto& p = pool(static_cast<int>(index));
+  std::lock_guard<std::mutex> lock(p.mutex);
+  auto it = p.buffers.upper_bound(value);
+  if (it == p.buffers.begin()) return nullptr;
   --it;
   DeviceBuffer* buffer = it->second;
   return value < buffer->address() + std::max<uint64_t>(buffer->logical_bytes(), 1) ? buffer : nullptr;

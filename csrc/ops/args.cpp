@@ -1,11 +1,15 @@
 #include "ops/args.h"
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 
 namespace ttnn_device::ops {
 
+Args::Args() { items_.reserve(kTypical); }
+
 Args::Args(std::initializer_list<std::pair<const char*, Value>> items) {
+  items_.reserve(std::max(items.size(), kTypical));
   for (const auto& [name, value] : items) set(name, value);
 }
 

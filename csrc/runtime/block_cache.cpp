@@ -33,7 +33,7 @@ Block BlockCache::acquire(uint64_t bytes) {
   auto it = cached_.lower_bound(wanted);
   if (it != cached_.end() && it->first <= wanted + wanted / 8) {
     block = it->second;
-    cached_.erase(it);
+    spare_nodes_.erase(cached_, it);
   } else {
     try {
       block = device_.allocate(wanted);
@@ -65,7 +65,7 @@ void BlockCache::release(Block block) {
   stats_.active.decrease(1);
   stats_.allocated_bytes.decrease(block.bytes);
   stats_.active_bytes.decrease(block.bytes);
-  cached_.emplace(block.bytes, block);
+  spare_nodes_.insert(cached_, block.bytes, block);
 }
 
 void BlockCache::release_cached() {

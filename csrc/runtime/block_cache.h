@@ -17,6 +17,7 @@
 #include <mutex>
 
 #include "runtime/device.h"
+#include "runtime/node_reserve.h"
 
 namespace ttnn_device::runtime {
 
@@ -82,6 +83,7 @@ class BlockCache {
   Device& device_;
   mutable std::mutex mutex_;
   std::multimap<uint64_t, Block> cached_;  // by block size
+  NodeReserve<std::multimap<uint64_t, Block>> spare_nodes_;
   BlockCacheStats stats_;
 };
 
