@@ -5,6 +5,8 @@
 // from 1 MiB on, a cached block reused when it wastes at most an eighth of the rounded request.
 
 #include <atomic>
+#include <map>
+#include <random>
 #include <cstdlib>
 #include <cstring>
 #include <optional>
@@ -16,6 +18,7 @@
 #include "check.h"
 #include "runtime/block_cache.h"
 #include "runtime/board.h"
+#include "runtime/node_reserve.h"
 #include "runtime/device.h"
 #include "runtime/repeat_pattern.h"
 #include "runtime/sim/sim_device.h"
@@ -641,6 +644,46 @@ TEST(threads_acquire_and_release) {
   cache.release_cached();
   CHECK_EQ(dev.used(), 0u);
   CHECK_EQ(cache.stats().segment.current, 0);
+}
+
+// Reused nodes must leave the map exactly as plain insert/erase would: a pseudo-random mix of inserts and
+// erases (more than the reserve keeps, so both the reuse and the overflow path run) against a reference.
+TEST(node_reserve_matches_plain_map_and_multimap) {
+  std::map<uint64_t, int> map, map_reference;
+  std::multimap<uint64_t, int> multi, multi_reference;
+  NodeReserve<std::map<uint64_t, int>> map_nodes;
+  NodeReserve<std::multimap<uint64_t, int>> multi_nodes;
+  std::mt19937_64 random(7);
+  for (int step = 0; step < 5000; ++step) {
+    const uint64_t key = random() % 200;
+    const int value = static_cast<int>(random() % 1000);
+    const bool grow = (step / 500) % 2 == 0 ? random() % 4 != 0 : random() % 4 == 0;
+    if (grow) {
+      if (!map.count(key)) {
+        map_nodes.insert(map, key, value);
+        map_reference.emplace(key, value);
+      }
+      multi_nodes.insert(multi, key, value);
+      multi_reference.emplace(key, value);
+    } else {
+      if (auto it = map.lower_bound(key); it != map.end()) {
+        map_reference.erase(it->first);
+        map_nodes.erase(map, it);
+      }
+      if (auto it = multi.lower_bound(key); it != multi.end()) {
+        // The first element of the equal range in both (multimap keeps insertion order among equal keys).
+        multi_reference.erase(multi_reference.lower_bound(it->first));
+        multi_nodes.erase(multi, it);
+      }
+    }
+    if (step % 97 == 0) {
+      CHECK(map == map_reference);
+      CHECK(multi == multi_reference);
+    }
+  }
+  CHECK(map == map_reference);
+  CHECK(multi == multi_reference);
+  CHECK(!map.empty() || !multi.empty());
 }
 
 int main() { return check::run_all(); }
