@@ -5,6 +5,7 @@
 #include <cstring>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 #include "core/block_pool.h"
 #include "runtime/repeat_pattern.h"
@@ -288,7 +289,7 @@ void DeviceBuffer::relayout(const TensorDesc& desc) {
   changed();
 }
 
-void DeviceBuffer::format_uninitialized(const TensorDesc& desc) {
+void DeviceBuffer::format_uninitialized(TensorDesc desc) {
   desc.validate();
   std::lock_guard<std::mutex> lock(mutex_);
   if (desc.logical_bytes() != logical_bytes_) {
@@ -303,7 +304,7 @@ void DeviceBuffer::format_uninitialized(const TensorDesc& desc) {
   } else {
     device_at(device_).discard_contents(block_);  // a tensor held there has the old format
   }
-  desc_ = desc;
+  desc_ = std::move(desc);
   changed();
 }
 

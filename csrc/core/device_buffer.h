@@ -56,7 +56,7 @@ class DeviceBuffer {
   void relayout(const TensorDesc& desc);
   // Gives a buffer whose contents do not matter yet (a fresh op output) a physical format, without
   // converting anything: the block is replaced when the format needs another size.
-  void format_uninitialized(const TensorDesc& desc);
+  void format_uninitialized(TensorDesc desc);  // by value: a fresh output's descriptor moves in
 
   // The op layer's access to the physical bytes on a backend that holds device memory in this process
   // (the reference device): nullptr elsewhere. Whoever writes through it calls contents_changed().
