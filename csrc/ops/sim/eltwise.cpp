@@ -136,7 +136,15 @@ std::vector<TtTensor> where_impl(const Args& args) {
                          : args.is_tensor("false_value") ? args.tensor("false_value") : pred;
   const auto t = math_type(main.dtype);
   auto select = [&](const at::Tensor& p, const at::Tensor& a, const at::Tensor& b) {
-    return at::where(p.ne(0), a.to(t), b.to(t));
+    const at::Tensor chosen = p.ne(0);
+    // A predicate that selects one side everywhere (an attention mask with nothing masked, the common
+    // case) gives that operand whole: a pass over the predicate instead of a three-way broadcast select.
+    const bool any = chosen.any().item<bool>();
+    if (!any || chosen.all().item<bool>()) {
+      const auto shape = at::infer_size(at::infer_size(p.sizes(), a.sizes()), b.sizes());
+      return (any ? a : b).to(t).expand(shape);
+    }
+    return at::where(chosen, a.to(t), b.to(t));
   };
   if (auto call = tile_call("where", args, main, main.dtype, {"predicate", "true_value", "false_value"})) {
     const auto& v = call->views;

@@ -33,7 +33,17 @@ std::vector<TtTensor> norm_impl(const Args& args) {
   const TtTensor& x = args.tensor("input_tensor");
   at::Tensor v = values_f32(x);
   const double eps = args.number("epsilon", 1e-12);
+  auto weight = optional_f32(args, "weight");
+  auto bias = optional_f32(args, "bias");
+  const int64_t width = v.dim() == 0 ? 1 : v.size(-1);
+  auto fits = [&](const std::optional<at::Tensor>& p) { return !p || p->numel() == width; };
   at::Tensor result;
+  if (!kRms && v.dim() > 0 && fits(weight) && fits(bias)) {
+    // One fused fp32 pass over each row (mean, variance, normalise, affine), the same math as below.
+    result = at::layer_norm(v, {width}, weight ? weight->reshape({width}) : at::Tensor(),
+                            bias ? bias->reshape({width}) : at::Tensor(), eps);
+    return {store(result, x.device(), Layout::TILE, x.dtype)};
+  }
   if (kRms) {
     result = v * at::rsqrt(v.pow(2).mean(-1, true) + eps);
   } else {
@@ -41,8 +51,8 @@ std::vector<TtTensor> norm_impl(const Args& args) {
     auto var = (v - mean).pow(2).mean(-1, true);
     result = (v - mean) * at::rsqrt(var + eps);
   }
-  if (auto w = optional_f32(args, "weight")) result = result * w->reshape({-1});
-  if (auto b = optional_f32(args, "bias")) result = result + b->reshape({-1});
+  if (weight) result = result * weight->reshape({-1});
+  if (bias) result = result + bias->reshape({-1});
   return {store(result, x.device(), Layout::TILE, x.dtype)};
 }
 

@@ -2,6 +2,8 @@
 // part), output in the input's data type, TILE (argmax: UINT32 ROW_MAJOR).
 #include <ATen/ATen.h>
 
+#include <algorithm>
+
 #include "ops/dispatch.h"
 #include "ops/sim/host.h"
 
@@ -20,6 +22,21 @@ std::vector<int64_t> dims_of(const Args& args, int64_t rank) {
 at::Tensor math_values(const TtTensor& t) {
   at::Tensor v = read(t);
   return at::isFloatingType(v.scalar_type()) ? v.to(c10::kFloat) : v;
+}
+
+// Variance in two fp32 passes, the mean and then the sum of squared deviations, as fp32 accumulation over
+// the elements computes it (torch's var accumulates Welford's running moments in double: several times
+// slower, and not what the card's fp32 reduction does). The divisor is max(0, n - correction), as torch's.
+at::Tensor variance(const at::Tensor& v, c10::IntArrayRef dims, double correction, bool keepdim) {
+  const at::Tensor mean = at::mean(v, dims, /*keepdim=*/true);
+  int64_t n = 1;
+  if (dims.empty()) {
+    n = v.numel();
+  } else {
+    for (int64_t d : dims) n *= v.size(d);
+  }
+  const double divisor = std::max(0.0, static_cast<double>(n) - correction);
+  return at::sum(at::square(v - mean), dims, keepdim).div_(divisor);
 }
 
 using ReduceFn = at::Tensor (*)(const at::Tensor& v, c10::IntArrayRef dims, bool keepdim, const Args& args);
@@ -44,8 +61,8 @@ TTNN_SIM_REDUCE(sum, at::sum(v, dims, keepdim))
 TTNN_SIM_REDUCE(mean, at::mean(v, dims, keepdim))
 TTNN_SIM_REDUCE(max, v.dim() == 0 ? v.clone() : at::amax(v, dims, keepdim))
 TTNN_SIM_REDUCE(min, v.dim() == 0 ? v.clone() : at::amin(v, dims, keepdim))
-TTNN_SIM_REDUCE(var, at::var(v, dims, at::Scalar(args.number("correction", 1.0)), keepdim))
-TTNN_SIM_REDUCE(std, at::std(v, dims, at::Scalar(args.number("correction", 1.0)), keepdim))
+TTNN_SIM_REDUCE(var, variance(v, dims, args.number("correction", 1.0), keepdim))
+TTNN_SIM_REDUCE(std, at::sqrt(variance(v, dims, args.number("correction", 1.0), keepdim)))
 #undef TTNN_SIM_REDUCE
 
 std::vector<TtTensor> prod_impl(const Args& args) {
