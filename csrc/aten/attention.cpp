@@ -1,8 +1,14 @@
 // The fused inference paths PyTorch takes for nn.MultiheadAttention and nn.TransformerEncoderLayer in
-// eval (_native_multi_head_attention, _transformer_encoder_layer_fwd), composed from the device's own
-// aten ops (linear, scaled_dot_product_attention, softmax, layer_norm, ...), each of which computes
-// through the vocabulary, so the fused call never leaves the device.
+// eval (_native_multi_head_attention, _transformer_encoder_layer_fwd) and for scaled_dot_product_attention
+// (the "overrideable" backend PyTorch offers a PrivateUse1 device), composed from the device's own aten
+// ops (linear, matmul, softmax, layer_norm, ...), each of which computes through the vocabulary, so the
+// fused call never leaves the device.
 #include <ATen/ATen.h>
+#include <ATen/Context.h>
+#include <ATen/SDPBackend.h>
+#include <ATen/core/grad_mode.h>
+#include <ATen/native/DispatchStub.h>
+#include <ATen/native/transformers/attention.h>
 #include <torch/library.h>
 
 #include <cmath>
@@ -85,12 +91,83 @@ at::Tensor transformer_encoder_layer(
   return norm(x + feed_forward(x), norm_weight_2, norm_bias_2);
 }
 
+// Whether the overrideable kernel below computes this call: inference only (its backward is PyTorch's
+// math path, which the autograd graph records when any input needs a gradient), no dropout, no causal
+// flag, one head count for q, k and v, and float inputs. Everything else takes the math path, which
+// composes the same device ops.
+bool sdpa_overrideable_fits(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
+                            const std::optional<at::Tensor>& mask, double dropout_p, bool is_causal) {
+  const bool needs_grad = at::GradMode::is_enabled() &&
+                          (q.requires_grad() || k.requires_grad() || v.requires_grad() ||
+                           (mask && mask->defined() && mask->requires_grad()));
+  if (needs_grad || dropout_p > 0.0 || is_causal) return false;
+  if (q.is_nested() || k.is_nested() || v.is_nested()) return false;
+  if (q.dim() < 3 || k.dim() != q.dim() || v.dim() != q.dim()) return false;
+  for (const at::Tensor* t : {&k, &v}) {
+    if (t->scalar_type() != q.scalar_type() || !t->is_privateuseone()) return false;
+    if (t->sizes().slice(0, q.dim() - 2) != q.sizes().slice(0, q.dim() - 2)) return false;  // heads, batch
+  }
+  if (q.scalar_type() != c10::kFloat && q.scalar_type() != c10::kBFloat16) return false;
+  if (q.size(-1) != k.size(-1) || k.size(-2) != v.size(-2) || q.numel() == 0 || k.numel() == 0 || v.numel() == 0) {
+    return false;
+  }
+  return !mask || !mask->defined() ||
+         (mask->is_privateuseone() && (mask->scalar_type() == c10::kBool || mask->scalar_type() == q.scalar_type()));
+}
+
+int64_t fused_sdp_choice(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
+                         const std::optional<at::Tensor>& mask, double dropout_p, bool is_causal,
+                         std::optional<double> /*scale*/, bool /*enable_gqa*/) {
+  auto& context = at::globalContext();
+  if (context.userEnabledOverrideableSDP() && sdpa_overrideable_fits(q, k, v, mask, dropout_p, is_causal)) {
+    return static_cast<int64_t>(at::SDPBackend::overrideable);
+  }
+  TORCH_CHECK(context.userEnabledMathSDP(),
+              "scaled_dot_product_attention on ttnn: this call needs the math backend, which is disabled (the ttnn "
+              "device's fused kernel serves inference without dropout or is_causal)");
+  return static_cast<int64_t>(at::SDPBackend::math);
+}
+
+// softmax(q k^T * scale + mask) v as the math path computes it, less its work that inference does not
+// need: q alone is scaled (the math path scales q and k by sqrt(scale) each, for its backward's sake), and
+// without a mask no row can be fully masked, so the plain softmax serves (with one, the safe softmax
+// gives fully masked rows 0 as the math path does). bfloat16 computes in float32 and is rounded once, as
+// the math path does. The aux outputs exist for a backward this kernel is never chosen for (see
+// sdpa_overrideable_fits): they are empty.
+std::tuple<at::Tensor, at::Tensor, at::Tensor, at::Tensor, c10::SymInt, c10::SymInt, at::Tensor, at::Tensor, at::Tensor>
+sdpa_overrideable(const at::Tensor& query, const at::Tensor& key, const at::Tensor& value,
+                  const std::optional<at::Tensor>& attn_bias, double dropout_p, bool is_causal, bool /*return_debug_mask*/,
+                  std::optional<double> scale) {
+  TORCH_CHECK(dropout_p == 0.0 && !is_causal,
+              "the ttnn device's fused attention serves calls without dropout or is_causal; use the math backend");
+  const auto origin = query.scalar_type();
+  auto wide = [&](const at::Tensor& t) { return t.scalar_type() == c10::kBFloat16 ? t.to(c10::kFloat) : t; };
+  const double factor = scale ? *scale : 1.0 / std::sqrt(static_cast<double>(query.size(-1)));
+  at::Tensor scores = at::matmul(wide(query) * factor, wide(key).transpose(-2, -1));
+  const bool masked = attn_bias && attn_bias->defined();
+  if (masked) scores.add_(wide(*attn_bias));
+  at::Tensor probs = masked ? at::_safe_softmax(scores, -1) : at::_softmax(scores, -1, false);
+  at::Tensor out = at::matmul(probs, wide(value));
+  if (out.scalar_type() != origin) out = out.to(origin);
+  const auto empty = query.options().dtype(c10::kFloat);
+  return {out, at::empty({0}, empty), at::Tensor(), at::Tensor(), c10::SymInt(query.size(-2)), c10::SymInt(key.size(-2)),
+          at::empty({0}, query.options().dtype(c10::kLong)), at::empty({0}, query.options().dtype(c10::kLong)),
+          at::empty({0}, empty)};
+}
+
 #define TTNN_NATIVE(name, op, fn) m.impl(name, TORCH_FN((Native<op, fn>::call)))
 
 TORCH_LIBRARY_IMPL(aten, PrivateUse1, m) {
   TTNN_NATIVE("_native_multi_head_attention", ATEN_OP(_native_multi_head_attention), &multi_head_attention);
   TTNN_NATIVE("_transformer_encoder_layer_fwd", ATEN_OP(_transformer_encoder_layer_fwd), &transformer_encoder_layer);
+  // Chosen by scaled_dot_product_attention through _fused_sdp_choice (the op and the dispatch stub).
+  m.impl("_fused_sdp_choice", &fused_sdp_choice);
+  m.impl("_scaled_dot_product_fused_attention_overrideable", &sdpa_overrideable);
 }
 
 }  // namespace
 }  // namespace ttnn_device::aten
+
+namespace at::native {
+REGISTER_PRIVATEUSE1_DISPATCH(_fused_sdp_choice_stub, &ttnn_device::aten::fused_sdp_choice)
+}  // namespace at::native
