@@ -16,7 +16,31 @@ at::Tensor operand_values(const at::Tensor& values, uint32_t mask, bool transpos
   return transposed ? v.transpose(-1, -2) : v;
 }
 
-at::Tensor product(const Args& args) {
+// result + bias, in place when the bias broadcasts into the result's shape.
+void add_bias(at::Tensor& result, const at::Tensor& bias) {
+  if (c10::IntArrayRef(at::infer_size(result.sizes(), bias.sizes())) == result.sizes()) {
+    result.add_(bias);
+  } else {
+    result = result + bias;
+  }
+}
+
+// x @ w (+ bias). A bias of w's output width on rows of x is summed inside the product (addmm), as the
+// CPU's linear does: one pass over the result fewer, and the CPU's rounding order.
+at::Tensor matmul_plus(const at::Tensor& x, const at::Tensor& w, const at::Tensor* bias) {
+  const bool fused = bias && w.dim() == 2 && x.dim() >= 2 && bias->numel() == w.size(1) && w.size(1) > 0 &&
+                     (bias->dim() == 1 || (bias->dim() == 2 && bias->size(0) == 1));
+  if (fused) {
+    std::vector<int64_t> sizes(x.sizes().begin(), x.sizes().end());
+    sizes.back() = w.size(1);
+    return at::addmm(bias->reshape({w.size(1)}), x.reshape({-1, x.size(-1)}), w).view(sizes);
+  }
+  at::Tensor result = at::matmul(x, w);
+  if (bias) add_bias(result, *bias);
+  return result;
+}
+
+at::Tensor product(const Args& args, const at::Tensor* bias = nullptr) {
   const TtTensor& ta = args.tensor("input_tensor_a");
   const TtTensor& tb = args.tensor("input_tensor_b");
   const bool transpose_a = args.flag("transpose_a", false), transpose_b = args.flag("transpose_b", false);
@@ -31,9 +55,16 @@ at::Tensor product(const Args& args) {
     at::Tensor w = weight_values(tb, mask);
     return transpose_b ? w.transpose(-1, -2) : w;
   };
-  auto matmul = [](const at::Tensor& x, const at::Tensor& w) { return at::matmul(x, w); };
-  if (numerics() == Numerics::kExact) return matmul(activations(kAllBits), weights(kAllBits));
-  return fidelity_product(matmul_fidelity(ta.dtype, tb.dtype), activations, weights, matmul);
+  auto with_bias = [bias](const at::Tensor& x, const at::Tensor& w) { return matmul_plus(x, w, bias); };
+  if (numerics() == Numerics::kExact) return with_bias(activations(kAllBits), weights(kAllBits));
+  const MathFidelity fidelity = matmul_fidelity(ta.dtype, tb.dtype);
+  if (fidelity != MathFidelity::kHiFi3) return fidelity_product(fidelity, activations, weights, with_bias);
+  // HiFi3 subtracts one product from another: the bias goes on once, after.
+  at::Tensor result = fidelity_product(fidelity, activations, weights, [](const at::Tensor& x, const at::Tensor& w) {
+    return at::matmul(x, w);
+  });
+  if (bias) add_bias(result, *bias);
+  return result;
 }
 
 std::vector<TtTensor> matmul_impl(const Args& args) {
@@ -41,19 +72,11 @@ std::vector<TtTensor> matmul_impl(const Args& args) {
   return {store(product(args), a.device(), Layout::TILE, output_dtype(args, a.dtype))};
 }
 
-// result + bias, in place when the bias broadcasts into the result's shape.
-void add_bias(at::Tensor& result, const at::Tensor& bias) {
-  if (c10::IntArrayRef(at::infer_size(result.sizes(), bias.sizes())) == result.sizes()) {
-    result.add_(bias);
-  } else {
-    result = result + bias;
-  }
-}
-
 std::vector<TtTensor> linear_impl(const Args& args) {
   const TtTensor& a = args.tensor("input_tensor_a");
-  at::Tensor result = product(args);
-  if (auto bias = args.optional_tensor("bias")) add_bias(result, weight_values(*bias, kAllBits));
+  at::Tensor bias;
+  if (auto b = args.optional_tensor("bias")) bias = weight_values(*b, kAllBits);
+  at::Tensor result = product(args, bias.defined() ? &bias : nullptr);
   return {store(result, a.device(), Layout::TILE, output_dtype(args, a.dtype))};
 }
 
