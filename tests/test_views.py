@@ -285,6 +285,25 @@ def test_views_of_tile_storage(data_type, dtype):
     assert fmt["layout"] == "TILE" and fmt["data_type"] == data_type  # writes keep the storage's format
 
 
+@pytest.mark.parametrize("data_type,dtype", [("FLOAT32", torch.float32), ("BFLOAT16", torch.bfloat16)])
+def test_tile_aligned_slices_of_tile_storage_convert_only_what_they_take(data_type, dtype):
+    """q, k and v cut from a fused qkv projection: a slice of a TILE storage on tile boundaries moves those
+    tiles first, so the view's conversion to ROW_MAJOR covers its third of the storage, not all of it."""
+    base_cpu = torch.randn(2, 70, 3 * 96).to(dtype)
+    base_dev = base_cpu.to("ttnn")
+    ttnn_device.set_physical_format(base_dev, "TILE", data_type)
+    heads = [lambda t, i=i: t.view(2, 70, 3, 3, 32).permute(2, 0, 3, 1, 4)[i] for i in range(3)]
+    others = [lambda t: t[:, 32:, 64:160], lambda t: t[1, :64, 96:], lambda t: t[:, :, 5:37]]  # last: unaligned
+    for fn in heads + others:
+        before = ttnn_device.conversion_counts()["bytes"]
+        got = fn(base_dev).contiguous()
+        converted = ttnn_device.conversion_counts()["bytes"] - before
+        assert_bit_equal(got.cpu(), fn(base_cpu).contiguous())
+        if fn in heads:
+            assert 0 < converted <= base_cpu.numel() * base_cpu.element_size() // 3 + 32 * 32 * 4 * 2 * 3
+    assert_bit_equal(base_dev.cpu(), base_cpu)
+
+
 def test_relayout_through_a_view_changes_the_whole_storage():
     base_cpu = torch.randn(40, 50)
     base_dev = base_cpu.to("ttnn")

@@ -124,6 +124,21 @@ TtTensor movable(const TtTensor& base, std::initializer_list<const std::vector<i
   return base;
 }
 
+// Whether a view plan's slice of a TILE storage takes whole tiles of it as stored: drawn in the stored
+// shape, starting on a tile boundary in the last two dims and ending on one or at the dim's end. Such a
+// slice moves tiles unchanged, so it goes first, and a conversion the rest of the plan needs converts
+// only what the view takes (a q, k or v cut from a fused qkv projection: a third, not the whole).
+bool slices_whole_tiles(const TtTensor& base, const ops::ViewPlan& plan, int64_t storage_elements) {
+  if (base.layout != Layout::TILE || runtime::is_block_float(base.dtype) || base.shape.size() < 2) return false;
+  const auto box = ops::storage_box(plan, storage_elements, base.shape);
+  if (!box || box->whole() || box->shape != base.shape) return false;
+  for (size_t d = base.shape.size() - 2; d < base.shape.size(); ++d) {
+    if (base.shape[d] <= 1 || box->starts[d] % 32 != 0) return false;
+    if (box->ends[d] % 32 != 0 && box->ends[d] != base.shape[d]) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 TtTensor to_tt(const at::Tensor& view, bool math) {
@@ -142,8 +157,13 @@ TtTensor to_tt(const at::Tensor& view, bool math) {
   if (!plan) decline("a view whose strides TT-NN's slice/permute/expand cannot express");
   std::vector<int64_t> permuted;
   for (int64_t d : plan->permutation) permuted.push_back(plan->compact[d]);
-  base = movable(base, {&plan->dense, &plan->compact, &permuted, &plan->unexpanded});
-  TtTensor t = dense_slice(base, *plan, storage_elements);
+  TtTensor t;
+  if (slices_whole_tiles(base, *plan, storage_elements)) {
+    t = movable(dense_slice(base, *plan, storage_elements), {&plan->compact, &permuted, &plan->unexpanded});
+  } else {
+    base = movable(base, {&plan->dense, &plan->compact, &permuted, &plan->unexpanded});
+    t = dense_slice(base, *plan, storage_elements);
+  }
   t = reshape(t, plan->compact.empty() ? std::vector<int64_t>{1} : plan->compact);
   if (plan->needs_permute()) t = ops::call1("permute", {{"input_tensor", t}, {"dims", plan->permutation}});
   t = reshape(t, plan->unexpanded);

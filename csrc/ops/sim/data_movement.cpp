@@ -5,6 +5,7 @@
 #include <ATen/ATen.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "ops/dispatch.h"
 #include "ops/reshape_rule.h"
@@ -39,10 +40,51 @@ std::vector<TtTensor> permute_impl(const Args& args) {
   return {store(read(x).permute(args.ints("dims")), x.device(), x.layout, x.dtype)};
 }
 
+// A slice of a TILE tensor on tile boundaries (step 1; in its last two dims, starting on a tile and ending
+// on one or at the dim's end) takes the input's tiles whole, as the card's slice moves them: a copy of
+// those tiles, no untilize and re-tilize. Empty where that does not apply.
+std::optional<TtTensor> slice_tiles(const TtTensor& x, const std::vector<int64_t>& starts,
+                                    const std::vector<int64_t>& ends, const std::vector<int64_t>& steps) {
+  const int64_t rank = static_cast<int64_t>(x.shape.size());
+  if (x.layout != Layout::TILE || rank < 2 || static_cast<int64_t>(starts.size()) != rank) return std::nullopt;
+  Shape shape(rank);
+  for (int64_t d = 0; d < rank; ++d) {
+    if (steps[d] != 1 || starts[d] < 0 || ends[d] > x.shape[d] || starts[d] >= ends[d]) return std::nullopt;
+    shape[d] = ends[d] - starts[d];
+    if (d >= rank - 2 && (x.shape[d] <= 1 || shape[d] <= 1 || starts[d] % 32 != 0 ||
+                          (ends[d] % 32 != 0 && ends[d] != x.shape[d]))) {
+      return std::nullopt;
+    }
+  }
+  auto tiles = tile_view(x);
+  if (!tiles) return std::nullopt;
+  Output out(x.device(), shape, Layout::TILE, x.dtype, /*in_tiles=*/true);
+  if (!out.in_tiles()) return std::nullopt;
+  // Both as [outer..., tile row, tile col, 1024]: each tile is a run of 1024 elements, copied whole
+  // (the 16-element face rows of the tile view would make the copy crawl).
+  auto whole_tiles = [](const at::Tensor& t) {
+    const int64_t outer = t.dim() - 6;
+    std::vector<int64_t> sizes(t.sizes().begin(), t.sizes().begin() + outer);
+    std::vector<int64_t> strides(t.strides().begin(), t.strides().begin() + outer);
+    sizes.insert(sizes.end(), {t.size(outer), t.size(outer + 3), 1024});
+    strides.insert(strides.end(), {t.stride(outer), t.stride(outer + 3), 1});
+    return t.as_strided(sizes, strides);
+  };
+  at::Tensor v = whole_tiles(*tiles);
+  for (int64_t d = 0; d < rank - 2; ++d) v = v.slice(d, starts[d], ends[d]);
+  for (int64_t i = 0; i < 2; ++i) {
+    const int64_t d = rank - 2 + i;
+    v = v.slice(d, starts[d] / 32, (ends[d] + 31) / 32);
+  }
+  whole_tiles(out.tiles()).copy_(v);
+  return out.finish();
+}
+
 std::vector<TtTensor> slice_impl(const Args& args) {
   const TtTensor& x = args.tensor("input_tensor");
   const auto starts = args.ints("starts"), ends = args.ints("ends");
   const auto steps = args.ints("steps", std::vector<int64_t>(starts.size(), 1));
+  if (auto tiles = slice_tiles(x, starts, ends, steps)) return {std::move(*tiles)};
   at::Tensor v = read(x);
   for (int64_t d = 0; d < static_cast<int64_t>(starts.size()); ++d) v = v.slice(d, starts[d], ends[d], steps[d]);
   return {store(v, x.device(), x.layout, x.dtype)};
