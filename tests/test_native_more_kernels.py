@@ -194,6 +194,9 @@ SDPA_CASES = {
     "fully_masked_row": ((2, 3, 10, 8), (2, 3, 12, 8), "fully_masked", {}, "fused"),
     "float_mask": ((2, 3, 10, 8), (2, 3, 12, 8), lambda g: torch.randn(2, 3, 10, 12, generator=g), {}, "fused"),
     "three_dims": ((5, 10, 8), (5, 12, 8), None, {}, "fused"),
+    # a score matrix over 8 MiB runs in blocks of queries (448 rows here: 448, 448, 204), the mask with them
+    "long_blocked": ((1, 2, 1100, 16), (1, 2, 1100, 16), lambda g: torch.rand(1100, 1100, generator=g) > 0.2, {},
+                     "fused"),
     "causal": ((2, 3, 10, 8), (2, 3, 10, 8), None, {"is_causal": True}, "math"),
     "grouped_query": ((2, 4, 10, 8), (2, 2, 12, 8), None, {"enable_gqa": True}, "math"),
 }
@@ -217,10 +220,13 @@ def test_scaled_dot_product_attention(case):
     mask = _sdpa_mask(maker, g)
     expected = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, **kwargs)
     dev_mask = None if mask is None else mask.to("ttnn")
+    ttnn_device.reset_fallback_counts()  # and the op counts
     actual, calls = _aten_calls(
         lambda: F.scaled_dot_product_attention(q.to("ttnn"), k.to("ttnn"), v.to("ttnn"), attn_mask=dev_mask, **kwargs))
     fused = "aten::_scaled_dot_product_fused_attention_overrideable" in calls
     assert fused == (path == "fused"), calls
+    if fused:  # one softmax per block of queries
+        assert ttnn_device.op_counts()["softmax"] == (3 if case == "long_blocked" else 1)
     assert not actual.cpu().isnan().any()
     torch.testing.assert_close(actual.cpu(), expected, atol=2e-6, rtol=1e-5)
 

@@ -11,6 +11,7 @@
 #include <ATen/native/transformers/attention.h>
 #include <torch/library.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "aten/native.h"
@@ -128,12 +129,25 @@ int64_t fused_sdp_choice(const at::Tensor& q, const at::Tensor& k, const at::Ten
   return static_cast<int64_t>(at::SDPBackend::math);
 }
 
+// Queries per block when the score matrix is large: a block's scores ([batch..., rows, S] floats) are
+// kept near kBlockScoreBytes so they stay in cache between the product, the softmax and the second
+// product, as TT-NN's own SDPA streams Q in chunks. Multiples of a tile, so a block is whole tiles.
+constexpr int64_t kBlockScoreBytes = int64_t{4} << 20;
+constexpr int64_t kWholeScoreBytes = int64_t{8} << 20;
+
+int64_t query_block_rows(const at::Tensor& q, const at::Tensor& k) {
+  const int64_t rows = q.size(-2);
+  const int64_t row_bytes = q.numel() / std::max<int64_t>(rows, 1) / q.size(-1) * k.size(-2) * 4;
+  if (rows * row_bytes <= kWholeScoreBytes) return rows;
+  return std::min(rows, std::max<int64_t>(32, kBlockScoreBytes / row_bytes / 32 * 32));
+}
+
 // softmax(q k^T * scale + mask) v as the math path computes it, less its work that inference does not
 // need: q alone is scaled (the math path scales q and k by sqrt(scale) each, for its backward's sake), and
 // without a mask no row can be fully masked, so the plain softmax serves (with one, the safe softmax
 // gives fully masked rows 0 as the math path does). bfloat16 computes in float32 and is rounded once, as
-// the math path does. The aux outputs exist for a backward this kernel is never chosen for (see
-// sdpa_overrideable_fits): they are empty.
+// the math path does. Long sequences run in blocks of queries (query_block_rows). The aux outputs exist
+// for a backward this kernel is never chosen for (see sdpa_overrideable_fits): they are empty.
 std::tuple<at::Tensor, at::Tensor, at::Tensor, at::Tensor, c10::SymInt, c10::SymInt, at::Tensor, at::Tensor, at::Tensor>
 sdpa_overrideable(const at::Tensor& query, const at::Tensor& key, const at::Tensor& value,
                   const std::optional<at::Tensor>& attn_bias, double dropout_p, bool is_causal, bool /*return_debug_mask*/,
@@ -143,11 +157,32 @@ sdpa_overrideable(const at::Tensor& query, const at::Tensor& key, const at::Tens
   const auto origin = query.scalar_type();
   auto wide = [&](const at::Tensor& t) { return t.scalar_type() == c10::kBFloat16 ? t.to(c10::kFloat) : t; };
   const double factor = scale ? *scale : 1.0 / std::sqrt(static_cast<double>(query.size(-1)));
-  at::Tensor scores = at::matmul(wide(query) * factor, wide(key).transpose(-2, -1));
   const bool masked = attn_bias && attn_bias->defined();
-  if (masked) scores.add_(wide(*attn_bias));
-  at::Tensor probs = masked ? at::_safe_softmax(scores, -1) : at::_softmax(scores, -1, false);
-  at::Tensor out = at::matmul(probs, wide(value));
+  const int64_t rows = query.size(-2), block = query_block_rows(query, key);
+  at::Tensor q = wide(query) * factor;
+  // Blocks reuse k and v: made contiguous once (k^T is then passed as stored, transposed).
+  at::Tensor k = block < rows ? wide(key).contiguous() : wide(key);
+  at::Tensor v = block < rows ? wide(value).contiguous() : wide(value);
+  auto attend = [&](const at::Tensor& q_rows, int64_t first) {
+    at::Tensor scores = at::matmul(q_rows, k.transpose(-2, -1));
+    if (masked) {
+      const at::Tensor& bias = *attn_bias;
+      const bool per_row = bias.dim() >= 2 && bias.size(-2) == rows && q_rows.size(-2) < rows;
+      scores.add_(wide(per_row ? bias.narrow(-2, first, q_rows.size(-2)) : bias));
+    }
+    at::Tensor probs = masked ? at::_safe_softmax(scores, -1) : at::_softmax(scores, -1, false);
+    return at::matmul(probs, v);
+  };
+  at::Tensor out;
+  if (block >= rows) {
+    out = attend(q, 0);
+  } else {
+    std::vector<at::Tensor> parts;
+    for (int64_t first = 0; first < rows; first += block) {
+      parts.push_back(attend(q.narrow(-2, first, std::min(block, rows - first)), first));
+    }
+    out = at::cat(parts, -2);
+  }
   if (out.scalar_type() != origin) out = out.to(origin);
   const auto empty = query.options().dtype(c10::kFloat);
   return {out, at::empty({0}, empty), at::Tensor(), at::Tensor(), c10::SymInt(query.size(-2)), c10::SymInt(key.size(-2)),
