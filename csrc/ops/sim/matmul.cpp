@@ -33,7 +33,8 @@ at::Tensor matmul_plus(const at::Tensor& x, const at::Tensor& w, const at::Tenso
   if (fused) {
     std::vector<int64_t> sizes(x.sizes().begin(), x.sizes().end());
     sizes.back() = w.size(1);
-    return at::addmm(bias->reshape({w.size(1)}), x.reshape({-1, x.size(-1)}), w).view(sizes);
+    const int64_t rows = c10::multiply_integers(x.sizes().begin(), x.sizes().end() - 1);  // K may be 0
+    return at::addmm(bias->reshape({w.size(1)}), x.reshape({rows, x.size(-1)}), w).view(sizes);
   }
   at::Tensor result = at::matmul(x, w);
   if (bias) add_bias(result, *bias);
