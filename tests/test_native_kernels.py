@@ -128,6 +128,39 @@ def test_normalisation():
     check(bn.to("ttnn")(dev(img)), bn.cpu()(img), atol=1e-5)
 
 
+def test_batch_norm_fold_is_kept_until_a_parameter_changes():
+    """Inference batch norm folds running statistics, weight, bias and eps into a per-channel scale and
+    shift once; the fold is reused while all four stay unchanged and made anew when any of them changes."""
+    torch.manual_seed(0)
+    bn = torch.nn.BatchNorm2d(4).eval()
+    bn.running_mean.uniform_(-1, 1)
+    bn.running_var.uniform_(0.5, 2)
+    img = torch.randn(2, 4, 6, 6)
+    dbn = torch.nn.BatchNorm2d(4).eval()
+    dbn.load_state_dict(bn.state_dict())
+    dbn.to("ttnn")
+    x = dev(img)
+
+    def forward_rsqrt_calls():
+        ttnn_device.reset_fallback_counts()  # and the op counts
+        with torch.no_grad():
+            check(dbn(x), bn(img), atol=1e-5)
+        return ttnn_device.op_counts().get("rsqrt", 0)
+
+    forward_rsqrt_calls()
+    assert forward_rsqrt_calls() == 0  # the kept fold
+    changes = [lambda m: m.weight.mul_(-2), lambda m: m.bias.add_(0.5), lambda m: m.running_mean.mul_(0.5),
+               lambda m: m.running_var.add_(1.0)]
+    for change in changes:
+        with torch.no_grad():
+            change(bn)
+            change(dbn)
+        assert forward_rsqrt_calls() == 1  # folded anew, and the result matches the CPU's
+        assert forward_rsqrt_calls() == 0
+    bn.eps = dbn.eps = 1e-2
+    assert forward_rsqrt_calls() == 1
+
+
 def test_reductions():
     x = torch.randn(3, 4, 5)
     check(dev(x).sum(), x.sum(), atol=1e-5)

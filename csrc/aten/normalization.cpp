@@ -4,7 +4,13 @@
 #include <ATen/ATen.h>
 #include <torch/library.h>
 
+#include <cstring>
+#include <functional>
+#include <tuple>
+
 #include "aten/operands.h"
+#include "core/derived_cache.h"
+#include "core/tensor_access.h"
 #include "ops/dispatch.h"
 
 namespace ttnn_device::aten {
@@ -84,6 +90,60 @@ std::tuple<at::Tensor, at::Tensor> weight_norm_interface(const at::Tensor& v, co
   return {wrap(w, v.scalar_type(), v.sizes()), wrap(norm, v.scalar_type(), norm_sizes)};
 }
 
+// The per-channel scale and shift of an inference batch norm, folded from its running statistics, weight,
+// bias and eps by TT-NN elementwise ops on [C] vectors. Parameters stay unchanged from forward to forward,
+// so a fold is kept (while running_var's storage lives and none of the four tensors has changed) rather
+// than recomputed with six vocabulary ops per layer per call.
+struct BatchNormFold {
+  TtTensor scale, shift;
+  std::vector<std::tuple<const void*, uint64_t, int64_t>> sources;  // storage, generation, offset of each input
+};
+
+std::vector<std::tuple<const void*, uint64_t, int64_t>> fold_sources(std::initializer_list<const at::Tensor*> inputs) {
+  std::vector<std::tuple<const void*, uint64_t, int64_t>> sources;
+  for (const at::Tensor* t : inputs) {
+    if (!t || !t->defined()) {
+      sources.emplace_back(nullptr, 0, 0);
+    } else {
+      sources.emplace_back(t->storage().unsafeGetStorageImpl(), core::buffer_of(*t).generation(), t->storage_offset());
+    }
+  }
+  return sources;
+}
+
+BatchNormFold fold_batch_norm(const at::Tensor& running_mean, const at::Tensor& running_var, const at::Tensor* weight,
+                              const at::Tensor* bias, double eps) {
+  // The per-channel vectors in FLOAT32 (TT-NN mixes float data types in one op), so a bfloat16 input is
+  // rounded once per op, not also through a bfloat16 scale and shift.
+  auto channel_vector = [&](const at::Tensor& t) { return resident_cast(t, DataType::FLOAT32); };
+  BatchNormFold fold;
+  fold.sources = fold_sources({&running_mean, &running_var, weight, bias});
+  TtTensor inv = ops::call1("rsqrt", {{"input_tensor", call_binary("add", channel_vector(running_var), eps)}});
+  fold.scale = weight ? call_binary("multiply", inv, channel_vector(*weight)) : inv;
+  fold.shift = ops::call1("neg", {{"input_tensor", call_binary("multiply", channel_vector(running_mean), fold.scale)}});
+  if (bias) fold.shift = call_binary("add", fold.shift, channel_vector(*bias));
+  return fold;
+}
+
+BatchNormFold kept_fold(const at::Tensor& running_mean, const at::Tensor& running_var, const at::Tensor* weight,
+                        const at::Tensor* bias, double eps) {
+  static core::DerivedCache<BatchNormFold> cache(core::DerivedCache<BatchNormFold>::Keep::kFirstRequest);
+  const auto sources = fold_sources({&running_mean, &running_var, weight, bias});
+  uint64_t tag = 0;
+  std::memcpy(&tag, &eps, sizeof(tag));
+  for (const auto& [storage, generation, offset] : sources) {
+    for (uint64_t part : {reinterpret_cast<uint64_t>(storage), generation, static_cast<uint64_t>(offset)}) {
+      tag ^= std::hash<uint64_t>{}(part) + 0x9e3779b97f4a7c15ULL + (tag << 6) + (tag >> 2);
+    }
+  }
+  const std::vector<int64_t> shape(running_var.sizes().begin(), running_var.sizes().end());
+  BatchNormFold fold = cache.get(running_var.storage(), core::buffer_of(running_var), tag, shape,
+                                 [&](bool) { return fold_batch_norm(running_mean, running_var, weight, bias, eps); });
+  // The tag is a hash: a kept fold of other inputs is never used.
+  if (fold.sources != sources) fold = fold_batch_norm(running_mean, running_var, weight, bias, eps);
+  return fold;
+}
+
 std::tuple<at::Tensor, at::Tensor, at::Tensor> native_batch_norm(
     const at::Tensor& x, const std::optional<at::Tensor>& weight, const std::optional<at::Tensor>& bias,
     const std::optional<at::Tensor>& running_mean, const std::optional<at::Tensor>& running_var, bool training,
@@ -96,13 +156,11 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor> native_batch_norm(
   }
   if (x.dim() < 2) decline("batch norm of a tensor with no channel dim");
   const DataType type = math_type(x.scalar_type());
-  // The per-channel vectors in FLOAT32 (TT-NN mixes float data types in one op), so a bfloat16 input is
-  // rounded once per op, not also through a bfloat16 scale and shift.
-  auto channel_vector = [&](const at::Tensor& t) { return resident_cast(t, DataType::FLOAT32); };
-  TtTensor inv = ops::call1("rsqrt", {{"input_tensor", call_binary("add", channel_vector(*running_var), eps)}});
-  TtTensor scale = weight && weight->defined() ? call_binary("multiply", inv, channel_vector(*weight)) : inv;
-  TtTensor shift = ops::call1("neg", {{"input_tensor", call_binary("multiply", channel_vector(*running_mean), scale)}});
-  if (bias && bias->defined()) shift = call_binary("add", shift, channel_vector(*bias));
+  const at::Tensor* w = weight && weight->defined() ? &*weight : nullptr;
+  const at::Tensor* b = bias && bias->defined() ? &*bias : nullptr;
+  const BatchNormFold fold = kept_fold(*running_mean, *running_var, w, b, eps);
+  const TtTensor& scale = fold.scale;
+  const TtTensor& shift = fold.shift;
   // The [C] vectors broadcast along the channel dim wherever it sits in memory order.
   const auto order = memory_order(x);
   std::vector<int64_t> vector_shape(x.dim(), 1);
