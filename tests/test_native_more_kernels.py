@@ -197,8 +197,13 @@ SDPA_CASES = {
     # a score matrix over 8 MiB runs in blocks of queries (448 rows here: 448, 448, 204), the mask with them
     "long_blocked": ((1, 2, 1100, 16), (1, 2, 1100, 16), lambda g: torch.rand(1100, 1100, generator=g) > 0.2, {},
                      "fused"),
-    "causal": ((2, 3, 10, 8), (2, 3, 10, 8), None, {"is_causal": True}, "math"),
-    "grouped_query": ((2, 4, 10, 8), (2, 2, 12, 8), None, {"enable_gqa": True}, "math"),
+    "causal": ((2, 3, 10, 8), (2, 3, 10, 8), None, {"is_causal": True}, "fused"),
+    "causal_fewer_queries": ((2, 3, 6, 8), (2, 3, 10, 8), None, {"is_causal": True}, "fused"),  # top-left aligned
+    "causal_more_queries": ((2, 3, 12, 8), (2, 3, 7, 8), None, {"is_causal": True}, "fused"),
+    "grouped_query": ((2, 4, 10, 8), (2, 2, 12, 8), None, {"enable_gqa": True}, "fused"),
+    "grouped_query_causal": ((1, 6, 9, 8), (1, 2, 9, 8), None, {"enable_gqa": True, "is_causal": True}, "fused"),
+    "heads_differ_without_gqa": ((2, 4, 10, 8), (2, 2, 12, 8), None, {}, "error"),
+    "dropout": ((2, 3, 10, 8), (2, 3, 10, 8), None, {"dropout_p": 0.0}, "fused"),
 }
 
 
@@ -218,6 +223,12 @@ def test_scaled_dot_product_attention(case):
     g = torch.Generator().manual_seed(5)
     q, k, v = (torch.randn(s, generator=g) for s in (q_shape, kv_shape, kv_shape))
     mask = _sdpa_mask(maker, g)
+    if path == "error":  # the CPU refuses it, and so does the device
+        with pytest.raises(RuntimeError):
+            F.scaled_dot_product_attention(q, k, v, attn_mask=mask, **kwargs)
+        with pytest.raises(RuntimeError):
+            F.scaled_dot_product_attention(q.to("ttnn"), k.to("ttnn"), v.to("ttnn"), **kwargs)
+        return
     expected = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, **kwargs)
     dev_mask = None if mask is None else mask.to("ttnn")
     ttnn_device.reset_fallback_counts()  # and the op counts

@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "aten/native.h"
 #include "aten/tt_view.h"
@@ -93,20 +94,24 @@ at::Tensor transformer_encoder_layer(
 }
 
 // Whether the overrideable kernel below computes this call: inference only (its backward is PyTorch's
-// math path, which the autograd graph records when any input needs a gradient), no dropout, no causal
-// flag, one head count for q, k and v, and float inputs. Everything else takes the math path, which
-// composes the same device ops.
+// math path, which the autograd graph records when any input needs a gradient), no dropout, float
+// inputs, and q, k and v of one batch, with one head count or (enable_gqa) q's heads a multiple of k's
+// and v's. Everything else takes the math path, which composes the same device ops.
 bool sdpa_overrideable_fits(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
-                            const std::optional<at::Tensor>& mask, double dropout_p, bool is_causal) {
+                            const std::optional<at::Tensor>& mask, double dropout_p, bool enable_gqa) {
   const bool needs_grad = at::GradMode::is_enabled() &&
                           (q.requires_grad() || k.requires_grad() || v.requires_grad() ||
                            (mask && mask->defined() && mask->requires_grad()));
-  if (needs_grad || dropout_p > 0.0 || is_causal) return false;
+  if (needs_grad || dropout_p > 0.0) return false;
   if (q.is_nested() || k.is_nested() || v.is_nested()) return false;
   if (q.dim() < 3 || k.dim() != q.dim() || v.dim() != q.dim()) return false;
   for (const at::Tensor* t : {&k, &v}) {
     if (t->scalar_type() != q.scalar_type() || !t->is_privateuseone()) return false;
-    if (t->sizes().slice(0, q.dim() - 2) != q.sizes().slice(0, q.dim() - 2)) return false;  // heads, batch
+    if (t->sizes().slice(0, q.dim() - 3) != q.sizes().slice(0, q.dim() - 3)) return false;  // batch
+    const int64_t heads = t->size(-3);
+    if (heads != q.size(-3) && !(enable_gqa && heads > 0 && q.size(-3) % heads == 0 && k.size(-3) == v.size(-3))) {
+      return false;
+    }
   }
   if (q.scalar_type() != c10::kFloat && q.scalar_type() != c10::kBFloat16) return false;
   if (q.size(-1) != k.size(-1) || k.size(-2) != v.size(-2) || q.numel() == 0 || k.numel() == 0 || v.numel() == 0) {
@@ -117,15 +122,15 @@ bool sdpa_overrideable_fits(const at::Tensor& q, const at::Tensor& k, const at::
 }
 
 int64_t fused_sdp_choice(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v,
-                         const std::optional<at::Tensor>& mask, double dropout_p, bool is_causal,
-                         std::optional<double> /*scale*/, bool /*enable_gqa*/) {
+                         const std::optional<at::Tensor>& mask, double dropout_p, bool /*is_causal*/,
+                         std::optional<double> /*scale*/, bool enable_gqa) {
   auto& context = at::globalContext();
-  if (context.userEnabledOverrideableSDP() && sdpa_overrideable_fits(q, k, v, mask, dropout_p, is_causal)) {
+  if (context.userEnabledOverrideableSDP() && sdpa_overrideable_fits(q, k, v, mask, dropout_p, enable_gqa)) {
     return static_cast<int64_t>(at::SDPBackend::overrideable);
   }
   TORCH_CHECK(context.userEnabledMathSDP(),
               "scaled_dot_product_attention on ttnn: this call needs the math backend, which is disabled (the ttnn "
-              "device's fused kernel serves inference without dropout or is_causal)");
+              "device's fused kernel serves inference without dropout)");
   return static_cast<int64_t>(at::SDPBackend::math);
 }
 
@@ -144,33 +149,45 @@ int64_t query_block_rows(const at::Tensor& q, const at::Tensor& k) {
 
 // softmax(q k^T * scale + mask) v as the math path computes it, less its work that inference does not
 // need: q alone is scaled (the math path scales q and k by sqrt(scale) each, for its backward's sake), and
-// without a mask no row can be fully masked, so the plain softmax serves (with one, the safe softmax
-// gives fully masked rows 0 as the math path does). bfloat16 computes in float32 and is rounded once, as
-// the math path does. Long sequences run in blocks of queries (query_block_rows). The aux outputs exist
-// for a backward this kernel is never chosen for (see sdpa_overrideable_fits): they are empty.
+// where no row can be fully masked (no mask, or the causal one, which keeps each row's first key) the
+// plain softmax serves (with a mask, the safe softmax gives fully masked rows 0 as the math path does).
+// is_causal masks keys after the query's own index, counted from the top left, as the math path's
+// tril does; grouped-query k and v are repeated to q's heads, as the math path repeats them. bfloat16
+// computes in float32 and is rounded once, as the math path does. Long sequences run in blocks of queries
+// (query_block_rows). The aux outputs exist for a backward this kernel is never chosen for (see
+// sdpa_overrideable_fits): they are empty.
 std::tuple<at::Tensor, at::Tensor, at::Tensor, at::Tensor, c10::SymInt, c10::SymInt, at::Tensor, at::Tensor, at::Tensor>
 sdpa_overrideable(const at::Tensor& query, const at::Tensor& key, const at::Tensor& value,
                   const std::optional<at::Tensor>& attn_bias, double dropout_p, bool is_causal, bool /*return_debug_mask*/,
                   std::optional<double> scale) {
-  TORCH_CHECK(dropout_p == 0.0 && !is_causal,
-              "the ttnn device's fused attention serves calls without dropout or is_causal; use the math backend");
+  TORCH_CHECK(dropout_p == 0.0, "the ttnn device's fused attention serves calls without dropout; use the math backend");
   const auto origin = query.scalar_type();
   auto wide = [&](const at::Tensor& t) { return t.scalar_type() == c10::kBFloat16 ? t.to(c10::kFloat) : t; };
   const double factor = scale ? *scale : 1.0 / std::sqrt(static_cast<double>(query.size(-1)));
-  const bool masked = attn_bias && attn_bias->defined();
   const int64_t rows = query.size(-2), block = query_block_rows(query, key);
   at::Tensor q = wide(query) * factor;
+  at::Tensor k = wide(key), v = wide(value);
+  if (k.size(-3) != q.size(-3)) {
+    const int64_t group = q.size(-3) / k.size(-3);
+    k = k.repeat_interleave(group, -3);
+    v = v.repeat_interleave(group, -3);
+  }
   // Blocks reuse k and v: made contiguous once (k^T is then passed as stored, transposed).
-  at::Tensor k = block < rows ? wide(key).contiguous() : wide(key);
-  at::Tensor v = block < rows ? wide(value).contiguous() : wide(value);
+  if (block < rows) k = k.contiguous(), v = v.contiguous();
+  std::optional<at::Tensor> bias;
+  if (attn_bias && attn_bias->defined()) bias = wide(*attn_bias);
+  if (is_causal) {  // -inf above the diagonal, 0 on and below it
+    const auto options = q.options();
+    bias = at::full({rows, k.size(-2)}, -std::numeric_limits<double>::infinity(), options).triu(1);
+  }
+  const bool safe = attn_bias && attn_bias->defined();
   auto attend = [&](const at::Tensor& q_rows, int64_t first) {
     at::Tensor scores = at::matmul(q_rows, k.transpose(-2, -1));
-    if (masked) {
-      const at::Tensor& bias = *attn_bias;
-      const bool per_row = bias.dim() >= 2 && bias.size(-2) == rows && q_rows.size(-2) < rows;
-      scores.add_(wide(per_row ? bias.narrow(-2, first, q_rows.size(-2)) : bias));
+    if (bias) {
+      const bool per_row = bias->dim() >= 2 && bias->size(-2) == rows && q_rows.size(-2) < rows;
+      scores.add_(per_row ? bias->narrow(-2, first, q_rows.size(-2)) : *bias);
     }
-    at::Tensor probs = masked ? at::_safe_softmax(scores, -1) : at::_softmax(scores, -1, false);
+    at::Tensor probs = safe ? at::_safe_softmax(scores, -1) : at::_softmax(scores, -1, false);
     return at::matmul(probs, v);
   };
   at::Tensor out;
