@@ -144,6 +144,21 @@ def test_model_forward_then_del_leaves_nothing():
     assert torch.ttnn.memory_allocated() == 0, torch.ttnn.memory_stats()
 
 
+@pytest.mark.parametrize("dtype", [torch.float32, torch.bfloat16])
+def test_derived_parameter_values_are_freed_with_the_model(dtype):
+    """Inference batch norm keeps its folded scale and shift, and bfloat16 parameters their FLOAT32 casts,
+    on the device between forwards; deleting the model frees them with it."""
+    model = torch.nn.Sequential(torch.nn.Conv2d(3, 8, 3), torch.nn.BatchNorm2d(8), torch.nn.ReLU()).eval()
+    model = model.to("ttnn").to(dtype)
+    with torch.no_grad():
+        for _ in range(2):
+            y = model(torch.randn(2, 3, 9, 9).to("ttnn").to(dtype))
+    assert torch.ttnn.memory_allocated() > 0
+    del model, y
+    collect()
+    assert torch.ttnn.memory_allocated() == 0, torch.ttnn.memory_stats()
+
+
 def test_set_physical_format_memory_is_accounted():
     import ttnn_device
     base = torch.ttnn.memory_allocated()

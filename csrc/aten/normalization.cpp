@@ -4,12 +4,10 @@
 #include <ATen/ATen.h>
 #include <torch/library.h>
 
-#include <cstring>
-#include <functional>
+#include <memory>
 #include <tuple>
 
 #include "aten/operands.h"
-#include "core/derived_cache.h"
 #include "core/tensor_access.h"
 #include "ops/dispatch.h"
 
@@ -92,11 +90,12 @@ std::tuple<at::Tensor, at::Tensor> weight_norm_interface(const at::Tensor& v, co
 
 // The per-channel scale and shift of an inference batch norm, folded from its running statistics, weight,
 // bias and eps by TT-NN elementwise ops on [C] vectors. Parameters stay unchanged from forward to forward,
-// so a fold is kept (while running_var's storage lives and none of the four tensors has changed) rather
-// than recomputed with six vocabulary ops per layer per call.
+// so a fold is kept with running_var's storage (DeviceBuffer::derived: freed with it) and reused while
+// none of the four tensors has changed, rather than recomputed with six vocabulary ops per layer per call.
 struct BatchNormFold {
   TtTensor scale, shift;
   std::vector<std::tuple<const void*, uint64_t, int64_t>> sources;  // storage, generation, offset of each input
+  double eps = 0.0;
 };
 
 std::vector<std::tuple<const void*, uint64_t, int64_t>> fold_sources(std::initializer_list<const at::Tensor*> inputs) {
@@ -111,36 +110,25 @@ std::vector<std::tuple<const void*, uint64_t, int64_t>> fold_sources(std::initia
   return sources;
 }
 
-BatchNormFold fold_batch_norm(const at::Tensor& running_mean, const at::Tensor& running_var, const at::Tensor* weight,
-                              const at::Tensor* bias, double eps) {
+std::shared_ptr<BatchNormFold> kept_fold(const at::Tensor& running_mean, const at::Tensor& running_var,
+                                         const at::Tensor* weight, const at::Tensor* bias, double eps) {
+  constexpr uint64_t kFoldTag = 0x626e666f6c64ULL;  // "bnfold"
+  auto sources = fold_sources({&running_mean, &running_var, weight, bias});
+  core::DeviceBuffer& keeper = core::buffer_of(running_var);
+  if (auto kept = std::static_pointer_cast<BatchNormFold>(keeper.derived(kFoldTag))) {
+    if (kept->sources == sources && kept->eps == eps) return kept;
+  }
   // The per-channel vectors in FLOAT32 (TT-NN mixes float data types in one op), so a bfloat16 input is
   // rounded once per op, not also through a bfloat16 scale and shift.
   auto channel_vector = [&](const at::Tensor& t) { return resident_cast(t, DataType::FLOAT32); };
-  BatchNormFold fold;
-  fold.sources = fold_sources({&running_mean, &running_var, weight, bias});
+  auto fold = std::make_shared<BatchNormFold>();
+  fold->sources = std::move(sources);
+  fold->eps = eps;
   TtTensor inv = ops::call1("rsqrt", {{"input_tensor", call_binary("add", channel_vector(running_var), eps)}});
-  fold.scale = weight ? call_binary("multiply", inv, channel_vector(*weight)) : inv;
-  fold.shift = ops::call1("neg", {{"input_tensor", call_binary("multiply", channel_vector(running_mean), fold.scale)}});
-  if (bias) fold.shift = call_binary("add", fold.shift, channel_vector(*bias));
-  return fold;
-}
-
-BatchNormFold kept_fold(const at::Tensor& running_mean, const at::Tensor& running_var, const at::Tensor* weight,
-                        const at::Tensor* bias, double eps) {
-  static core::DerivedCache<BatchNormFold> cache(core::DerivedCache<BatchNormFold>::Keep::kFirstRequest);
-  const auto sources = fold_sources({&running_mean, &running_var, weight, bias});
-  uint64_t tag = 0;
-  std::memcpy(&tag, &eps, sizeof(tag));
-  for (const auto& [storage, generation, offset] : sources) {
-    for (uint64_t part : {reinterpret_cast<uint64_t>(storage), generation, static_cast<uint64_t>(offset)}) {
-      tag ^= std::hash<uint64_t>{}(part) + 0x9e3779b97f4a7c15ULL + (tag << 6) + (tag >> 2);
-    }
-  }
-  const std::vector<int64_t> shape(running_var.sizes().begin(), running_var.sizes().end());
-  BatchNormFold fold = cache.get(running_var.storage(), core::buffer_of(running_var), tag, shape,
-                                 [&](bool) { return fold_batch_norm(running_mean, running_var, weight, bias, eps); });
-  // The tag is a hash: a kept fold of other inputs is never used.
-  if (fold.sources != sources) fold = fold_batch_norm(running_mean, running_var, weight, bias, eps);
+  fold->scale = weight ? call_binary("multiply", inv, channel_vector(*weight)) : inv;
+  fold->shift = ops::call1("neg", {{"input_tensor", call_binary("multiply", channel_vector(running_mean), fold->scale)}});
+  if (bias) fold->shift = call_binary("add", fold->shift, channel_vector(*bias));
+  keeper.keep_derived(kFoldTag, fold);
   return fold;
 }
 
@@ -158,9 +146,9 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor> native_batch_norm(
   const DataType type = math_type(x.scalar_type());
   const at::Tensor* w = weight && weight->defined() ? &*weight : nullptr;
   const at::Tensor* b = bias && bias->defined() ? &*bias : nullptr;
-  const BatchNormFold fold = kept_fold(*running_mean, *running_var, w, b, eps);
-  const TtTensor& scale = fold.scale;
-  const TtTensor& shift = fold.shift;
+  const auto fold = kept_fold(*running_mean, *running_var, w, b, eps);
+  const TtTensor& scale = fold->scale;
+  const TtTensor& shift = fold->shift;
   // The [C] vectors broadcast along the channel dim wherever it sits in memory order.
   const auto order = memory_order(x);
   std::vector<int64_t> vector_shape(x.dim(), 1);

@@ -4,7 +4,6 @@
 #include <ATen/native/Resize.h>
 #include <c10/core/TensorImpl.h>
 
-#include "core/derived_cache.h"
 #include "core/tensor_access.h"
 #include "ops/dispatch.h"
 #include "ops/view_plan.h"
@@ -199,9 +198,20 @@ TtTensor resident_cast(const at::Tensor& parameter, DataType dtype) {
   const bool whole = parameter.is_contiguous() && parameter.storage_offset() == 0 &&
                      static_cast<size_t>(parameter.numel()) * parameter.element_size() == parameter.storage().nbytes();
   if (t.dtype == dtype || !buffer || !whole) return cast(t, dtype);
-  static core::DerivedCache<TtTensor> cache(core::DerivedCache<TtTensor>::Keep::kFirstRequest);
-  return cache.get(parameter.storage(), *buffer, static_cast<uint64_t>(dtype), t.shape,
-                   [&](bool) { return cast(t, dtype); });
+  // Kept with the parameter's storage (freed with it), valid while its contents and shape are unchanged.
+  struct Cast {
+    uint64_t generation;
+    std::vector<int64_t> shape;
+    TtTensor tensor;
+  };
+  const uint64_t tag = 0x63617374000000ULL + static_cast<uint64_t>(dtype);  // "cast" + the data type
+  const uint64_t generation = buffer->generation();
+  if (auto kept = std::static_pointer_cast<Cast>(buffer->derived(tag))) {
+    if (kept->generation == generation && kept->shape == t.shape) return kept->tensor;
+  }
+  auto made = std::make_shared<Cast>(Cast{generation, t.shape, cast(t, dtype)});
+  buffer->keep_derived(tag, made);
+  return made->tensor;
 }
 
 at::Tensor wrap(TtTensor result, c10::ScalarType dtype, c10::IntArrayRef sizes, c10::OptionalIntArrayRef strides) {

@@ -315,6 +315,26 @@ void DeviceBuffer::contents_changed() {
   changed();
 }
 
+std::shared_ptr<void> DeviceBuffer::derived(uint64_t tag) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (const auto& [kept_tag, value] : derived_) {
+    if (kept_tag == tag) return value;
+  }
+  return nullptr;
+}
+
+void DeviceBuffer::keep_derived(uint64_t tag, std::shared_ptr<void> value) {
+  std::shared_ptr<void> replaced;  // released after the lock: it may free device memory
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (auto& [kept_tag, kept] : derived_) {
+    if (kept_tag == tag) {
+      replaced = std::exchange(kept, std::move(value));
+      return;
+    }
+  }
+  derived_.emplace_back(tag, std::move(value));
+}
+
 uint64_t DeviceBuffer::generation() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return generation_;

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <utility>
 #include <vector>
 
 #include "runtime/device.h"
@@ -84,6 +85,13 @@ class DeviceBuffer {
   };
   HostMirror host_mirror() const;
 
+  // Values derived from this storage that hold device memory of their own (a batch norm's folded scale
+  // and shift, a parameter cast to another data type), one per `tag` (what was derived). They live no
+  // longer than the storage, so freeing a model frees them with it. Each value records what it was made
+  // from (generations included); its reader checks that before using it.
+  std::shared_ptr<void> derived(uint64_t tag) const;
+  void keep_derived(uint64_t tag, std::shared_ptr<void> value);
+
  private:
   bool bytes_are_logical() const;  // physical bytes == logical bytes
   bool byte_ranges() const;        // ... and the device addresses bytes: ranges move alone
@@ -107,6 +115,7 @@ class DeviceBuffer {
   uint64_t generation_;  // renewed by every change of contents
   mutable uint64_t last_mirror_request_ = UINT64_MAX;
   mutable std::shared_ptr<const uint8_t[]> mirror_;
+  std::vector<std::pair<uint64_t, std::shared_ptr<void>>> derived_;  // see derived(); under mutex_
 };
 
 }  // namespace ttnn_device::core
