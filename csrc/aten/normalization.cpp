@@ -114,22 +114,19 @@ std::shared_ptr<BatchNormFold> kept_fold(const at::Tensor& running_mean, const a
                                          const at::Tensor* weight, const at::Tensor* bias, double eps) {
   constexpr uint64_t kFoldTag = 0x626e666f6c64ULL;  // "bnfold"
   auto sources = fold_sources({&running_mean, &running_var, weight, bias});
-  core::DeviceBuffer& keeper = core::buffer_of(running_var);
-  if (auto kept = std::static_pointer_cast<BatchNormFold>(keeper.derived(kFoldTag))) {
-    if (kept->sources == sources && kept->eps == eps) return kept;
-  }
-  // The per-channel vectors in FLOAT32 (TT-NN mixes float data types in one op), so a bfloat16 input is
-  // rounded once per op, not also through a bfloat16 scale and shift.
-  auto channel_vector = [&](const at::Tensor& t) { return resident_cast(t, DataType::FLOAT32); };
-  auto fold = std::make_shared<BatchNormFold>();
-  fold->sources = std::move(sources);
-  fold->eps = eps;
-  TtTensor inv = ops::call1("rsqrt", {{"input_tensor", call_binary("add", channel_vector(running_var), eps)}});
-  fold->scale = weight ? call_binary("multiply", inv, channel_vector(*weight)) : inv;
-  fold->shift = ops::call1("neg", {{"input_tensor", call_binary("multiply", channel_vector(running_mean), fold->scale)}});
-  if (bias) fold->shift = call_binary("add", fold->shift, channel_vector(*bias));
-  keeper.keep_derived(kFoldTag, fold);
-  return fold;
+  auto unchanged = [&](const BatchNormFold& kept) { return kept.sources == sources && kept.eps == eps; };
+  auto make = [&] {
+    // The per-channel vectors in FLOAT32 (TT-NN mixes float data types in one op), so a bfloat16 input is
+    // rounded once per op, not also through a bfloat16 scale and shift.
+    auto channel_vector = [&](const at::Tensor& t) { return resident_cast(t, DataType::FLOAT32); };
+    BatchNormFold fold{{}, {}, sources, eps};
+    TtTensor inv = ops::call1("rsqrt", {{"input_tensor", call_binary("add", channel_vector(running_var), eps)}});
+    fold.scale = weight ? call_binary("multiply", inv, channel_vector(*weight)) : inv;
+    fold.shift = ops::call1("neg", {{"input_tensor", call_binary("multiply", channel_vector(running_mean), fold.scale)}});
+    if (bias) fold.shift = call_binary("add", fold.shift, channel_vector(*bias));
+    return fold;
+  };
+  return core::buffer_of(running_var).derived_or_make<BatchNormFold>(kFoldTag, unchanged, make);
 }
 
 std::tuple<at::Tensor, at::Tensor, at::Tensor> native_batch_norm(

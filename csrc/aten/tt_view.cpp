@@ -130,12 +130,7 @@ TtTensor movable(const TtTensor& base, std::initializer_list<const std::vector<i
 bool slices_whole_tiles(const TtTensor& base, const ops::ViewPlan& plan, int64_t storage_elements) {
   if (base.layout != Layout::TILE || runtime::is_block_float(base.dtype) || base.shape.size() < 2) return false;
   const auto box = ops::storage_box(plan, storage_elements, base.shape);
-  if (!box || box->whole() || box->shape != base.shape) return false;
-  for (size_t d = base.shape.size() - 2; d < base.shape.size(); ++d) {
-    if (base.shape[d] <= 1 || box->starts[d] % 32 != 0) return false;
-    if (box->ends[d] % 32 != 0 && box->ends[d] != base.shape[d]) return false;
-  }
-  return true;
+  return box && !box->whole() && box->shape == base.shape && ops::takes_whole_tiles(box->shape, box->starts, box->ends);
 }
 
 }  // namespace
@@ -206,12 +201,11 @@ TtTensor resident_cast(const at::Tensor& parameter, DataType dtype) {
   };
   const uint64_t tag = 0x63617374000000ULL + static_cast<uint64_t>(dtype);  // "cast" + the data type
   const uint64_t generation = buffer->generation();
-  if (auto kept = std::static_pointer_cast<Cast>(buffer->derived(tag))) {
-    if (kept->generation == generation && kept->shape == t.shape) return kept->tensor;
-  }
-  auto made = std::make_shared<Cast>(Cast{generation, t.shape, cast(t, dtype)});
-  buffer->keep_derived(tag, made);
-  return made->tensor;
+  return buffer
+      ->derived_or_make<Cast>(
+          tag, [&](const Cast& kept) { return kept.generation == generation && kept.shape == t.shape; },
+          [&] { return Cast{generation, t.shape, cast(t, dtype)}; })
+      ->tensor;
 }
 
 at::Tensor wrap(TtTensor result, c10::ScalarType dtype, c10::IntArrayRef sizes, c10::OptionalIntArrayRef strides) {

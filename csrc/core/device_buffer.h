@@ -91,6 +91,14 @@ class DeviceBuffer {
   // from (generations included); its reader checks that before using it.
   std::shared_ptr<void> derived(uint64_t tag) const;
   void keep_derived(uint64_t tag, std::shared_ptr<void> value);
+  // The value kept under `tag` when `still_valid(value)`, else `make()`, kept in its place.
+  template <class T, class StillValid, class Make>
+  std::shared_ptr<T> derived_or_make(uint64_t tag, StillValid&& still_valid, Make&& make) {
+    if (auto kept = std::static_pointer_cast<T>(derived(tag)); kept && still_valid(*kept)) return kept;
+    auto made = std::make_shared<T>(make());
+    keep_derived(tag, made);
+    return made;
+  }
 
  private:
   bool bytes_are_logical() const;  // physical bytes == logical bytes

@@ -178,6 +178,16 @@ std::optional<StorageBox> redraw(const StorageBox& coarse, const std::vector<int
 
 }  // namespace
 
+bool takes_whole_tiles(const std::vector<int64_t>& shape, const std::vector<int64_t>& starts,
+                       const std::vector<int64_t>& ends) {
+  if (shape.size() < 2 || starts.size() != shape.size() || ends.size() != shape.size()) return false;
+  for (size_t d = shape.size() - 2; d < shape.size(); ++d) {
+    if (shape[d] <= 1 || ends[d] - starts[d] <= 1 || starts[d] % 32 != 0) return false;
+    if (ends[d] % 32 != 0 && ends[d] != shape[d]) return false;
+  }
+  return true;
+}
+
 std::optional<StorageBox> storage_box(const ViewPlan& plan, int64_t storage_elements,
                                       const std::vector<int64_t>& preferred) {
   const int64_t row = (plan.end - plan.begin) / plan.dense.front();

@@ -41,6 +41,12 @@ struct StorageBox {
 std::optional<StorageBox> storage_box(const ViewPlan& plan, int64_t storage_elements,
                                       const std::vector<int64_t>& preferred);
 
+// Whether elements [starts, ends) of each dim of a TILE tensor of `shape` (rank >= 2) are whole tiles of it:
+// in the last two dims the range starts on a tile boundary and ends on one or at the dim's end, and both the
+// dim and the range span more than one row or column. Such a slice moves tiles unchanged.
+bool takes_whole_tiles(const std::vector<int64_t>& shape, const std::vector<int64_t>& starts,
+                       const std::vector<int64_t>& ends);
+
 // nullopt when the view does not nest (overlapping dims, interleaved strides, a row wrapping around).
 std::optional<ViewPlan> plan_view(const std::vector<int64_t>& sizes, const std::vector<int64_t>& strides,
                                   int64_t offset, int64_t storage_elements);

@@ -9,6 +9,7 @@
 
 #include "ops/dispatch.h"
 #include "ops/reshape_rule.h"
+#include "ops/view_plan.h"
 #include "ops/sim/host.h"
 
 namespace ttnn_device::ops::sim {
@@ -46,15 +47,11 @@ std::vector<TtTensor> permute_impl(const Args& args) {
 std::optional<TtTensor> slice_tiles(const TtTensor& x, const std::vector<int64_t>& starts,
                                     const std::vector<int64_t>& ends, const std::vector<int64_t>& steps) {
   const int64_t rank = static_cast<int64_t>(x.shape.size());
-  if (x.layout != Layout::TILE || rank < 2 || static_cast<int64_t>(starts.size()) != rank) return std::nullopt;
+  if (x.layout != Layout::TILE || !takes_whole_tiles(x.shape, starts, ends)) return std::nullopt;
   Shape shape(rank);
   for (int64_t d = 0; d < rank; ++d) {
     if (steps[d] != 1 || starts[d] < 0 || ends[d] > x.shape[d] || starts[d] >= ends[d]) return std::nullopt;
     shape[d] = ends[d] - starts[d];
-    if (d >= rank - 2 && (x.shape[d] <= 1 || shape[d] <= 1 || starts[d] % 32 != 0 ||
-                          (ends[d] % 32 != 0 && ends[d] != x.shape[d]))) {
-      return std::nullopt;
-    }
   }
   auto tiles = tile_view(x);
   if (!tiles) return std::nullopt;
