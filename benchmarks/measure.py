@@ -65,6 +65,8 @@ def measure_model(spec, dtypes=("float32", "bfloat16"), runs=3, budget_s=5.0, tr
         start = time.perf_counter()
         try:
             row = training.compare(pristine, inputs)
+            if spec.train_autocast:
+                row["autocast_bf16"] = training.compare(pristine, inputs, autocast=torch.bfloat16)
         except Exception as error:  # noqa: BLE001
             row = {"status": "❌", **_error("", error)}
         emit({"kind": "train", **row, "wall_s": time.perf_counter() - start})

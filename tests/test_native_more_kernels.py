@@ -57,6 +57,9 @@ CASES = {
     "roll_dims": lambda t: t.roll((1, -3), (0, 2)),
     "roll_flat": lambda t: t.roll(4),
     "gather": lambda t: t.gather(-1, index_like(t)),
+    # several index tensors on adjacent dims (negative indices count from the end; shapes broadcast)
+    "index_two": lambda t: t[torch.tensor([0, 1, 1], device=t.device), torch.tensor([2, -1, 0], device=t.device)],
+    "index_broadcast": lambda t: t[:, torch.tensor([[0], [2]], device=t.device), torch.tensor([1, -2, 4], device=t.device)],
     "log_softmax": lambda t: F.log_softmax(t, 1),
     # three operands, broadcast against each other (t is [2, 3, 5, 7])
     "lerp_scalar": lambda t: torch.lerp(t, t.flip(0), 0.3),

@@ -104,13 +104,17 @@ def test_failing_crashing_and_hanging_models_are_recorded_and_the_run_goes_on(tm
     for name in ("fails_on_build", "hangs_on_inputs", "crashes_on_build"):
         assert models[name]["rows"]["float32"]["status"] == "❌"
     assert models["tiny_mlp"]["rows"]["float32"]["status"] in ("✅", "🚧")
-    assert models["tiny_mlp"]["train"]["loss_abs_diff"] < 1e-4
+    train = models["tiny_mlp"]["train"]
+    assert train["loss_abs_diff"] < 1e-4
+    # forward, backward and the SGD step all on the device, measured in both numerics modes
+    assert train["status"] == "✅", train["fallback_ops"]
+    assert set(train["modes"]) == {"exact", "tt"} and train["modes"]["exact"]["min_grad_pcc"] > 0.99999
     row = models["tiny_mlp"]["rows"]["float32"]
     assert row["numerics"] == "exact"
     assert row["vocabulary_calls"] == sum(row["vocabulary_ops"].values()) > 0
     assert set(row["conversions"]) == {"count", "mb"}
     table = md.read_text()
-    assert "| crashes_on_build | float32 | ❌ |" in table and "## Training" in table
+    assert "| crashes_on_build | float32 | ❌ |" in table and "## Training" in table and "min grad PCC tt" in table
     assert "\nNumerics: exact (IEEE math, rounded only to the output's data type)\n" in table
     assert "❌ 3" in proc.stdout  # the summary line
     native = 1 - row["fallback_calls"] / row["aten_calls"]  # the one row with counts

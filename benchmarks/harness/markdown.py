@@ -11,8 +11,8 @@ _INFERENCE_HEADER = (
     "H→D per inference n / MB | D→H per inference n / MB | conversions per inference n / MB | peak device MB | "
     "wall s |")
 _TRAINING_HEADER = (
-    "| model | status | loss CPU | loss ttnn | loss abs diff | min grad PCC | min param PCC | "
-    "CPU fallback calls / unique | left on the CPU (or error) | CPU step ms | ttnn step ms |")
+    "| model | status | loss CPU | loss ttnn | loss abs diff | min grad PCC | min param PCC | min grad PCC exact | "
+    "min grad PCC tt | CPU fallback calls / unique | left on the CPU (or error) | CPU step ms | ttnn step ms |")
 
 LEGEND = """\
 How to read the table: each model runs in its own process. *first run* moves a fresh copy of the model and
@@ -42,9 +42,15 @@ def render(document):
     if trained:
         lines += ["", "## Training: one step (forward, MSE loss, backward, SGD) at float32, from the same init",
                   "", "Gradients below 1e-5 of the largest on both sides (float32 rounding noise, e.g. attention key "
-                  "biases, whose exact gradient is zero) are counted, not included in the PCC minimum.",
+                  "biases, whose exact gradient is zero) are counted, not included in the PCC minimum. The device step "
+                  "runs once per numerics mode (each from the same init): *min grad PCC exact* and *tt* are those runs; "
+                  "the other figures are the page's numerics mode's. *(bf16 autocast)* rows run the forward under "
+                  "`torch.autocast(dtype=torch.bfloat16)` on both sides, float32 master weights.",
                   "", _TRAINING_HEADER, "|" + "---|" * _TRAINING_HEADER.count(" |")]
-        lines += [_training_row(m, m["train"]) for m in trained]
+        for m in trained:
+            lines.append(_training_row(m["name"], m["train"]))
+            if m["train"].get("autocast_bf16"):
+                lines.append(_training_row(m["name"] + " (bf16 autocast)", m["train"]["autocast_bf16"]))
     lines += [""] + _notes(document)
     return "\n".join(lines) + "\n"
 
@@ -143,11 +149,14 @@ def _inference_row(model, row):
     return "| " + " | ".join(cells) + " |"
 
 
-def _training_row(model, row):
+def _training_row(name, row):
     ops = row.get("fallback_ops")
-    cells = [model["name"], row.get("status", "❌"), _num(row.get("loss_cpu"), ".6g"), _num(row.get("loss_ttnn"), ".6g"),
+    modes = row.get("modes") or {}
+    cells = [name, row.get("status", "❌"), _num(row.get("loss_cpu"), ".6g"), _num(row.get("loss_ttnn"), ".6g"),
              _num(row.get("loss_abs_diff"), ".3g"), _num(row.get("min_grad_pcc"), ".6f") + _noise(row),
-             _num(row.get("min_param_pcc"), ".6f"), _pair(row.get("fallback_calls"), None if ops is None else len(ops)),
+             _num(row.get("min_param_pcc"), ".6f"),
+             *(_num(modes.get(mode, {}).get("min_grad_pcc"), ".6f") for mode in ("exact", "tt")),
+             _pair(row.get("fallback_calls"), None if ops is None else len(ops)),
              _left_on_cpu(row), _num(row.get("cpu_step_ms"), ".0f"), _num(row.get("ttnn_step_ms"), ".0f")]
     return "| " + " | ".join(cells) + " |"
 

@@ -4,14 +4,20 @@ The model stays in eval() mode: dropout draws from each device's own random stre
 the two steps would differ by design and the comparison would measure nothing. The loss is the MSE of
 every differentiable floating output against a fixed random target, summed. Gradients and parameters at
 float32 noise level on both sides are left out of the PCC minimum (see NOISE_FLOOR).
+
+The device step runs once in each numerics mode (exact, then tt: TT-NN's fidelity and flushing), each from
+the same init, and the row reports both; its top-level figures are the process's own mode's. With
+`autocast`, both sides run the forward under torch.autocast at that dtype (float32 master weights).
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import time
 
 import torch
+import ttnn_device
 
 from . import counting, trees
 from .accuracy import pcc
@@ -20,12 +26,18 @@ LEARNING_RATE = 0.01
 TARGET_SEED = 1234
 
 
-def step(model, inputs, device):
+NUMERICS_MODES = ("exact", "tt")
+
+
+def step(model, inputs, device, autocast=None):
     """Runs one step of `model` (already on `device`); returns loss, {name: grad}, {name: updated param} on the CPU."""
     model.eval()
     optimizer = torch.optim.SGD(model.parameters(), lr=LEARNING_RATE)
     optimizer.zero_grad(set_to_none=True)
-    outputs = [t for t in trees.leaves(trees.plain_call(model, inputs)) if t.is_floating_point() and t.requires_grad]
+    context = torch.autocast(torch.device(device).type, dtype=autocast) if autocast else contextlib.nullcontext()
+    with context:
+        outputs = [t.float() for t in trees.leaves(trees.plain_call(model, inputs))
+                   if t.is_floating_point() and t.requires_grad]
     if not outputs:
         raise RuntimeError("no differentiable floating output to take a loss of")
     generator = torch.Generator().manual_seed(TARGET_SEED)
@@ -38,21 +50,39 @@ def step(model, inputs, device):
     return float(loss.detach().cpu()), grads, params
 
 
-def compare(pristine, inputs, device="ttnn"):
-    """Measures one step on the CPU and on `device` from copies of `pristine`; returns the training row."""
+def compare(pristine, inputs, device="ttnn", autocast=None):
+    """Measures one step on the CPU and on `device` (in each numerics mode) from copies of `pristine`;
+    returns the training row."""
+    model = copy.deepcopy(pristine)
+    start = time.perf_counter()
+    cpu = step(model, trees.clone(inputs), "cpu", autocast)
+    cpu_ms = (time.perf_counter() - start) * 1e3
+
+    current = ttnn_device.get_numerics()
+    modes = {}
+    try:
+        for mode in NUMERICS_MODES:
+            ttnn_device.set_numerics(mode)
+            model = copy.deepcopy(pristine)
+            counting.reset()
+            start = time.perf_counter()
+            device_step = step(model.to(device), trees.to_device(inputs, device), device, autocast)
+            elapsed = (time.perf_counter() - start) * 1e3  # includes moving model and inputs
+            modes[mode] = _agreement(cpu, device_step, counting.fallbacks_since_reset())
+            modes[mode]["ttnn_step_ms"] = elapsed
+    finally:
+        ttnn_device.set_numerics(current)
+    row = {**modes[current], "cpu_step_ms": cpu_ms, "numerics": current, "autocast": str(autocast) if autocast else None,
+           "modes": modes}
+    if any(m["fallback_calls"] for m in modes.values()):
+        row["status"] = "🚧"
+    return row
+
+
+def _agreement(cpu, dev, fallbacks):
+    """How one device step agrees with the CPU's: losses, gradient and parameter PCCs, fallbacks."""
+    (cpu_loss, cpu_grads, cpu_params), (dev_loss, dev_grads, dev_params) = cpu, dev
     row = {}
-    model = copy.deepcopy(pristine)
-    start = time.perf_counter()
-    cpu_loss, cpu_grads, cpu_params = step(model, trees.clone(inputs), "cpu")
-    row["cpu_step_ms"] = (time.perf_counter() - start) * 1e3
-
-    model = copy.deepcopy(pristine)
-    counting.reset()
-    start = time.perf_counter()
-    dev_loss, dev_grads, dev_params = step(model.to(device), trees.to_device(inputs, device), device)
-    row["ttnn_step_ms"] = (time.perf_counter() - start) * 1e3  # includes moving model and inputs
-    fallbacks = counting.fallbacks_since_reset()
-
     missing = sorted(set(cpu_grads) ^ set(dev_grads))
     shared = [n for n in cpu_grads if n in dev_grads]
     grad_pccs, zero_grads = _pccs({n: cpu_grads[n] for n in shared}, {n: dev_grads[n] for n in shared})

@@ -29,6 +29,7 @@ class ModelSpec:
     run: Optional[Callable[[torch.nn.Module, Any], Any]] = None
     tags: tuple = field(default_factory=tuple)   # e.g. ("quick", "train", "cnn")
     train: bool = False               # part of the training subset (forward, backward, optimizer step)
+    train_autocast: bool = False      # also a training step under torch.autocast(bfloat16)
     real_weights: bool = False
     supports_bfloat16: bool = True    # False where the library itself cannot run in bf16 on the CPU
     notes: str = ""

@@ -15,7 +15,7 @@ def _reinit_head(model):
 
 
 def _timm(spec_name, timm_name, family="vision-cnn", batch=1, tags=(), train=False, post=None, batch_norm=None,
-          notes=""):
+          notes="", train_autocast=False):
     kind = {"vision-cnn": "cnn", "vision-mlp": "mlp"}.get(family, "transformer")
     if batch_norm is None:
         batch_norm = family in ("vision-cnn", "vision-hybrid")
@@ -33,6 +33,7 @@ def _timm(spec_name, timm_name, family="vision-cnn", batch=1, tags=(), train=Fal
         task="classification",
         tags=tuple(dict.fromkeys((kind,) + tuple(tags))),
         train=train,
+        train_autocast=train_autocast,
         notes=notes,
     )
 
@@ -50,7 +51,7 @@ SPECS = [
     _timm("mobilevit_s", "mobilevit_s", family="vision-hybrid", tags=("transformer",)),
     _timm("swin_tiny", "swin_tiny_patch4_window7_224", family="vision-transformer"),
     _timm("vit_base_patch16", "vit_base_patch16_224", family="vision-transformer"),
-    _timm("deit_tiny", "deit_tiny_patch16_224", family="vision-transformer", batch=2, tags=("quick",), train=True),
+    _timm("deit_tiny", "deit_tiny_patch16_224", family="vision-transformer", batch=2, tags=("quick",), train=True, train_autocast=True),
     _timm("deit_small", "deit_small_patch16_224", family="vision-transformer"),
     _timm("mixer_b16", "mixer_b16_224", family="vision-mlp", post=_reinit_head,
           notes="the classifier head, zero-initialised by timm (all-zero logits), re-initialised N(0, 0.02)"),

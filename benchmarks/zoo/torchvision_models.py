@@ -22,7 +22,7 @@ def _notes(*parts):
     return "; ".join(p for p in parts if p)
 
 
-def _classifier(name, batch=1, tags=(), train=False, size=224, notes=""):
+def _classifier(name, batch=1, tags=(), train=False, size=224, notes="", train_autocast=False):
     """torchvision.models.<name>(weights=None), a [B, 3, size, size] image, logits [B, 1000]."""
     constructor = getattr(torchvision.models, name)
     calibrate = name not in _NO_BATCH_NORM
@@ -37,6 +37,7 @@ def _classifier(name, batch=1, tags=(), train=False, size=224, notes=""):
         task="classification",
         tags=("cnn",) + tuple(tags),
         train=train,
+        train_autocast=train_autocast,
         notes=_notes(CALIBRATED if calibrate else "", notes),
     )
 
@@ -102,7 +103,7 @@ def _detection(name, spec_name, kwargs):
 _320 = dict(min_size=320, max_size=320)
 
 SPECS = [
-    _classifier("resnet18", batch=2, tags=("quick",), train=True),
+    _classifier("resnet18", batch=2, tags=("quick",), train=True, train_autocast=True),
     _classifier("resnet50"),
     _classifier("mobilenet_v2", batch=2),
     _classifier("mobilenet_v3_small", batch=2, tags=("quick",)),

@@ -1,6 +1,7 @@
 // Where the CPU fallback is registered: for every op without a ttnn kernel, and for the ops whose default
 // path on a new backend ends in an error instead of reaching a fallback (convolution goes through
-// convolution_overrideable, which throws unless a backend provides it).
+// convolution_overrideable and convolution_backward_overrideable, which throw unless a backend provides them:
+// their CPU forms are here, called by the native kernels when they decline).
 #include <ATen/ATen.h>
 #include <c10/core/DeviceGuard.h>
 #include <torch/library.h>
@@ -33,9 +34,7 @@ at::Tensor cpu_convolution(const at::Tensor& input, const at::Tensor& weight,
   return back_to(result, input.device());
 }
 
-namespace {
-
-std::tuple<at::Tensor, at::Tensor, at::Tensor> convolution_backward_overrideable(
+std::tuple<at::Tensor, at::Tensor, at::Tensor> cpu_convolution_backward(
     const at::Tensor& grad_output, const at::Tensor& input, const at::Tensor& weight, c10::IntArrayRef stride,
     c10::IntArrayRef padding, c10::IntArrayRef dilation, bool transposed, c10::IntArrayRef output_padding,
     int64_t groups, std::array<bool, 3> output_mask) {
@@ -48,6 +47,8 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor> convolution_backward_overrideable
   return {back_to(grad_input, input.device()), back_to(grad_weight, input.device()),
           back_to(grad_bias, input.device())};
 }
+
+namespace {
 
 TORCH_LIBRARY_IMPL(_, PrivateUse1, m) {
   m.fallback(torch::CppFunction::makeFromBoxedFunction<&core::cpu_fallback>());
@@ -66,7 +67,6 @@ TORCH_LIBRARY_IMPL(aten, PrivateUse1, m) {
   for (const char* op : kWholeOnCpu) {
     m.impl(op, torch::CppFunction::makeFromBoxedFunction<&core::cpu_fallback>());
   }
-  m.impl("convolution_backward_overrideable", convolution_backward_overrideable);
 }
 
 }  // namespace

@@ -9,38 +9,41 @@
 namespace ttnn_device::aten {
 namespace {
 
-// self's rows along `dim` picked by `indices` (any shape): the result has self's sizes with `dim`
-// replaced by indices' sizes.
-// Negative indices (allowed by x[idx]) count from the end: idx + size where idx < 0.
-at::Tensor take_along(const at::Tensor& self, int64_t dim, const at::Tensor& indices, bool negative_allowed) {
+// An index tensor as TT-NN's 32-bit indices into a dim of `size` (negative ones, where allowed, counted
+// from the end: idx + size where idx < 0).
+TtTensor index_into(const at::Tensor& indices, int64_t size, bool negative_allowed) {
+  TtTensor idx = index_words(indices);
+  if (!negative_allowed) return idx;
+  TtTensor negative = ops::call1("lt", {{"input_tensor_a", idx}, {"input_tensor_b", 0.0}});
+  TtTensor shift = ops::call1("multiply", {{"input_tensor_a", negative}, {"input_tensor_b", static_cast<double>(size)}});
+  return ops::call1("add", {{"input_tensor_a", idx}, {"input_tensor_b", shift}});
+}
+
+// self's rows along `dim` picked by `idx` (32-bit indices of sizes `index_sizes`): the result has self's
+// sizes with `dim` replaced by the index's sizes.
+at::Tensor take_along(const at::Tensor& self, int64_t dim, const TtTensor& idx, c10::IntArrayRef index_sizes) {
   if (moves_as_words(self) && self.dim() > 0) {
     // int64 / float64 elements: pick their 32-bit words (one more, untouched dim), bit for bit.
     dim = c10::maybe_wrap_dim(dim, self.dim());
-    return from_words(take_along(as_words(self), dim, indices, negative_allowed), self.scalar_type());
+    return from_words(take_along(as_words(self), dim, idx, index_sizes), self.scalar_type());
   }
   math_type(self.scalar_type());
   if (self.dim() == 0) decline("indexing a 0-d tensor");
-  if (indices.numel() == 0 || self.numel() == 0) decline("an empty index or tensor");
+  if (idx.numel() == 0 || self.numel() == 0) decline("an empty index or tensor");
   dim = c10::maybe_wrap_dim(dim, self.dim());
   // The indexed dim first, everything after it flattened into the table's rows.
   at::Tensor moved = self.movedim(dim, 0);
   const int64_t rows = moved.size(0), width = moved.numel() / rows;
   TtTensor table = to_tt(moved);
   table = ops::call1("reshape", {{"input_tensor", table}, {"shape", std::vector<int64_t>{rows, width}}});
-  TtTensor idx = index_words(indices);
-  if (negative_allowed) {
-    TtTensor negative = ops::call1("lt", {{"input_tensor_a", idx}, {"input_tensor_b", 0.0}});
-    TtTensor shift = ops::call1("multiply", {{"input_tensor_a", negative}, {"input_tensor_b", static_cast<double>(rows)}});
-    idx = ops::call1("add", {{"input_tensor_a", idx}, {"input_tensor_b", shift}});
-  }
   TtTensor picked = ops::call1("embedding", {{"input_tensor", idx}, {"weight", table}, {"dtype", math_type(self.scalar_type())}});
-  std::vector<int64_t> gathered(indices.sizes().begin(), indices.sizes().end());
+  std::vector<int64_t> gathered(index_sizes.begin(), index_sizes.end());
   for (int64_t d = 1; d < moved.dim(); ++d) gathered.push_back(moved.size(d));
   at::Tensor result = wrap(picked, self.scalar_type(), gathered);
   // The index dims where `dim` was.
   if (dim == 0) return result;
   std::vector<int64_t> order;
-  const int64_t index_dims = indices.dim();
+  const int64_t index_dims = static_cast<int64_t>(index_sizes.size());
   for (int64_t d = 0; d < dim; ++d) order.push_back(index_dims + d);
   for (int64_t d = 0; d < index_dims; ++d) order.push_back(d);
   for (int64_t d = index_dims + dim; d < static_cast<int64_t>(gathered.size()); ++d) order.push_back(d);
@@ -50,24 +53,40 @@ at::Tensor take_along(const at::Tensor& self, int64_t dim, const at::Tensor& ind
 at::Tensor index_select(const at::Tensor& self, int64_t dim, const at::Tensor& index) {
   device_of({&self, &index});
   if (index.dim() > 1) decline("a multi-dim index");  // the CPU raises
-  return take_along(self, dim, index, /*negative_allowed=*/false);
+  if (self.dim() == 0) decline("indexing a 0-d tensor");
+  return take_along(self, dim, index_into(index, 0, false), index.sizes());
 }
 
-// x[..., idx, ...]: one integer index tensor, the other dims taken whole.
+// x[..., idx, ...] with integer index tensors on adjacent dims (the other dims taken whole). Several
+// index tensors broadcast together and pick one element of those dims each: as one index into them
+// flattened, idx_0 * n_1 * ... + ... + idx_k.
 at::Tensor index_tensor(const at::Tensor& self, const c10::List<std::optional<at::Tensor>>& indices) {
-  int64_t dim = -1;
+  std::vector<at::Tensor> given;
+  int64_t first = -1, last = -1;
   for (size_t i = 0; i < indices.size(); ++i) {
     const std::optional<at::Tensor> idx = indices[i];
     if (!idx.has_value() || !idx->defined()) continue;
-    if (dim >= 0) decline("advanced indexing with several index tensors");
-    dim = static_cast<int64_t>(i);
+    if (last >= 0 && static_cast<int64_t>(i) != last + 1) decline("index tensors on dims that are not adjacent");
+    if (first < 0) first = static_cast<int64_t>(i);
+    last = static_cast<int64_t>(i);
+    if (idx->scalar_type() == c10::kBool || idx->scalar_type() == c10::kByte) decline("boolean mask indexing");
+    device_of({&self, &*idx});
+    given.push_back(*idx);
   }
-  if (dim < 0) decline("indexing without an index tensor");
-  const std::optional<at::Tensor> chosen = indices[dim];
-  const at::Tensor idx = *chosen;
-  if (idx.scalar_type() == c10::kBool || idx.scalar_type() == c10::kByte) decline("boolean mask indexing");
-  device_of({&self, &idx});
-  return take_along(self, dim, idx, /*negative_allowed=*/true);
+  if (given.empty()) decline("indexing without an index tensor");
+  if (self.dim() == 0) decline("indexing a 0-d tensor");
+  if (given.size() == 1) return take_along(self, first, index_into(given[0], self.size(first), true), given[0].sizes());
+  const std::vector<at::Tensor> broadcast = at::broadcast_tensors(given);
+  TtTensor linear;
+  for (size_t i = 0; i < broadcast.size(); ++i) {
+    const int64_t size = self.size(first + static_cast<int64_t>(i));
+    TtTensor idx = index_into(broadcast[i], size, true);
+    linear = i == 0 ? idx
+                    : ops::call1("add", {{"input_tensor_a", ops::call1("multiply", {{"input_tensor_a", linear},
+                                                                                    {"input_tensor_b", static_cast<double>(size)}})},
+                                         {"input_tensor_b", idx}});
+  }
+  return take_along(self.flatten(first, last), first, linear, broadcast[0].sizes());
 }
 
 #define TTNN_NATIVE(name, op, fn) m.impl(name, TORCH_FN((Native<op, fn>::call)))

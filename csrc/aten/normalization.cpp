@@ -1,6 +1,5 @@
-// Normalisation kernels: softmax, layer norm, and batch norm in inference. Batch norm folds the running
-// statistics into a per-channel scale and shift (TT-NN elementwise ops on [C] vectors), then applies them
-// in the input's memory order, so channels-last activations stay channels-last.
+// Normalisation kernels: softmax, log_softmax, weight norm, layer norm (and its gradient), group norm.
+// Batch norm has its own file (batch_norm.cpp).
 #include <ATen/ATen.h>
 #include <torch/library.h>
 
@@ -88,87 +87,6 @@ std::tuple<at::Tensor, at::Tensor> weight_norm_interface(const at::Tensor& v, co
   return {wrap(w, v.scalar_type(), v.sizes()), wrap(norm, v.scalar_type(), norm_sizes)};
 }
 
-// The per-channel scale and shift of an inference batch norm, folded from its running statistics, weight,
-// bias and eps by TT-NN elementwise ops on [C] vectors. Parameters stay unchanged from forward to forward,
-// so a fold is kept with running_var's storage (DeviceBuffer::derived: freed with it) and reused while
-// none of the four tensors has changed, rather than recomputed with six vocabulary ops per layer per call.
-struct BatchNormFold {
-  TtTensor scale, shift;
-  std::vector<std::tuple<const void*, uint64_t, int64_t>> sources;  // storage, generation, offset of each input
-  double eps = 0.0;
-};
-
-std::vector<std::tuple<const void*, uint64_t, int64_t>> fold_sources(std::initializer_list<const at::Tensor*> inputs) {
-  std::vector<std::tuple<const void*, uint64_t, int64_t>> sources;
-  for (const at::Tensor* t : inputs) {
-    if (!t || !t->defined()) {
-      sources.emplace_back(nullptr, 0, 0);
-    } else {
-      sources.emplace_back(t->storage().unsafeGetStorageImpl(), core::buffer_of(*t).generation(), t->storage_offset());
-    }
-  }
-  return sources;
-}
-
-std::shared_ptr<BatchNormFold> kept_fold(const at::Tensor& running_mean, const at::Tensor& running_var,
-                                         const at::Tensor* weight, const at::Tensor* bias, double eps) {
-  constexpr uint64_t kFoldTag = 0x626e666f6c64ULL;  // "bnfold"
-  auto sources = fold_sources({&running_mean, &running_var, weight, bias});
-  auto unchanged = [&](const BatchNormFold& kept) { return kept.sources == sources && kept.eps == eps; };
-  auto make = [&] {
-    // The per-channel vectors in FLOAT32 (TT-NN mixes float data types in one op), so a bfloat16 input is
-    // rounded once per op, not also through a bfloat16 scale and shift.
-    auto channel_vector = [&](const at::Tensor& t) { return resident_cast(t, DataType::FLOAT32); };
-    BatchNormFold fold{{}, {}, sources, eps};
-    TtTensor inv = ops::call1("rsqrt", {{"input_tensor", call_binary("add", channel_vector(running_var), eps)}});
-    fold.scale = weight ? call_binary("multiply", inv, channel_vector(*weight)) : inv;
-    fold.shift = ops::call1("neg", {{"input_tensor", call_binary("multiply", channel_vector(running_mean), fold.scale)}});
-    if (bias) fold.shift = call_binary("add", fold.shift, channel_vector(*bias));
-    return fold;
-  };
-  return core::buffer_of(running_var).derived_or_make<BatchNormFold>(kFoldTag, unchanged, make);
-}
-
-std::tuple<at::Tensor, at::Tensor, at::Tensor> native_batch_norm(
-    const at::Tensor& x, const std::optional<at::Tensor>& weight, const std::optional<at::Tensor>& bias,
-    const std::optional<at::Tensor>& running_mean, const std::optional<at::Tensor>& running_var, bool training,
-    double /*momentum*/, double eps) {
-  device_of({&x, weight ? &*weight : nullptr, bias ? &*bias : nullptr});
-  check_float(x);
-  if (training) decline("batch norm in training mode");
-  if (!running_mean || !running_var || !running_mean->defined() || !running_var->defined()) {
-    decline("batch norm without running statistics");
-  }
-  if (x.dim() < 2) decline("batch norm of a tensor with no channel dim");
-  const DataType type = math_type(x.scalar_type());
-  const at::Tensor* w = weight && weight->defined() ? &*weight : nullptr;
-  const at::Tensor* b = bias && bias->defined() ? &*bias : nullptr;
-  const auto fold = kept_fold(*running_mean, *running_var, w, b, eps);
-  const TtTensor& scale = fold->scale;
-  const TtTensor& shift = fold->shift;
-  // The [C] vectors broadcast along the channel dim wherever it sits in memory order.
-  const auto order = memory_order(x);
-  std::vector<int64_t> vector_shape(x.dim(), 1);
-  const auto channel_pos = std::find(order.begin(), order.end(), 1) - order.begin();
-  vector_shape[channel_pos] = x.size(1);
-  // Computed in the shape the input is stored in (a convolution's [1, 1, N*H*W, C]) where the vectors
-  // can be shaped for it: no re-tiling of the input.
-  const auto ordered = in_order(x, x.dim(), order);
-  auto reviewed = in_stored_shape({&*ordered}, ordered->sizes());
-  at::Tensor viewed = reviewed ? (*reviewed)[0] : *ordered;
-  if (auto stored = stored_form(vector_shape, ordered->sizes(), viewed.sizes(), false)) {
-    vector_shape = *stored;
-  } else {
-    viewed = *ordered;
-  }
-  auto shaped = [&](const TtTensor& v) { return ops::call1("reshape", {{"input_tensor", v}, {"shape", vector_shape}}); };
-  TtTensor input = cast(to_tt(viewed), type);
-  TtTensor out = call_binary("add", call_binary("multiply", input, shaped(scale)), shaped(shift));
-  const auto empty_options = x.options().dtype(x.scalar_type());
-  return {wrap_in_order(out, x.scalar_type(), x.sizes(), order), at::empty({0}, empty_options),
-          at::empty({0}, empty_options)};
-}
-
 // layer norm over the trailing `normalized_shape` dims: TT-NN normalises the last dim, so those dims are
 // flattened into one; mean and rstd (which backward needs) come from TT-NN's reductions.
 std::tuple<at::Tensor, at::Tensor, at::Tensor> native_layer_norm(const at::Tensor& x, c10::SymIntArrayRef shape_sym,
@@ -202,6 +120,54 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor> native_layer_norm(const at::Tenso
   for (int64_t d = axis; d < x.dim(); ++d) stat_sizes[d] = 1;
   return {wrap(out, x.scalar_type(), x.sizes()), wrap(mean, x.scalar_type(), stat_sizes),
           wrap(rstd, x.scalar_type(), stat_sizes)};
+}
+
+// layer norm's gradient over rows of the normalised elements (as the forward flattens them), in fp32:
+// xhat = (x - mean) * rstd, gw = g * weight; dx = (gw - mean(gw) - xhat * mean(gw * xhat)) * rstd,
+// dweight = sum over rows of g * xhat, dbias = sum over rows of g.
+std::tuple<at::Tensor, at::Tensor, at::Tensor> native_layer_norm_backward(
+    const at::Tensor& grad, const at::Tensor& x, c10::SymIntArrayRef shape_sym, const at::Tensor& mean_in,
+    const at::Tensor& rstd_in, const std::optional<at::Tensor>& weight, const std::optional<at::Tensor>& bias,
+    std::array<bool, 3> mask) {
+  const at::Tensor* w = weight && weight->defined() ? &*weight : nullptr;
+  const at::Tensor* b = bias && bias->defined() ? &*bias : nullptr;
+  device_of({&grad, &x, &mean_in, &rstd_in, w, b});
+  check_float(x);
+  if (grad.scalar_type() != x.scalar_type() || grad.sizes() != x.sizes()) decline("a layer norm gradient of another dtype or shape");
+  const auto normalized = C10_AS_INTARRAYREF_SLOW(shape_sym);
+  const int64_t inner = c10::multiply_integers(normalized);
+  if (x.numel() == 0 || inner == 0 || static_cast<int64_t>(normalized.size()) > x.dim()) {
+    decline("a layer norm gradient of an empty or too small tensor");
+  }
+  const int64_t outer = x.numel() / inner;
+  auto rows = [&](const at::Tensor& t, int64_t width) {
+    TtTensor r = cast(to_tt_in(t, Layout::TILE), DataType::FLOAT32);
+    return ops::call1("reshape", {{"input_tensor", r}, {"shape", std::vector<int64_t>{outer, width}}});
+  };
+  TtTensor g = rows(grad, inner), input = rows(x, inner), mean = rows(mean_in, 1), rstd = rows(rstd_in, 1);
+  TtTensor xhat = call_binary("multiply", call_binary("subtract", input, mean), rstd);
+  auto column_sum = [&](const TtTensor& t) {
+    return ops::call1("sum", {{"input_tensor", t}, {"dim", std::vector<int64_t>{0}}, {"keepdim", true}});
+  };
+  auto row_mean = [&](const TtTensor& t) {
+    return ops::call1("mean", {{"input_tensor", t}, {"dim", std::vector<int64_t>{1}}, {"keepdim", true}});
+  };
+  const DataType type = math_type(x.scalar_type());
+  at::Tensor grad_input, grad_weight, grad_bias;
+  if (mask[0]) {
+    auto weight_row = [&] {
+      return ops::call1("reshape", {{"input_tensor", resident_cast(*w, DataType::FLOAT32)}, {"shape", std::vector<int64_t>{1, inner}}});
+    };
+    TtTensor gw = w ? call_binary("multiply", g, weight_row()) : g;
+    TtTensor centered = call_binary("subtract", gw, row_mean(gw));
+    TtTensor dx = call_binary("multiply", call_binary("subtract", centered, call_binary("multiply", xhat, row_mean(call_binary("multiply", gw, xhat)))), rstd);
+    grad_input = wrap(cast(dx, type), x.scalar_type(), x.sizes());
+  }
+  if (mask[1] && w) {
+    grad_weight = wrap(cast(column_sum(call_binary("multiply", g, xhat)), math_type(w->scalar_type())), w->scalar_type(), w->sizes());
+  }
+  if (mask[2] && b) grad_bias = wrap(cast(column_sum(g), math_type(b->scalar_type())), b->scalar_type(), b->sizes());
+  return {grad_input, grad_weight, grad_bias};
 }
 
 // group norm: statistics over each group's channels and positions (TT-NN's mean/var reductions), then
@@ -241,9 +207,10 @@ TORCH_LIBRARY_IMPL(aten, PrivateUse1, m) {
   TTNN_NATIVE("_safe_softmax", ATEN_OP(_safe_softmax), &safe_softmax);
   TTNN_NATIVE("_log_softmax", ATEN_OP(_log_softmax), &log_softmax);
   TTNN_NATIVE("_weight_norm_interface", ATEN_OP(_weight_norm_interface), &weight_norm_interface);
-  TTNN_NATIVE("native_batch_norm", ATEN_OP(native_batch_norm), &native_batch_norm);
   m.impl("native_group_norm", TORCH_FN((Native<ATEN_OP(native_group_norm), &native_group_norm, true>::call)));
   m.impl("native_layer_norm", TORCH_FN((Native<ATEN_OP(native_layer_norm), &native_layer_norm, true>::call)));
+  m.impl("native_layer_norm_backward",
+         TORCH_FN((Native<ATEN_OP(native_layer_norm_backward), &native_layer_norm_backward, true>::call)));
 }
 
 }  // namespace

@@ -112,6 +112,19 @@ std::optional<std::vector<at::Tensor>> in_stored_shape(c10::ArrayRef<const at::T
   return viewed;
 }
 
+OrderedOperands ordered_operands(std::initializer_list<const at::Tensor*> tensors, DataType type) {
+  const at::Tensor& first = **tensors.begin();
+  OrderedOperands out{{}, memory_order(first)};
+  std::vector<Borrowed> ordered;
+  ordered.reserve(tensors.size());
+  for (const at::Tensor* t : tensors) ordered.push_back(in_order(*t, first.dim(), out.order));
+  std::vector<const at::Tensor*> views;
+  for (const Borrowed& b : ordered) views.push_back(&*b);
+  const auto stored = in_stored_shape(views, views.front()->sizes());
+  for (size_t i = 0; i < views.size(); ++i) out.tensors.push_back(cast(to_tt(stored ? (*stored)[i] : *views[i]), type));
+  return out;
+}
+
 ops::Value operand(const at::Tensor& t, DataType type) {
   if (!core::is_ttnn(t)) {
     TORCH_INTERNAL_ASSERT(t.dim() == 0);

@@ -47,6 +47,15 @@ TtTensor rows_as_stored(const at::Tensor& t, int64_t kept);
 std::optional<std::vector<int64_t>> stored_form(c10::IntArrayRef operand, c10::IntArrayRef sizes,
                                                 c10::IntArrayRef stored, bool spanning_allowed);
 
+// Same-sized tensors (an elementwise op's operands: a gradient and the forward's input or output) as TT
+// tensors of data type `type`, computed in the first one's memory order and, where all can be viewed so,
+// in the shape its TILE buffer is stored in. Wrap the result with wrap_in_order(.., order).
+struct OrderedOperands {
+  std::vector<TtTensor> tensors;
+  std::vector<int64_t> order;
+};
+OrderedOperands ordered_operands(std::initializer_list<const at::Tensor*> tensors, DataType type);
+
 // A tensor operand (TT tensor of data type `type`) or a number.
 ops::Value operand(const at::Tensor& t, DataType type);
 ops::Value operand(const at::Scalar& s);

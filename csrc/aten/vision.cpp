@@ -41,52 +41,6 @@ int64_t conv_transpose_out(int64_t in, int64_t k, int64_t s, int64_t p, int64_t 
   return (in - 1) * s - 2 * p + d * (k - 1) + op + 1;
 }
 
-at::Tensor native_convolution(const at::Tensor& input_in, const at::Tensor& weight_in, const std::optional<at::Tensor>& bias,
-                       c10::IntArrayRef stride_in, c10::IntArrayRef padding_in, c10::IntArrayRef dilation_in,
-                       bool transposed, c10::IntArrayRef output_padding_in, int64_t groups) {
-  device_of({&input_in, &weight_in, bias ? &*bias : nullptr});
-  if (input_in.dim() != 3 && input_in.dim() != 4) decline("a convolution that is not 1-d or 2-d");
-  if (input_in.scalar_type() != weight_in.scalar_type()) decline("a convolution of two dtypes");
-  if (!at::isFloatingType(input_in.scalar_type())) decline("an integer convolution");
-  math_type(input_in.scalar_type());
-  // 1-d convolutions run as 2-d ones of height 1.
-  const bool one_d = input_in.dim() == 3;
-  at::Tensor input = one_d ? input_in.unsqueeze(2) : input_in;
-  at::Tensor weight = one_d ? weight_in.unsqueeze(2) : weight_in;
-  auto two = [&](c10::IntArrayRef v, int64_t fill) {
-    return one_d ? std::vector<int64_t>{fill, v[0]} : std::vector<int64_t>{v[0], v.size() > 1 ? v[1] : v[0]};
-  };
-  const auto stride = two(stride_in, 1), padding = two(padding_in, 0), dilation = two(dilation_in, 1);
-  const auto output_padding = output_padding_in.empty() ? std::vector<int64_t>{0, 0} : two(output_padding_in, 0);
-  const int64_t n = input.size(0), cin = input.size(1), h = input.size(2), w = input.size(3);
-  const int64_t kh = weight.size(2), kw = weight.size(3);
-  const int64_t cout = transposed ? weight.size(1) * groups : weight.size(0);
-  std::vector<int64_t> sizes = {n, cout, 0, 0};
-  for (int i = 0; i < 2; ++i) {
-    const int64_t in = i == 0 ? h : w, k = i == 0 ? kh : kw;
-    sizes[2 + i] = transposed ? conv_transpose_out(in, k, stride[i], padding[i], dilation[i], output_padding[i])
-                              : conv_out(in, k, stride[i], padding[i], dilation[i]);
-  }
-  if (sizes[2] <= 0 || sizes[3] <= 0 || n == 0) decline("a convolution with an empty output");
-  ops::Args args{{"input_tensor", nhwc(input)},
-                 {"weight_tensor", to_tt(weight)},
-                 {"in_channels", cin},
-                 {"out_channels", cout},
-                 {"batch_size", n},
-                 {"input_height", h},
-                 {"input_width", w},
-                 {"kernel_size", std::vector<int64_t>{kh, kw}},
-                 {"stride", stride},
-                 {"padding", padding},
-                 {"dilation", dilation},
-                 {"groups", groups}};
-  if (bias && bias->defined()) args.set("bias_tensor", to_tt(*bias));
-  if (transposed) args.set("output_padding", output_padding);
-  at::Tensor out = channels_last_result(ops::call1(transposed ? "conv_transpose2d" : "conv2d", args),
-                                        input.scalar_type(), sizes);
-  return one_d ? out.squeeze(2) : out;
-}
-
 // Declined convolutions run on the CPU by hand: the generic fallback cannot serve this op.
 at::Tensor convolution_kernel(const at::Tensor& input, const at::Tensor& weight, const std::optional<at::Tensor>& bias,
                               c10::IntArrayRef stride, c10::IntArrayRef padding, c10::IntArrayRef dilation,
@@ -178,4 +132,51 @@ TORCH_LIBRARY_IMPL(aten, PrivateUse1, m) {
 }
 
 }  // namespace
+
+at::Tensor native_convolution(const at::Tensor& input_in, const at::Tensor& weight_in, const std::optional<at::Tensor>& bias,
+                              c10::IntArrayRef stride_in, c10::IntArrayRef padding_in, c10::IntArrayRef dilation_in,
+                       bool transposed, c10::IntArrayRef output_padding_in, int64_t groups) {
+  device_of({&input_in, &weight_in, bias ? &*bias : nullptr});
+  if (input_in.dim() != 3 && input_in.dim() != 4) decline("a convolution that is not 1-d or 2-d");
+  if (input_in.scalar_type() != weight_in.scalar_type()) decline("a convolution of two dtypes");
+  if (!at::isFloatingType(input_in.scalar_type())) decline("an integer convolution");
+  math_type(input_in.scalar_type());
+  // 1-d convolutions run as 2-d ones of height 1.
+  const bool one_d = input_in.dim() == 3;
+  at::Tensor input = one_d ? input_in.unsqueeze(2) : input_in;
+  at::Tensor weight = one_d ? weight_in.unsqueeze(2) : weight_in;
+  auto two = [&](c10::IntArrayRef v, int64_t fill) {
+    return one_d ? std::vector<int64_t>{fill, v[0]} : std::vector<int64_t>{v[0], v.size() > 1 ? v[1] : v[0]};
+  };
+  const auto stride = two(stride_in, 1), padding = two(padding_in, 0), dilation = two(dilation_in, 1);
+  const auto output_padding = output_padding_in.empty() ? std::vector<int64_t>{0, 0} : two(output_padding_in, 0);
+  const int64_t n = input.size(0), cin = input.size(1), h = input.size(2), w = input.size(3);
+  const int64_t kh = weight.size(2), kw = weight.size(3);
+  const int64_t cout = transposed ? weight.size(1) * groups : weight.size(0);
+  std::vector<int64_t> sizes = {n, cout, 0, 0};
+  for (int i = 0; i < 2; ++i) {
+    const int64_t in = i == 0 ? h : w, k = i == 0 ? kh : kw;
+    sizes[2 + i] = transposed ? conv_transpose_out(in, k, stride[i], padding[i], dilation[i], output_padding[i])
+                              : conv_out(in, k, stride[i], padding[i], dilation[i]);
+  }
+  if (sizes[2] <= 0 || sizes[3] <= 0 || n == 0) decline("a convolution with an empty output");
+  ops::Args args{{"input_tensor", nhwc(input)},
+                 {"weight_tensor", to_tt(weight)},
+                 {"in_channels", cin},
+                 {"out_channels", cout},
+                 {"batch_size", n},
+                 {"input_height", h},
+                 {"input_width", w},
+                 {"kernel_size", std::vector<int64_t>{kh, kw}},
+                 {"stride", stride},
+                 {"padding", padding},
+                 {"dilation", dilation},
+                 {"groups", groups}};
+  if (bias && bias->defined()) args.set("bias_tensor", to_tt(*bias));
+  if (transposed) args.set("output_padding", output_padding);
+  at::Tensor out = channels_last_result(ops::call1(transposed ? "conv_transpose2d" : "conv2d", args),
+                                        input.scalar_type(), sizes);
+  return one_d ? out.squeeze(2) : out;
+}
+
 }  // namespace ttnn_device::aten

@@ -98,6 +98,8 @@ const Row kRows[] = {
   {"isfinite", "ttnn.isfinite", "eltwise_unary", kUnary, kFloat, kAnyLayout, "input", 0, "1/0 in the input dtype"},
   {"logical_not", "ttnn.logical_not", "eltwise_unary", kUnary, kAll, kAnyLayout, "input", 0, "1/0 in the input dtype"},
   {"bitwise_not", "ttnn.bitwise_not", "eltwise_unary", kUnary, "INT32 UINT32 UINT16 UINT8", kAnyLayout, "input", 0, ""},
+  // Elementwise backward: the input gradient of an elementwise op, from the output gradient and the op's input.
+  {"gelu_bw", "ttnn.gelu_bw", "eltwise_backward", "grad_tensor input_tensor", kFloat, "TILE", "TILE", 0, "the erf form (GeluVariant.Accurate); returns a list of one tensor"},
   // Matmul.
   {"matmul", "ttnn.matmul", "matmul", "input_tensor_a input_tensor_b transpose_a transpose_b dtype", kFloat, "TILE", "TILE", 0, "torch.matmul batch broadcasting; TILE inputs"},
   {"linear", "ttnn.linear", "matmul", "input_tensor_a input_tensor_b bias transpose_a transpose_b dtype", kFloat, "TILE", "TILE", 0, "bias a row vector [N] broadcast over rows"},
@@ -132,6 +134,7 @@ const Row kRows[] = {
   {"triu", "ttnn.triu", "data_movement", "input_tensor diagonal", kAll, kAnyLayout, "input", 0, ""},
   {"embedding", "ttnn.embedding", "data_movement", "input_tensor weight dtype", "UINT32 BFLOAT16 INT32", kAnyLayout, "ROW_MAJOR", 0, "weight [V, H]; output [..., H]"},
   {"gather", "ttnn.gather", "data_movement", "input dim index", kAll, kAnyLayout, "input", 0, "index UINT32/INT32"},
+  {"scatter_add", "ttnn.scatter_add", "data_movement", "input dim index src", kPlain, kAnyLayout, "input", 0, "index UINT32/INT32 of src's shape; src's values added into a copy of input, repeated indices summed"},
   {"full", "ttnn.full", "creation", "shape fill_value dtype layout device", kAll, kAnyLayout, "input", 0, ""},
   {"arange", "ttnn.arange", "creation", "start end step dtype device", "BFLOAT16 FLOAT32 INT32 UINT32", kAnyLayout, "ROW_MAJOR", 0, ""},
   {"experimental.slice_write", "ttnn.experimental.slice_write", "data_movement", "input_tensor output_tensor start end step", kAll, kAnyLayout, "input", 0, "writes input into a strided region of output, in place"},

@@ -21,6 +21,61 @@ bool ViewPlan::needs_permute() const {
 
 bool ViewPlan::needs_expand() const { return unexpanded != sizes; }
 
+namespace {
+
+// One step of a view's walk through memory, innermost first.
+struct Level {
+  int64_t size, stride;
+};
+
+// The plan's flat range and dense slice for a walk whose levels nest (each stride a multiple of the next
+// smaller one, with room for that level's extent); false, with those fields cleared, when they do not.
+bool take_dense(const std::vector<Level>& levels, int64_t offset, int64_t storage_elements, ViewPlan& plan) {
+  plan.dense.clear();
+  plan.starts.clear();
+  plan.ends.clear();
+  const size_t k = levels.size();
+  auto n = [&](size_t i) { return levels[i].size; };
+  auto s = [&](size_t i) { return levels[i].stride; };
+  for (size_t i = 0; i + 1 < k; ++i) {
+    if (s(i + 1) % s(i) != 0 || s(i + 1) / s(i) < n(i)) return false;
+  }
+  const int64_t outer_stride = s(k - 1);
+  const int64_t q = offset / outer_stride;
+  int64_t r = offset - q * outer_stride;
+  plan.begin = q * outer_stride;
+  plan.end = (q + n(k - 1)) * outer_stride;
+  if (plan.end > storage_elements) return false;
+  // dense: [n_{k-1}, E_{k-2}, ..., E_0, s_0], outermost first.
+  plan.dense.push_back(n(k - 1));
+  plan.starts.push_back(0);
+  plan.ends.push_back(n(k - 1));
+  for (size_t j = k - 1; j-- > 0;) {
+    const int64_t extent = s(j + 1) / s(j);
+    const int64_t start = r / s(j);
+    r -= start * s(j);
+    if (start + n(j) > extent) {  // the dim wraps into the next row
+      plan.dense.clear();
+      plan.starts.clear();
+      plan.ends.clear();
+      return false;
+    }
+    plan.dense.push_back(extent);
+    plan.starts.push_back(start);
+    plan.ends.push_back(start + n(j));
+  }
+  // The innermost step: a dim of its own only when the view skips elements (stride > 1); a unit dim
+  // there would make TILE tensors re-tile into one padded column.
+  if (s(0) > 1) {
+    plan.dense.push_back(s(0));
+    plan.starts.push_back(r);
+    plan.ends.push_back(r + 1);
+  }
+  return true;
+}
+
+}  // namespace
+
 std::optional<ViewPlan> plan_view(const std::vector<int64_t>& sizes, const std::vector<int64_t>& strides,
                                   int64_t offset, int64_t storage_elements) {
   ViewPlan plan;
@@ -50,35 +105,21 @@ std::optional<ViewPlan> plan_view(const std::vector<int64_t>& sizes, const std::
     return plan;
   }
   auto n = [&](size_t i) { return sizes[inner_first[i]]; };
-  auto s = [&](size_t i) { return strides[inner_first[i]]; };
-  for (size_t i = 0; i + 1 < k; ++i) {
-    if (s(i + 1) % s(i) != 0 || s(i + 1) / s(i) < n(i)) return std::nullopt;
-  }
-  const int64_t outer_stride = s(k - 1);
-  const int64_t q = offset / outer_stride;
-  int64_t r = offset - q * outer_stride;
-  plan.begin = q * outer_stride;
-  plan.end = (q + n(k - 1)) * outer_stride;
-  if (plan.end > storage_elements) return std::nullopt;
-  // dense: [n_{k-1}, E_{k-2}, ..., E_0, s_0], outermost first.
-  plan.dense.push_back(n(k - 1));
-  plan.starts.push_back(0);
-  plan.ends.push_back(n(k - 1));
-  for (size_t j = k - 1; j-- > 0;) {
-    const int64_t extent = s(j + 1) / s(j);
-    const int64_t start = r / s(j);
-    r -= start * s(j);
-    if (start + n(j) > extent) return std::nullopt;  // the dim wraps into the next row
-    plan.dense.push_back(extent);
-    plan.starts.push_back(start);
-    plan.ends.push_back(start + n(j));
-  }
-  // The innermost step: a dim of its own only when the view skips elements (stride > 1); a unit dim
-  // there would make TILE tensors re-tile into one padded column.
-  if (s(0) > 1) {
-    plan.dense.push_back(s(0));
-    plan.starts.push_back(r);
-    plan.ends.push_back(r + 1);
+  std::vector<Level> levels;
+  for (size_t i = 0; i < k; ++i) levels.push_back({n(i), strides[inner_first[i]]});
+  if (!take_dense(levels, offset, storage_elements, plan)) {
+    // Dims that run on from each other in memory (a dim split after a slice of the storage, e.g. the
+    // 196 = 14 x 14 patches sliced out of 197 tokens) nest only as the one dim they form: slice that,
+    // and the reshape to `compact` splits it again.
+    std::vector<Level> merged;
+    for (const Level& level : levels) {
+      if (!merged.empty() && level.stride == merged.back().size * merged.back().stride) {
+        merged.back().size *= level.size;
+      } else {
+        merged.push_back(level);
+      }
+    }
+    if (merged.size() == levels.size() || !take_dense(merged, offset, storage_elements, plan)) return std::nullopt;
   }
   // compact: the moving dims, outermost first; permutation: for each view-order moving dim, which
   // compact dim it is (the argument TT-NN's permute takes).

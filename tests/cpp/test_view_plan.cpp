@@ -95,6 +95,13 @@ TEST(broadcast_and_size_one_dims) {
   expect_plan({2, 3}, {0, 0}, 2, 3);        // one element broadcast
 }
 
+TEST(dims_split_after_a_slice_nest_as_the_dim_they_form) {
+  // tokens[:, 1:] of [2, 197, 192], its 196 rows split into 14 x 14 and moved to channels-first (the
+  // gradient of a vision transformer's patch embedding): 2688 = 14 * 192 does not divide 37824.
+  expect_plan({2, 192, 14, 14}, {37824, 1, 2688, 192}, 192, 2 * 197 * 192);
+  expect_plan({2, 3, 2}, {10, 2, 1}, 3, 20);  // x[:, 3:9] of [2, 10] split into [3, 2]
+}
+
 TEST(views_that_do_not_nest_are_refused) {
   CHECK(!plan_view({3, 3}, {1, 1}, 0, 9).has_value());   // overlapping
   CHECK(!plan_view({2, 3}, {4, 3}, 0, 12).has_value());  // stride 4 is no multiple of stride 3

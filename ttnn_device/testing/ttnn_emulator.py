@@ -26,8 +26,8 @@ _REAL: dict = {}
 # When a list, every emulated op call is appended to it as (dotted name, keyword arguments): benchmarks
 # replay the same calls straight from Python to measure the backend's own overhead.
 TRACE: list | None = None
-_TILE_INPUTS = {"matmul", "linear", "softmax", "layer_norm", "rms_norm", "batch_norm"}
-_TILE_OUTPUT = {"conv2d", "conv_transpose2d", "matmul", "linear", "softmax", "layer_norm", "rms_norm", "batch_norm", "sum", "mean", "max", "min",
+_TILE_INPUTS = {"matmul", "linear", "softmax", "layer_norm", "rms_norm", "batch_norm", "gelu_bw"}
+_TILE_OUTPUT = {"gelu_bw", "conv2d", "conv_transpose2d", "matmul", "linear", "softmax", "layer_norm", "rms_norm", "batch_norm", "sum", "mean", "max", "min",
                 "prod", "var", "std"}
 _ROW_MAJOR_OUTPUT = {"argmax", "embedding", "arange", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d",
                      "adaptive_max_pool2d"}
@@ -149,6 +149,8 @@ GOLDEN_CALLS = {
     "triu": lambda g, k: g(k["input_tensor"], k.get("diagonal", 0)),
     "embedding": lambda g, k: g(k["input_tensor"], k["weight"]),
     "gather": lambda g, k: g(k["input"], k["dim"], k["index"].long()),
+    "scatter_add": lambda g, k: g(k["input"], k["dim"], k["index"].long(), k["src"]),
+    "gelu_bw": lambda g, k: g(k["grad_tensor"], k["input_tensor"]),
 }
 
 

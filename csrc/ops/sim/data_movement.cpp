@@ -201,6 +201,15 @@ std::vector<TtTensor> gather_impl(const Args& args) {
   return {store(result, x.device(), x.layout, x.dtype)};
 }
 
+// Sums in fp32 (integers in their own type), stored once in the input's data type.
+std::vector<TtTensor> scatter_add_impl(const Args& args) {
+  const TtTensor& x = args.tensor("input");
+  const c10::ScalarType math = at::isFloatingType(compute_type(x.host_type)) ? c10::kFloat : compute_type(x.host_type);
+  at::Tensor result = at::scatter_add(read(x).to(math), args.integer("dim"), read(args.tensor("index")).to(c10::kLong),
+                                      read(args.tensor("src")).to(math));
+  return {store(result, x.device(), x.layout, x.dtype)};
+}
+
 std::vector<TtTensor> full_impl(const Args& args) {
   const DataType dtype = *args.data_type("dtype");
   const auto shape = args.ints("shape");
@@ -222,7 +231,8 @@ const bool registered = [] {
       {"experimental.slice_write", slice_write_impl}, {"concat", concat_impl}, {"typecast", typecast_impl},
       {"to_layout", to_layout_impl}, {"expand", expand_impl}, {"repeat", repeat_impl}, {"pad", pad_impl},
       {"clone", clone_impl}, {"tril", triangle_impl<false>}, {"triu", triangle_impl<true>},
-      {"embedding", embedding_impl}, {"gather", gather_impl}, {"full", full_impl}, {"arange", arange_impl},
+      {"embedding", embedding_impl}, {"gather", gather_impl},
+      {"scatter_add", scatter_add_impl}, {"full", full_impl}, {"arange", arange_impl},
   });
   return true;
 }();

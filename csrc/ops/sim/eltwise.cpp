@@ -283,6 +283,13 @@ TTNN_SIM_UNARY(bitwise_not, at::bitwise_not_out(out, x), false)
 #undef TTNN_SIM_UNARY
 #undef TTNN_SIM_UNARY_WITH
 
+// Backward ops: fp32 math on the gradient and the forward input, stored in the gradient's data type.
+std::vector<TtTensor> gelu_bw_impl(const Args& args) {
+  const TtTensor& grad = args.tensor("grad_tensor");
+  at::Tensor result = at::gelu_backward(read(grad).to(c10::kFloat), read(args.tensor("input_tensor")).to(c10::kFloat));
+  return {store(result, grad.device(), output_layout("gelu_bw", grad.layout), grad.dtype)};
+}
+
 const bool registered = [] {
   register_impls("sim", {
       {"add", add_impl}, {"subtract", subtract_impl}, {"multiply", multiply_impl}, {"divide", divide_impl},
@@ -300,7 +307,7 @@ const bool registered = [] {
       {"hardswish", hardswish_impl}, {"hardsigmoid", hardsigmoid_impl}, {"hardtanh", hardtanh_impl},
       {"leaky_relu", leaky_relu_impl}, {"elu", elu_impl}, {"softplus", softplus_impl}, {"mish", mish_impl},
       {"isnan", isnan_impl}, {"isinf", isinf_impl}, {"isfinite", isfinite_impl},
-      {"logical_not", logical_not_impl}, {"bitwise_not", bitwise_not_impl},
+      {"logical_not", logical_not_impl}, {"bitwise_not", bitwise_not_impl}, {"gelu_bw", gelu_bw_impl},
   });
   return true;
 }();

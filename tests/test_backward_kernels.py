@@ -1,0 +1,224 @@
+"""Backward kernels against CPU PyTorch's autograd, with the CPU fallback forbidden (so every forward and
+backward op ran on the device), in exact numerics: activations, softmax, losses, layer and batch norm
+(inference and training, with the running statistics updated on the device), convolution (plain,
+strided, padded, dilated, grouped, transposed, 1-d), max pooling and embedding. Contiguous and
+channels-last inputs, float32 and bfloat16."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+import torch.nn.functional as F
+
+import ttnn_device
+
+
+@pytest.fixture(autouse=True)
+def exact_no_fallback(counters):
+    ttnn_device.set_numerics("exact")
+    ttnn_device.set_fallback_mode("error")
+    yield
+    ttnn_device.set_fallback_mode("allow")
+
+
+def tolerance(dtype):
+    return dict(atol=3e-2, rtol=3e-2) if dtype == torch.bfloat16 else dict(atol=2e-5, rtol=2e-5)
+
+
+def grads_on(device, fn, inputs, dtype, seed=0):
+    """Runs fn on leaf copies of `inputs` on `device`, back-propagates a fixed random gradient of each
+    output, and returns (outputs, input gradients) on the CPU."""
+    leaves = [t.detach().to(device).requires_grad_(t.is_floating_point()) for t in inputs]
+    outputs = fn(*leaves)
+    outputs = outputs if isinstance(outputs, tuple) else (outputs,)
+    generator = torch.Generator().manual_seed(seed)
+    floating = [o for o in outputs if o.is_floating_point() and o.requires_grad]
+    upstream = [torch.randn(o.shape, generator=generator).to(dtype).to(device) for o in floating]
+    torch.autograd.backward(floating, upstream)
+    return [o.detach().cpu() for o in outputs], [t.grad.cpu() if t.grad is not None else None for t in leaves]
+
+
+def check(fn, inputs, dtype, **tol):
+    expected_out, expected_grads = grads_on("cpu", fn, inputs, dtype)
+    actual_out, actual_grads = grads_on("ttnn", fn, inputs, dtype)
+    tol = tol or tolerance(dtype)
+    for a, e in zip(actual_out, expected_out):
+        torch.testing.assert_close(a, e, **tol)
+    for a, e in zip(actual_grads, expected_grads):
+        assert (a is None) == (e is None)
+        if e is not None:
+            assert a.dtype == e.dtype and a.shape == e.shape
+            torch.testing.assert_close(a, e, **tol)
+
+
+def rand(*shape, dtype=torch.float32, seed=0, channels_last=False):
+    x = torch.randn(*shape, generator=torch.Generator().manual_seed(seed)).to(dtype)
+    return x.to(memory_format=torch.channels_last) if channels_last else x
+
+
+ACTIVATIONS = {
+    "relu": F.relu,
+    "sigmoid": torch.sigmoid,
+    "tanh": torch.tanh,
+    "gelu": F.gelu,
+    "softmax": lambda x: F.softmax(x, 1),
+    "softmax_last": lambda x: F.softmax(x, -1),
+    "log_softmax": lambda x: F.log_softmax(x, -1),
+}
+
+
+@pytest.mark.parametrize("name", list(ACTIVATIONS))
+@pytest.mark.parametrize("dtype", [torch.float32, torch.bfloat16])
+@pytest.mark.parametrize("channels_last", [False, True])
+def test_activation_gradients(name, dtype, channels_last):
+    check(ACTIVATIONS[name], [rand(2, 3, 5, 7, dtype=dtype, channels_last=channels_last)], dtype)
+
+
+@pytest.mark.parametrize("channels_last", [False, True])
+def test_threshold_backward_with_a_threshold(channels_last):
+    g, x = rand(2, 3, 4, 5, channels_last=channels_last), rand(2, 3, 4, 5, seed=1, channels_last=channels_last)
+    actual = torch.ops.aten.threshold_backward(g.to("ttnn"), x.to("ttnn"), 0.3)
+    torch.testing.assert_close(actual.cpu(), torch.ops.aten.threshold_backward(g, x, 0.3), atol=0, rtol=0)
+    assert actual.is_contiguous(memory_format=torch.channels_last) == channels_last
+
+
+def test_relu_gradient_passes_nan_as_the_cpu_does():
+    x = torch.tensor([-1.0, 0.0, float("nan"), 2.0])
+    check(F.relu, [x], torch.float32, equal_nan=True, atol=0, rtol=0)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("dtype", [torch.float32, torch.bfloat16])
+def test_mse_loss_and_gradient(reduction, dtype):
+    x, target = rand(4, 9, dtype=dtype), rand(4, 9, dtype=dtype, seed=1)
+    check(lambda a, t: F.mse_loss(a, t, reduction=reduction), [x, target], dtype)
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.bfloat16])
+@pytest.mark.parametrize("shape, normalized", [((3, 5, 40), (40,)), ((2, 6, 4, 8), (4, 8))])
+def test_layer_norm_gradients(dtype, shape, normalized):
+    x = rand(*shape, dtype=dtype)
+    w, b = rand(*normalized, dtype=dtype, seed=1), rand(*normalized, dtype=dtype, seed=2)
+    check(lambda a, weight, bias: F.layer_norm(a, normalized, weight, bias), [x, w, b], dtype,
+          **(dict(atol=5e-2, rtol=5e-2) if dtype == torch.bfloat16 else dict(atol=1e-4, rtol=1e-4)))
+    check(lambda a: F.layer_norm(a, normalized), [x], dtype,
+          **(dict(atol=5e-2, rtol=5e-2) if dtype == torch.bfloat16 else dict(atol=1e-4, rtol=1e-4)))
+
+
+@pytest.mark.parametrize("training", [False, True])
+@pytest.mark.parametrize("channels_last", [False, True])
+@pytest.mark.parametrize("dtype", [torch.float32, torch.bfloat16])
+def test_batch_norm_forward_backward_and_running_statistics(training, channels_last, dtype):
+    x = rand(4, 3, 5, 6, dtype=dtype, channels_last=channels_last)
+    stats = {}
+
+    def run(device, precision):
+        bn = torch.nn.BatchNorm2d(3, momentum=0.2)
+        with torch.no_grad():
+            bn.weight.copy_(torch.tensor([0.5, 1.5, -1.0]))
+            bn.bias.copy_(torch.tensor([0.1, -0.2, 0.3]))
+            bn.running_mean.copy_(torch.tensor([0.2, -0.1, 0.0]))
+            bn.running_var.copy_(torch.tensor([1.5, 0.7, 1.0]))
+        bn = bn.to(precision).train(training).to(device)
+        out, grads = grads_on(device, lambda a: bn(a), [x.to(precision)], dtype)
+        stats[device, precision] = [t.cpu().double() for t in (bn.running_mean, bn.running_var, bn.weight.grad, bn.bias.grad)]
+        return [t.double() for t in out + grads]
+
+    tol = dict(atol=5e-2, rtol=5e-2) if dtype == torch.bfloat16 else dict(atol=1e-4, rtol=1e-4)
+    expected, actual = run("cpu", dtype), run("ttnn", dtype)
+    if dtype == torch.bfloat16:
+        # Gradients that cancel to near zero are bfloat16 noise on the CPU too: each value passes within
+        # tolerance of the CPU's, or no further from the float64 result than the CPU's value is.
+        exact = run("cpu", torch.float64)
+        for a, e, r in zip(actual + stats["ttnn", dtype], expected + stats["cpu", dtype], exact + stats["cpu", torch.float64]):
+            near = torch.isclose(a, e, **tol) | ((a - r).abs() <= (e - r).abs())
+            assert bool(near.all()), (a - e).abs().max()
+    else:
+        for a, e in zip(actual + stats["ttnn", dtype], expected + stats["cpu", dtype]):
+            torch.testing.assert_close(a, e, **tol)
+    if training:  # the running statistics moved
+        assert not torch.equal(stats["cpu", dtype][0].float(), torch.tensor([0.2, -0.1, 0.0]))
+
+
+CONVS = {
+    "plain": dict(cin=3, cout=4, k=3),
+    "strided_padded": dict(cin=3, cout=5, k=3, stride=2, padding=1),
+    "uneven_stride": dict(cin=2, cout=3, k=2, stride=3),  # rows the last window never reads
+    "dilated": dict(cin=2, cout=3, k=3, dilation=2, padding=2),
+    "grouped": dict(cin=4, cout=6, k=3, groups=2, padding=1),
+    "depthwise": dict(cin=4, cout=4, k=3, groups=4, padding=1),
+    "pointwise": dict(cin=6, cout=8, k=1),
+}
+
+
+@pytest.mark.parametrize("name", list(CONVS))
+@pytest.mark.parametrize("channels_last", [False, True])
+@pytest.mark.parametrize("dtype", [torch.float32, torch.bfloat16])
+def test_conv2d_gradients(name, channels_last, dtype):
+    c = dict(CONVS[name])
+    cin, cout, k, groups = c.pop("cin"), c.pop("cout"), c.pop("k"), c.get("groups", 1)
+    x = rand(2, cin, 9, 11, dtype=dtype, channels_last=channels_last)
+    w, b = rand(cout, cin // groups, k, k, dtype=dtype, seed=1) * 0.3, rand(cout, dtype=dtype, seed=2)
+    check(lambda a, weight, bias: F.conv2d(a, weight, bias, **c), [x, w, b], dtype,
+          **(dict(atol=1e-1, rtol=5e-2) if dtype == torch.bfloat16 else dict(atol=1e-4, rtol=1e-4)))
+
+
+@pytest.mark.parametrize("kwargs, out_per_group", [(dict(stride=2), 3), (dict(stride=2, padding=1, output_padding=1), 3),
+                                                  (dict(stride=1, groups=2), 2)])
+def test_conv_transpose2d_gradients(kwargs, out_per_group):
+    groups = kwargs.get("groups", 1)
+    x = rand(2, 4, 5, 6)
+    w, b = rand(4, out_per_group, 3, 3, seed=1) * 0.3, rand(out_per_group * groups, seed=2)
+    check(lambda a, weight, bias: F.conv_transpose2d(a, weight, bias, **kwargs), [x, w, b], torch.float32,
+          atol=1e-4, rtol=1e-4)
+
+
+def test_conv1d_gradients():
+    x, w, b = rand(2, 3, 20), rand(4, 3, 5, seed=1) * 0.3, rand(4, seed=2)
+    check(lambda a, weight, bias: F.conv1d(a, weight, bias, stride=2, padding=2), [x, w, b], torch.float32,
+          atol=1e-4, rtol=1e-4)
+
+
+@pytest.mark.parametrize("kwargs", [dict(kernel_size=2), dict(kernel_size=3, stride=2, padding=1),
+                                    dict(kernel_size=3, stride=1)])
+@pytest.mark.parametrize("channels_last", [False, True])
+@pytest.mark.parametrize("dtype", [torch.float32, torch.bfloat16])
+def test_max_pool2d_gradient(kwargs, channels_last, dtype):
+    # overlapping windows (stride 1) add several gradients into one input element
+    check(lambda a: F.max_pool2d(a, **kwargs), [rand(2, 3, 8, 9, dtype=dtype, channels_last=channels_last)], dtype)
+
+
+@pytest.mark.parametrize("padding_idx", [None, 2])
+@pytest.mark.parametrize("dtype", [torch.float32, torch.bfloat16])
+def test_embedding_gradient_sums_repeated_tokens(padding_idx, dtype):
+    ids = torch.tensor([[1, 2, 1, 5], [2, 2, 0, 1]])
+    weight = rand(7, 16, dtype=dtype)
+    expected_out, (expected_grad,) = grads_on("cpu", lambda w: F.embedding(ids, w, padding_idx=padding_idx), [weight], dtype)
+    ids_dev = ids.to("ttnn")
+    actual_out, (actual_grad,) = grads_on("ttnn", lambda w: F.embedding(ids_dev, w, padding_idx=padding_idx), [weight], dtype)
+    torch.testing.assert_close(actual_out[0], expected_out[0])
+    torch.testing.assert_close(actual_grad, expected_grad, **tolerance(dtype))
+    if padding_idx is not None:
+        assert actual_grad[padding_idx].abs().max() == 0
+
+
+def test_a_small_cnn_trains_on_the_device_like_on_the_cpu():
+    """Three SGD steps (momentum) of conv, batch norm in training mode, relu, max pool, linear and
+    cross-entropy-free MSE, from the same init on both sides: parameters agree after every step."""
+    def build():
+        torch.manual_seed(5)
+        return torch.nn.Sequential(torch.nn.Conv2d(1, 4, 3, padding=1), torch.nn.BatchNorm2d(4), torch.nn.ReLU(),
+                                   torch.nn.MaxPool2d(2), torch.nn.Flatten(), torch.nn.Linear(4 * 4 * 4, 3))
+
+    x, target = rand(6, 1, 8, 8), rand(6, 3, seed=1)
+    results = {}
+    for device in ("cpu", "ttnn"):
+        model = build().to(device)
+        opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
+        for _ in range(3):
+            opt.zero_grad()
+            F.mse_loss(model(x.to(device)), target.to(device)).backward()
+            opt.step()
+        results[device] = [p.detach().cpu() for p in model.parameters()] + [b.cpu() for b in model.buffers()]
+    for a, e in zip(results["ttnn"], results["cpu"]):
+        torch.testing.assert_close(a, e, atol=1e-4, rtol=1e-4)
