@@ -222,3 +222,117 @@ def test_a_small_cnn_trains_on_the_device_like_on_the_cpu():
         results[device] = [p.detach().cpu() for p in model.parameters()] + [b.cpu() for b in model.buffers()]
     for a, e in zip(results["ttnn"], results["cpu"]):
         torch.testing.assert_close(a, e, atol=1e-4, rtol=1e-4)
+
+
+LOSSES = {
+    "smooth_l1": lambda a, t: F.smooth_l1_loss(a, t),
+    "smooth_l1_beta": lambda a, t: F.smooth_l1_loss(a, t, beta=0.5, reduction="sum"),
+    "smooth_l1_beta0_none": lambda a, t: F.smooth_l1_loss(a, t, beta=0.0, reduction="none"),
+    "l1": lambda a, t: F.l1_loss(a, t),
+    "bce_with_logits": lambda a, t: F.binary_cross_entropy_with_logits(a * 30, torch.sigmoid(t)),
+    "log_sigmoid": lambda a, t: F.logsigmoid(a * 40).sum() + t.sum() * 0,
+}
+
+
+@pytest.mark.parametrize("name", list(LOSSES))
+@pytest.mark.parametrize("dtype", [torch.float32, torch.bfloat16])
+def test_loss_gradients(name, dtype):
+    check(LOSSES[name], [rand(4, 9, dtype=dtype), rand(4, 9, dtype=dtype, seed=1)], dtype,
+          **(dict(atol=5e-2, rtol=5e-2) if dtype == torch.bfloat16 else dict(atol=1e-5, rtol=1e-5)))
+
+
+@pytest.mark.parametrize("kwargs", [dict(), dict(reduction="sum"), dict(reduction="none"), dict(ignore_index=2),
+                                    dict(weight=True), dict(weight=True, ignore_index=1, reduction="sum")])
+@pytest.mark.parametrize("shape", [(6, 5), (2, 5, 3, 4)])
+def test_cross_entropy_and_nll_gradients(kwargs, shape):
+    kwargs = dict(kwargs)
+    n_classes = shape[1]
+    target_shape = (shape[0],) + shape[2:]
+    target = torch.randint(0, n_classes, target_shape, generator=torch.Generator().manual_seed(3))
+    weight = torch.rand(n_classes, generator=torch.Generator().manual_seed(4)) + 0.5 if kwargs.pop("weight", False) else None
+
+    def loss(logits):
+        device = logits.device
+        w = weight.to(device) if weight is not None else None
+        return F.cross_entropy(logits, target.to(device), weight=w, **kwargs)
+
+    check(loss, [rand(*shape)], torch.float32, atol=1e-5, rtol=1e-5)
+    check(lambda logits: F.nll_loss(F.log_softmax(logits, 1), target.to(logits.device),
+                                    weight=None if weight is None else weight.to(logits.device), **kwargs),
+          [rand(*shape)], torch.float32, atol=1e-5, rtol=1e-5)
+
+
+@pytest.mark.parametrize("kwargs", [dict(kernel_size=2), dict(kernel_size=3, stride=1), dict(kernel_size=3, stride=2, padding=1),
+                                    dict(kernel_size=2, divisor_override=3), dict(kernel_size=3, stride=2)])
+@pytest.mark.parametrize("channels_last", [False, True])
+def test_avg_pool2d_gradient(kwargs, channels_last):
+    check(lambda a: F.avg_pool2d(a, **kwargs), [rand(2, 3, 8, 9, channels_last=channels_last)], torch.float32)
+
+
+def test_scatter_and_one_hot():
+    labels = torch.tensor([3, 0, 4, 3])
+    assert torch.equal(F.one_hot(labels.to("ttnn"), 6).cpu(), F.one_hot(labels, 6))
+    x, src = rand(4, 6), rand(4, 6, seed=1)
+    index = torch.stack([torch.randperm(6, generator=torch.Generator().manual_seed(i)) for i in range(4)])
+    rows = torch.tensor([[0, 1, 2], [3, 0, 1]])  # distinct rows in each column: one src value per element
+    for fn in (lambda a, i, s: a.scatter(1, i, s), lambda a, i, s: a.scatter(0, rows.to(a.device), s),
+               lambda a, i, s: a.clone().scatter_(1, i[:, :2], 2.5)):
+        expected = fn(x, index, src)
+        actual = fn(x.to("ttnn"), index.to("ttnn"), src.to("ttnn"))
+        assert torch.equal(actual.cpu(), expected)
+
+
+def test_random_ops_are_reproducible_and_have_their_distributions():
+    torch.manual_seed(7)
+    a = torch.empty(200, 500, device="ttnn").uniform_(2.0, 5.0).cpu()
+    torch.manual_seed(7)
+    assert torch.equal(torch.empty(200, 500, device="ttnn").uniform_(2.0, 5.0).cpu(), a)
+    assert not torch.equal(torch.empty(200, 500, device="ttnn").uniform_(2.0, 5.0).cpu(), a)  # the stream moved on
+    assert a.min() >= 2.0 and a.max() < 5.0 and abs(a.mean().item() - 3.5) < 0.02
+    z = torch.empty(200, 500, device="ttnn").normal_(1.0, 2.0).cpu()
+    assert abs(z.mean().item() - 1.0) < 0.03 and abs(z.std().item() - 2.0) < 0.03
+    b = torch.empty(200, 500, device="ttnn").bernoulli_(0.3).cpu()
+    assert set(b.unique().tolist()) == {0.0, 1.0} and abs(b.mean().item() - 0.3) < 0.01
+    p = torch.full((200, 500), 0.8, device="ttnn")
+    assert abs(torch.bernoulli(p).cpu().mean().item() - 0.8) < 0.01
+    assert torch.rand(3, 4, device="ttnn").device.type == "ttnn"
+
+
+def test_dropout_masks_scales_and_back_propagates_through_its_mask():
+    torch.manual_seed(0)
+    x = (rand(100, 200) + 3).to("ttnn").requires_grad_()
+    out, mask = torch.ops.aten.native_dropout(x, 0.25, True)
+    kept = mask.cpu()
+    assert kept.dtype == torch.bool and abs(kept.float().mean().item() - 0.75) < 0.01
+    torch.testing.assert_close(out.cpu(), torch.where(kept, x.detach().cpu() / 0.75, torch.zeros(())))
+    y = F.dropout(x, 0.25, training=True)
+    g = rand(100, 200, seed=2)
+    y.backward(g.to("ttnn"))
+    dropped = y.detach().cpu() == 0
+    torch.testing.assert_close(x.grad.cpu(), torch.where(dropped, torch.zeros(()), g / 0.75))
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "sgd_nesterov", "adam", "adamw", "adam_single_tensor", "adamw_amsgrad"])
+def test_optimizer_steps_match_the_cpu(optimizer):
+    make = {
+        "sgd": lambda p: torch.optim.SGD(p, lr=0.1, momentum=0.9, weight_decay=1e-3),
+        "sgd_nesterov": lambda p: torch.optim.SGD(p, lr=0.1, momentum=0.9, nesterov=True),
+        "adam": lambda p: torch.optim.Adam(p, lr=1e-2),
+        "adamw": lambda p: torch.optim.AdamW(p, lr=1e-2, weight_decay=0.1),
+        "adam_single_tensor": lambda p: torch.optim.Adam(p, lr=1e-2, foreach=False),
+        "adamw_amsgrad": lambda p: torch.optim.AdamW(p, lr=1e-2, amsgrad=True),
+    }[optimizer]
+    x, y = rand(16, 8), torch.randint(0, 4, (16,), generator=torch.Generator().manual_seed(1))
+    results = {}
+    for device in ("cpu", "ttnn"):
+        torch.manual_seed(3)
+        model = torch.nn.Sequential(torch.nn.Linear(8, 12), torch.nn.Tanh(), torch.nn.Linear(12, 4)).to(device)
+        opt = make(model.parameters())
+        for _ in range(3):
+            opt.zero_grad()
+            F.cross_entropy(model(x.to(device)), y.to(device)).backward()
+            norm = torch.nn.utils.clip_grad_norm_(model.parameters(), 0.5)
+            opt.step()
+        results[device] = [p.detach().cpu() for p in model.parameters()] + [norm.cpu()]
+    for a, e in zip(results["ttnn"], results["cpu"]):
+        torch.testing.assert_close(a, e, atol=1e-5, rtol=1e-5)

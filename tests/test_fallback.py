@@ -309,12 +309,12 @@ def test_out_multiple_results_resized(counters):
         lambda t, o: t.sin_(),
         lambda t, o: t.pow_(2),
         lambda t, o: t.index_add_(0, torch.tensor([0, 2, 2]).to(t.device), o[:3]),
-        lambda t, o: t.scatter_(0, torch.tensor([1, 0, 3]).to(t.device), o[:3]),
+        lambda t, o: t.scatter_reduce_(0, torch.tensor([1, 0, 3]).to(t.device), o[:3], "amax"),
         lambda t, o: t.masked_fill_(o > 0, -1.0),
         lambda t, o: t.lerp_(o, 0.25),
         lambda t, o: t.copysign_(o),
     ],
-    ids=["add_alpha", "mul_", "clamp_", "sin_", "pow_", "index_add_", "scatter_", "masked_fill_", "lerp_",
+    ids=["add_alpha", "mul_", "clamp_", "sin_", "pow_", "index_add_", "scatter_reduce_", "masked_fill_", "lerp_",
          "copysign_"],
 )
 def test_inplace_ops_match_cpu_and_return_self(op, counters):

@@ -137,6 +137,9 @@ def more_cases():
             index = torch.randint(0, shape[-1], shape, generator=torch.Generator().manual_seed(seed))
             yield "gather", dtype, shape, dict(input=x, dim=last, index=index.int()), (x, last, index), {}
             # repeated indices: several src values summed into one element
+            unique = torch.stack([torch.randperm(shape[-1], generator=torch.Generator().manual_seed(seed + i))
+                                  for i in range(x.numel() // shape[-1])]).reshape(shape)  # one src per element
+            yield "scatter", dtype, shape, dict(input=x, dim=last, index=unique.int(), src=y), (x, last, unique, y), {}
             yield "scatter_add", dtype, shape, dict(input=x, dim=last, index=index.int(), src=y), (x, last, index, y), {}
             yield "gelu_bw", dtype, shape, dict(grad_tensor=y, input_tensor=x), (y, x), {}
             one = x.narrow(0, 0, 1)
@@ -183,7 +186,8 @@ def test_exact_numerics_match_the_golden_function(real_ttnn, case):
     golden = golden[0] if isinstance(golden, (list, tuple)) else golden  # backward ops return a list
     # Reductions and normalisations accumulate in another order than the golden: a few roundings.
     exact_ops = ("permute", "concat", "clamp", "where", "tril", "triu", "fmod", "hardtanh", "leaky_relu", "elu",
-                 "softplus", "lerp", "addcmul", "addcdiv", "repeat", "pad", "gather", "expand", "reshape", "argmax")
+                 "softplus", "lerp", "addcmul", "addcdiv", "repeat", "pad", "gather", "expand", "reshape", "argmax",
+                 "scatter")
     ulps = 1 if op in BINARY or op in UNARY or op in exact_ops else 16 * math.ceil(math.log2(shape[-1] + 1))
     if dtype == torch.bfloat16 and op not in BINARY and op not in UNARY:
         ulps = max(ulps, 2)

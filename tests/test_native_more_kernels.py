@@ -432,3 +432,28 @@ def test_embedding_picks_rows_of_a_table_in_any_stored_format(fmt):
     if ttnn_device.backend_info()["backend"] == "sim":  # a card does not check indices
         with pytest.raises(IndexError):
             torch.nn.functional.embedding(torch.tensor([70]).to("ttnn"), on_device).cpu()
+
+
+def test_generation_integer_ops_run_on_the_device_exactly():
+    """What generate() does with token ids, masks and stopping flags: int64 / bool bitwise ops, max/min of
+    int64, int64 cumsum (exact across the 32-bit words, also where it wraps) and masked_fill of int64."""
+    g = torch.Generator().manual_seed(5)
+    flags, flags2 = torch.tensor([True, False, True, False]), torch.tensor([True, True, False, False])
+    ones = torch.tensor([1, 1, 0, 1])
+    big, big2 = torch.randint(-2**62, 2**62, (3, 40), generator=g), torch.randint(-2**62, 2**62, (3, 40), generator=g)
+    wraps = torch.full((6,), 2**63 - 2)
+    cases = [
+        lambda f, f2, o, b, b2, w: (f & ~f2, o & ~f, f | f2, f ^ f2),
+        lambda f, f2, o, b, b2, w: (b & b2, b | 7, b ^ -1, ~b, b2 & f2[:1]),
+        lambda f, f2, o, b, b2, w: (b.max(), b.min(), o.max(), o[2:3].max(), b[:, :1].min()),
+        lambda f, f2, o, b, b2, w: (b.cumsum(1), b.cumsum(0), o.cumsum(0), f.cumsum(0), o.int().cumsum(0), w.cumsum(0)),
+        lambda f, f2, o, b, b2, w: b.clone().masked_fill_(b > 0, -2**40),
+    ]
+    args = (flags, flags2, ones, big, big2, wraps)
+    for fn in cases:
+        expected = fn(*args)
+        actual = fn(*(a.to("ttnn") for a in args))
+        expected = expected if isinstance(expected, tuple) else (expected,)
+        actual = actual if isinstance(actual, tuple) else (actual,)
+        for a, e in zip(actual, expected):
+            assert a.dtype == e.dtype and torch.equal(a.cpu(), e)

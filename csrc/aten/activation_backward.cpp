@@ -4,7 +4,6 @@
 // CPU kernel's formula and order of operations in fp32 (as the CPU's bfloat16 kernels compute), rounded once
 // to the gradient's dtype, so results match the CPU's to the rounding.
 #include <ATen/ATen.h>
-#include <ATen/native/Resize.h>
 #include <torch/library.h>
 
 #include "aten/operands.h"
@@ -37,13 +36,6 @@ at::Tensor elementwise_grad(const at::Tensor& grad, const at::Tensor& other, For
   const c10::ScalarType dtype = floating(grad, other);
   OrderedOperands in = ordered_operands({&grad, &other}, DataType::FLOAT32);
   return wrap_in_order(cast(formula(in.tensors[0], in.tensors[1]), math_type(dtype)), dtype, grad.sizes(), in.order);
-}
-
-at::Tensor& into(at::Tensor& out, const at::Tensor& value) {
-  device_of({&out});
-  at::native::resize_output(out, value.sizes());
-  out.copy_(value);
-  return out;
 }
 
 // self <= threshold gives 0 (NaN passes the gradient, as on the CPU).
@@ -93,21 +85,21 @@ at::Tensor softmax_grad(const at::Tensor& grad, const at::Tensor& output, int64_
 }
 
 at::Tensor& threshold_grad_out(const at::Tensor& grad, const at::Tensor& self, const at::Scalar& threshold, at::Tensor& out) {
-  return into(out, threshold_grad(grad, self, threshold));
+  return copy_out(out, threshold_grad(grad, self, threshold));
 }
 at::Tensor& sigmoid_grad_out(const at::Tensor& grad, const at::Tensor& y, at::Tensor& out) {
-  return into(out, sigmoid_grad(grad, y));
+  return copy_out(out, sigmoid_grad(grad, y));
 }
 at::Tensor& tanh_grad_out(const at::Tensor& grad, const at::Tensor& y, at::Tensor& out) {
-  return into(out, tanh_grad(grad, y));
+  return copy_out(out, tanh_grad(grad, y));
 }
 at::Tensor& gelu_grad_out(const at::Tensor& grad, const at::Tensor& self, c10::string_view approximate, at::Tensor& out) {
-  return into(out, gelu_grad(grad, self, approximate));
+  return copy_out(out, gelu_grad(grad, self, approximate));
 }
 template <bool kLog>
 at::Tensor& softmax_grad_out(const at::Tensor& grad, const at::Tensor& output, int64_t dim, c10::ScalarType input_dtype,
                                 at::Tensor& out) {
-  return into(out, softmax_grad<kLog>(grad, output, dim, input_dtype));
+  return copy_out(out, softmax_grad<kLog>(grad, output, dim, input_dtype));
 }
 
 #define TTNN_NATIVE(name, op, fn) m.impl(name, TORCH_FN((Native<op, fn>::call)))

@@ -100,6 +100,11 @@ at::Tensor run(const BinaryOp& op, const at::Tensor& a, const at::Tensor& b, con
   if (std::strncmp(op.ttnn, "bitwise", 7) == 0 && at::isFloatingType(promoted)) {
     decline("bitwise ops on floating types");  // the CPU raises its own error
   }
+  // Bitwise ops of bools are the logical ones (TT-NN's bitwise ops take integer types).
+  if (promoted == c10::kBool && std::strncmp(op.ttnn, "bitwise", 7) == 0) {
+    const std::string name = op.ttnn;
+    return run(name == "bitwise_and" ? kLogicalAnd : name == "bitwise_or" ? kLogicalOr : kLogicalXor, a, b, extra, dest, target);
+  }
   if (promoted == c10::kLong && int64_supports(op.ttnn)) return int64_result(op, a, b, extra, dest, target);
   const DataType compute = math_type(promoted);
   math_type(out_dtype);

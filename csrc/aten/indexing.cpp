@@ -1,5 +1,5 @@
-// Indexing kernels: index_select and index.Tensor with one integer index tensor are TT-NN's embedding
-// (rows of a 2-d table) over the indexed dim.
+// Indexing kernels: index_select and index.Tensor (integer index tensors on adjacent dims) are TT-NN's
+// embedding (rows of a 2-d table) over the indexed dim; scatter (src or one value) is TT-NN's scatter.
 #include <ATen/ATen.h>
 #include <torch/library.h>
 
@@ -89,11 +89,63 @@ at::Tensor index_tensor(const at::Tensor& self, const c10::List<std::optional<at
   return take_along(self.flatten(first, last), first, linear, broadcast[0].sizes());
 }
 
+// self with src's values written at `index` along dim (torch.scatter without reduce), as a new tensor.
+// int64 / float64 elements scatter as their two 32-bit words: the words dim is last, untouched by dim.
+at::Tensor scatter_values(const at::Tensor& self, int64_t dim, const at::Tensor& index, const at::Tensor& src) {
+  device_of({&self, &index, &src});
+  if (self.dim() == 0 || index.dim() != self.dim() || index.numel() == 0) decline("a scatter of a 0-d tensor or an empty or other-rank index");
+  if (src.scalar_type() != self.scalar_type()) decline("a scatter of src of another dtype");
+  dim = c10::maybe_wrap_dim(dim, self.dim());
+  for (int64_t d = 0; d < index.dim(); ++d) {
+    if (index.size(d) > src.size(d) || (d != dim && index.size(d) > self.size(d))) decline("a scatter index larger than src or self");
+  }
+  at::Tensor part = src;  // the part of src the index covers
+  for (int64_t d = 0; d < index.dim(); ++d) part = part.narrow(d, 0, index.size(d));
+  if (moves_as_words(self)) {
+    const at::Tensor words = as_words(self);
+    std::vector<int64_t> sizes = index.sizes().vec();
+    sizes.push_back(words.size(-1));
+    const at::Tensor word_index = index.unsqueeze(-1).expand(sizes);
+    return from_words(scatter_values(words, dim, word_index, as_words(part)), self.scalar_type());
+  }
+  const DataType type = bits_type(self.scalar_type());
+  TtTensor result = ops::call1("scatter", {{"input", to_tt(self, /*math=*/false)}, {"dim", dim},
+                                           {"index", index_words(index)}, {"src", to_tt(part, /*math=*/false)}});
+  if (result.dtype != type) result = cast(result, type);
+  return wrap(result, self.scalar_type(), self.sizes().vec());
+}
+
+at::Tensor scatter_src(const at::Tensor& self, int64_t dim, const at::Tensor& index, const at::Tensor& src) {
+  return scatter_values(self, dim, index, src);
+}
+at::Tensor scatter_value(const at::Tensor& self, int64_t dim, const at::Tensor& index, const at::Scalar& value) {
+  device_of({&self, &index});
+  return scatter_values(self, dim, index, at::full(index.sizes(), value, self.options()));
+}
+at::Tensor& scatter_src_out(const at::Tensor& self, int64_t dim, const at::Tensor& index, const at::Tensor& src, at::Tensor& out) {
+  return copy_out(out, scatter_values(self, dim, index, src));
+}
+at::Tensor& scatter_value_out(const at::Tensor& self, int64_t dim, const at::Tensor& index, const at::Scalar& value, at::Tensor& out) {
+  return copy_out(out, scatter_value(self, dim, index, value));
+}
+at::Tensor& scatter_src_(at::Tensor& self, int64_t dim, const at::Tensor& index, const at::Tensor& src) {
+  return scatter_src_out(self, dim, index, src, self);
+}
+at::Tensor& scatter_value_(at::Tensor& self, int64_t dim, const at::Tensor& index, const at::Scalar& value) {
+  return scatter_value_out(self, dim, index, value, self);
+}
+
 #define TTNN_NATIVE(name, op, fn) m.impl(name, TORCH_FN((Native<op, fn>::call)))
 
 TORCH_LIBRARY_IMPL(aten, PrivateUse1, m) {
   TTNN_NATIVE("index_select", ATEN_OP(index_select), &index_select);
   TTNN_NATIVE("index.Tensor", ATEN_OP2(index, Tensor), &index_tensor);
+  TTNN_NATIVE("scatter.src", ATEN_OP2(scatter, src), &scatter_src);
+  TTNN_NATIVE("scatter.value", ATEN_OP2(scatter, value), &scatter_value);
+  TTNN_NATIVE("scatter.src_out", ATEN_OP2(scatter, src_out), &scatter_src_out);
+  TTNN_NATIVE("scatter.value_out", ATEN_OP2(scatter, value_out), &scatter_value_out);
+  TTNN_NATIVE("scatter_.src", ATEN_OP2(scatter_, src), &scatter_src_);
+  TTNN_NATIVE("scatter_.value", ATEN_OP2(scatter_, value), &scatter_value_);
 }
 
 }  // namespace

@@ -93,7 +93,7 @@ at::Tensor as_bool(const TtTensor& truth, c10::IntArrayRef sizes) {
 }  // namespace
 
 bool int64_supports(const char* op) {
-  for (const char* name : {"add", "subtract", "eq", "ne", "lt", "le", "gt", "ge"}) {
+  for (const char* name : {"add", "subtract", "eq", "ne", "lt", "le", "gt", "ge", "bitwise_and", "bitwise_or", "bitwise_xor"}) {
     if (std::strcmp(op, name) == 0) return true;
   }
   return false;
@@ -111,6 +111,10 @@ at::Tensor int64_binary(const char* op_name, const at::Tensor& a, const at::Tens
   if (op == "gt") return as_bool(less(wb, wa), sizes);
   if (op == "le") return as_bool(call("eq", less(wb, wa), 0.0), sizes);
   if (op == "ge") return as_bool(call("eq", less(wa, wb), 0.0), sizes);
+  // bitwise ops: word by word (a narrower operand's high word is its sign word, as int64 promotion gives)
+  if (op.rfind("bitwise", 0) == 0) {
+    return wrap_int64_words(to_sizes(call(op_name, wa.low, wb.low), sizes), to_sizes(call(op_name, wa.high, wb.high), sizes), sizes);
+  }
   // add / subtract: the low words wrap (two's complement), the carry or borrow moves to the high words.
   TtTensor low, high;
   if (op == "add") {
@@ -121,6 +125,83 @@ at::Tensor int64_binary(const char* op_name, const at::Tensor& a, const at::Tens
     high = call("subtract", call("subtract", wa.high, wb.high), unsigned_less(wa.low, wb.low));
   }
   return wrap_int64_words(to_sizes(low, sizes), to_sizes(high, sizes), sizes);
+}
+
+at::Tensor int64_bitwise_not(const at::Tensor& x) {
+  const Words w = words_of(x, x.device());
+  auto invert = [](const TtTensor& t) { return ops::call1("bitwise_not", {{"input_tensor", t}}); };
+  return wrap_int64_words(to_sizes(invert(w.low), x.sizes()), to_sizes(invert(w.high), x.sizes()), x.sizes());
+}
+
+// cumsum of v = high * 2^32 + low (low unsigned) as three INT32 cumsums that cannot overflow: of the high
+// words, and of the low words' two 16-bit halves (each below 2^16, so up to 32768 of them sum below 2^31);
+// then the carries move up: low half -> high half -> high word. Only integer adds, cumsums, masks and
+// shifts: exact on the card too (no step goes through floating point).
+constexpr int64_t kMaxExactCumsum = 32768;
+
+at::Tensor int64_cumsum(const at::Tensor& x, int64_t dim) {
+  dim = c10::maybe_wrap_dim(dim, x.dim());
+  if (x.size(dim) > kMaxExactCumsum) decline("an int64 cumulative sum along more than 32768 elements");
+  const Words w = words_of(x, x.device());
+  auto cumsum = [&](const TtTensor& t) { return ops::call1("cumsum", {{"input", t}, {"dim", dim}}); };
+  auto low_half = [](const TtTensor& t) { return call("bitwise_and", t, 65535.0); };
+  auto shifted_down = [](const TtTensor& t) { return call("bitwise_right_shift", t, 16.0); };
+  const TtTensor sum_b = cumsum(low_half(w.low));
+  const TtTensor middle = call("add", cumsum(low_half(shifted_down(w.low))), shifted_down(sum_b));
+  const TtTensor low = call("bitwise_or", call("bitwise_left_shift", middle, 16.0), low_half(sum_b));
+  const TtTensor high = call("add", cumsum(w.high), shifted_down(middle));
+  return wrap_int64_words(low, high, x.sizes());
+}
+
+// Where `pick` (INT32 1/0) is 1, `when_set`, else `otherwise` (a number), bit for bit: through masks,
+// not a select that could round words through floating point.
+TtTensor pick_bits(const TtTensor& pick, const TtTensor& when_set, double otherwise) {
+  const TtTensor mask = ops::call1("neg", {{"input_tensor", pick}});  // all ones where picked
+  const TtTensor kept = call("bitwise_and", when_set, mask);
+  const TtTensor filled = call("bitwise_and", ops::call1("bitwise_not", {{"input_tensor", mask}}), otherwise);
+  return call("bitwise_or", kept, filled);
+}
+
+// The extreme element in the order of its four 16-bit limbs, most significant first (the top one signed,
+// the others unsigned): each limb is small enough for an exact FLOAT32 max/min, so the reduction cannot
+// round whatever TT-NN reduces integers through. Limb by limb, the elements still tied keep competing.
+at::Tensor int64_extreme(const at::Tensor& x, bool largest) {
+  if (x.numel() == 0) decline("the max/min of an empty tensor");  // the CPU raises
+  const Words w = words_of(x, x.device());
+  auto shifted_down = [](const TtTensor& t) { return call("bitwise_right_shift", t, 16.0); };
+  auto low_half = [](const TtTensor& t) { return call("bitwise_and", t, 65535.0); };
+  const TtTensor limbs[4] = {shifted_down(w.high), low_half(w.high), low_half(shifted_down(w.low)), low_half(w.low)};
+  auto all = [&](const TtTensor& t) {
+    std::vector<int64_t> dims(t.rank());
+    for (int64_t d = 0; d < t.rank(); ++d) dims[d] = d;
+    return ops::call1(largest ? "max" : "min", {{"input_tensor", t}, {"dim", dims}, {"keepdim", true}});
+  };
+  const double out_of_race = largest ? -65537.0 : 65537.0;  // beyond every limb value
+  TtTensor tied, best[4];
+  for (int i = 0; i < 4; ++i) {
+    TtTensor limb = cast(limbs[i], DataType::FLOAT32);
+    if (i > 0) limb = ops::call1("where", {{"predicate", tied}, {"true_value", limb}, {"false_value", out_of_race}});
+    best[i] = all(limb);
+    const TtTensor here = call("eq", limb, best[i]);
+    tied = i == 0 ? here : call("logical_and", tied, here);
+  }
+  auto word_of = [&](const TtTensor& upper, const TtTensor& lower) {
+    return call("bitwise_or", call("bitwise_left_shift", cast(upper, DataType::INT32), 16.0), cast(lower, DataType::INT32));
+  };
+  const std::vector<int64_t> one(best[0].rank(), 1);
+  return wrap_int64_words(word_of(best[2], best[3]), word_of(best[0], best[1]), one).reshape({});
+}
+
+at::Tensor int64_masked_fill(const at::Tensor& self, const at::Tensor& mask, int64_t value) {
+  const Words w = words_of(self, self.device());
+  const at::Tensor spread = self.dim() == 0 ? mask.reshape({1}) : mask.expand(self.sizes());
+  TtTensor keep = call("eq", cast(to_tt(spread, /*math=*/false), DataType::INT32), 0.0);
+  if (self.dim() == 0) keep = ops::call1("reshape", {{"input_tensor", keep}, {"shape", std::vector<int64_t>{}}});
+  const uint64_t bits = static_cast<uint64_t>(value);
+  const double low_word = static_cast<int32_t>(static_cast<uint32_t>(bits));
+  const double high_word = static_cast<int32_t>(static_cast<uint32_t>(bits >> 32));
+  return wrap_int64_words(to_sizes(pick_bits(keep, w.low, low_word), self.sizes()),
+                          to_sizes(pick_bits(keep, w.high, high_word), self.sizes()), self.sizes());
 }
 
 }  // namespace ttnn_device::aten

@@ -10,10 +10,20 @@
 
 namespace ttnn_device::aten {
 
-// True for the ops this module computes: add, subtract, eq, ne, lt, le, gt, ge.
+// True for the ops this module computes: add, subtract, eq, ne, lt, le, gt, ge, bitwise_and/or/xor.
 bool int64_supports(const char* ttnn_op);
 // `a op b` where torch promotes to int64 (either side may be a CPU 0-d number or a narrower integer
 // tensor); add/subtract results are int64, comparisons bool. Declines what it cannot do exactly.
 at::Tensor int64_binary(const char* ttnn_op, const at::Tensor& a, const at::Tensor& b, const std::optional<at::Scalar>& alpha);
+
+// ~x of an int64 tensor (each word inverted).
+at::Tensor int64_bitwise_not(const at::Tensor& x);
+// cumsum along `dim` of an integer tensor (int64, int32, uint8, bool) as int64, exact for every int64
+// result (wrapping as int64 does) along dims of up to 32768 elements.
+at::Tensor int64_cumsum(const at::Tensor& x, int64_t dim);
+// self with `value` where mask (bool, broadcast to self) is set: int64, bit for bit.
+at::Tensor int64_masked_fill(const at::Tensor& self, const at::Tensor& mask, int64_t value);
+// The largest (or smallest) element of an int64 tensor, as a 0-d int64 tensor.
+at::Tensor int64_extreme(const at::Tensor& x, bool largest);
 
 }  // namespace ttnn_device::aten

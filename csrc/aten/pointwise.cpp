@@ -55,7 +55,7 @@ at::Tensor& lerp_out(const at::Tensor& self, const at::Tensor& end, const Weight
   }
   TtTensor result = ops::call1("lerp", {{"input", broadcast_operand(self, sizes, dtype)},
                                         {"end", broadcast_operand(end, sizes, dtype)}, {"weight", w}});
-  write_out(out, result, sizes);
+  write_out(out, std::move(result), sizes);
   return out;
 }
 
@@ -69,7 +69,7 @@ at::Tensor& addc_out(const at::Tensor& self, const at::Tensor& t1, const at::Ten
                                {{"input_a", broadcast_operand(self, sizes, dtype)},
                                 {"input_b", broadcast_operand(t1, sizes, dtype)},
                                 {"input_c", broadcast_operand(t2, sizes, dtype)}, {"value", value.toDouble()}});
-  write_out(out, result, sizes);
+  write_out(out, std::move(result), sizes);
   return out;
 }
 
@@ -94,7 +94,7 @@ at::Tensor& clamp_tensor_out(const at::Tensor& self, const std::optional<at::Ten
   TtTensor result = broadcast_operand(self, sizes, dtype);
   if (lo) result = ops::call1("maximum", {{"input_tensor_a", result}, {"input_tensor_b", tensor_or_number(*lo, sizes, dtype)}});
   if (hi) result = ops::call1("minimum", {{"input_tensor_a", result}, {"input_tensor_b", tensor_or_number(*hi, sizes, dtype)}});
-  write_out(out, result, sizes);
+  write_out(out, std::move(result), sizes);
   return out;
 }
 
@@ -124,7 +124,7 @@ at::Tensor& nan_to_num_out(const at::Tensor& self, std::optional<double> nan, st
   TtTensor result = replace(ops::call1("isnan", {{"input_tensor", x}}), nan.value_or(0.0), x);
   result = replace(ops::call1("eq", {{"input_tensor_a", x}, {"input_tensor_b", inf}}), posinf.value_or(largest), result);
   result = replace(ops::call1("eq", {{"input_tensor_a", x}, {"input_tensor_b", -inf}}), neginf.value_or(-largest), result);
-  write_out(out, result, self.sizes());
+  write_out(out, std::move(result), self.sizes());
   return out;
 }
 

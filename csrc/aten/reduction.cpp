@@ -8,6 +8,7 @@
 
 #include <cmath>
 
+#include "aten/int64_math.h"
 #include "aten/operands.h"
 #include "ops/dispatch.h"
 
@@ -134,10 +135,12 @@ at::Tensor& amin_out(const at::Tensor& x, c10::IntArrayRef dims, bool keepdim, a
   return into_out(out, reduce("min", x, dims, keepdim));
 }
 at::Tensor max_all(const at::Tensor& x) {
+  if (x.scalar_type() == c10::kLong) return int64_extreme(x, true);
   check_ordered(x);
   return reduce("max", x, std::nullopt, false);
 }
 at::Tensor min_all(const at::Tensor& x) {
+  if (x.scalar_type() == c10::kLong) return int64_extreme(x, false);
   check_ordered(x);
   return reduce("min", x, std::nullopt, false);
 }
@@ -264,6 +267,11 @@ at::Tensor cumulative_sum(const at::Tensor& x, int64_t dim, std::optional<c10::S
     Reduction r(x, at::IntArrayRef{dim});
     TtTensor result = ops::call1("cumsum", {{"input", cast(r.input, DataType::INT32)}, {"dim", r.memory_dims[0]}});
     return wrap_int64(result, x.sizes(), strides_for(x.sizes(), r.order));
+  }
+  const bool integral = at::isIntegralType(x.scalar_type(), /*includeBool=*/true) && x.scalar_type() != c10::kShort;
+  if (integral && (!dtype || *dtype == c10::kLong)) {
+    device_of({&x});
+    return int64_cumsum(x.contiguous(), dim);  // torch sums integers in int64
   }
   check_floating(x, dtype, "a cumulative sum");
   Reduction r(x, at::IntArrayRef{dim});

@@ -341,6 +341,13 @@ const at::Tensor& write_out(const at::Tensor& out, TtTensor result, c10::IntArra
   return out;
 }
 
+at::Tensor& copy_out(at::Tensor& out, const at::Tensor& value) {
+  device_of({&out, &value});
+  at::native::resize_output(out, value.sizes());
+  out.copy_(value);
+  return out;
+}
+
 c10::Device device_of(std::initializer_list<const at::Tensor*> tensors) {
   std::optional<c10::Device> device;
   for (const at::Tensor* t : tensors) {

@@ -63,6 +63,8 @@ TtTensor index_words(const at::Tensor& indices);
 void write_into(const at::Tensor& dst, TtTensor result);
 // An out= destination resized as torch resizes outputs, then written.
 const at::Tensor& write_out(const at::Tensor& out, TtTensor result, c10::IntArrayRef sizes);
+// The same from a functional kernel's torch result (a device copy): the out= form of such a kernel.
+at::Tensor& copy_out(at::Tensor& out, const at::Tensor& value);
 
 // The device a kernel works on, checked: every tensor argument on it (CPU 0-d tensors allowed as
 // numbers), else decline to the fallback, which raises CUDA's errors.

@@ -4,6 +4,7 @@
 #include <ATen/native/Resize.h>
 #include <torch/library.h>
 
+#include "aten/int64_math.h"
 #include "aten/operands.h"
 #include "core/tensor_access.h"
 #include "ops/dispatch.h"
@@ -66,6 +67,7 @@ TTNN_UNARY_OP(reciprocal, "reciprocal", kFloat)
 TTNN_UNARY_OP(neg, "neg", kSame)
 TTNN_UNARY_OP(abs, "abs", kSame)
 TTNN_UNARY_OP(sign, "sign", kSame)
+TTNN_UNARY_OP(sgn, "sign", kSame)  // sgn is sign for real tensors (complex ones have no TT-NN type and decline)
 TTNN_UNARY_OP(erf, "erf", kFloat)
 TTNN_UNARY_OP(floor, "floor", kSame)
 TTNN_UNARY_OP(ceil, "ceil", kSame)
@@ -123,6 +125,21 @@ at::Tensor& out(const at::Tensor& x, at::Tensor& result) {
   run(kOp, x, {}, Dest::kOut, &result);
   return result;
 }
+
+// bitwise_not of bools is logical_not; of int64 tensors, each 32-bit word inverted.
+at::Tensor bitwise_not_kernel(const at::Tensor& x) {
+  if (x.scalar_type() == c10::kBool) return run(k_logical_not, x, {}, Dest::kNew, nullptr);
+  if (x.scalar_type() == c10::kLong) {
+    device_of({&x});
+    return int64_bitwise_not(x);
+  }
+  return functional<k_bitwise_not>(x);
+}
+at::Tensor& bitwise_not_kernel_out(const at::Tensor& x, at::Tensor& result) {
+  if (x.scalar_type() == c10::kBool || x.scalar_type() == c10::kLong) return copy_out(result, bitwise_not_kernel(x));
+  return out<k_bitwise_not>(x, result);
+}
+at::Tensor& bitwise_not_kernel_(at::Tensor& x) { return bitwise_not_kernel_out(x, x); }
 
 // Ops with parameters: the aten arguments as TT-NN's.
 ops::Args gelu_args(c10::string_view approximate) {
@@ -214,6 +231,7 @@ TORCH_LIBRARY_IMPL(aten, PrivateUse1, m) {
   TTNN_UNARY(neg);
   TTNN_UNARY(abs);
   TTNN_UNARY(sign);
+  TTNN_UNARY(sgn);
   TTNN_UNARY(erf);
   TTNN_UNARY(floor);
   TTNN_UNARY(ceil);
@@ -225,7 +243,9 @@ TORCH_LIBRARY_IMPL(aten, PrivateUse1, m) {
   TTNN_UNARY(hardsigmoid);
   TTNN_UNARY(mish);
   TTNN_UNARY(logical_not);
-  TTNN_UNARY(bitwise_not);
+  TTNN_NATIVE("bitwise_not", ATEN_OP(bitwise_not), &bitwise_not_kernel);
+  TTNN_NATIVE("bitwise_not_", ATEN_OP(bitwise_not_), &bitwise_not_kernel_);
+  TTNN_NATIVE("bitwise_not.out", ATEN_OP2(bitwise_not, out), &bitwise_not_kernel_out);
   TTNN_NATIVE("isnan", ATEN_OP(isnan), &functional<k_isnan>);
   TTNN_NATIVE("gelu", ATEN_OP(gelu), &gelu);
   TTNN_NATIVE("gelu_", ATEN_OP(gelu_), &gelu_);

@@ -10,7 +10,6 @@
 // Max pooling and embedding: the input gradient is a scatter-add of the output gradient into zeros, at
 // the positions the forward picked (max pooling's indices, embedding's token ids).
 #include <ATen/ATen.h>
-#include <ATen/native/Resize.h>
 #include <torch/library.h>
 
 #include "aten/cpu_convolution.h"
@@ -111,6 +110,43 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor> convolution_backward_kernel(
   }
 }
 
+// Average pooling's input gradient: each output gradient spread evenly over its window, i.e. the
+// transposed depthwise convolution of the gradient with a constant kernel of 1 / divisor. Windows whose
+// divisor varies (padding left out of the count, ceil_mode's partial windows) decline.
+at::Tensor avg_pool2d_grad(const at::Tensor& grad, const at::Tensor& self, c10::IntArrayRef kernel_in,
+                           c10::IntArrayRef stride_in, c10::IntArrayRef padding_in, bool ceil_mode, bool count_include_pad,
+                           std::optional<int64_t> divisor_override) {
+  device_of({&grad, &self});
+  if (self.dim() == 3) {
+    return avg_pool2d_grad(grad.unsqueeze(0), self.unsqueeze(0), kernel_in, stride_in, padding_in, ceil_mode,
+                           count_include_pad, divisor_override).squeeze(0);
+  }
+  if (self.dim() != 4 || grad.scalar_type() != self.scalar_type()) decline("an average pool gradient of this shape or dtype");
+  math_type(self.scalar_type());
+  auto pair = [](c10::IntArrayRef v, c10::IntArrayRef fallback) {
+    if (v.empty()) v = fallback;
+    return std::vector<int64_t>{v[0], v.size() > 1 ? v[1] : v[0]};
+  };
+  const auto kernel = pair(kernel_in, kernel_in), stride = pair(stride_in, kernel_in), padding = pair(padding_in, {0});
+  if (!count_include_pad && (padding[0] || padding[1]) && !divisor_override) decline("an average pool gradient not counting padding");
+  std::vector<int64_t> extra(2);
+  for (int i = 0; i < 2; ++i) {
+    const int64_t in = self.size(2 + i), out = grad.size(2 + i);
+    if (out != conv_out(in, kernel[i], stride[i], padding[i], 1)) decline("an average pool gradient with ceil_mode's partial windows");
+    extra[i] = in - ((out - 1) * stride[i] - 2 * padding[i] + kernel[i]);
+  }
+  const int64_t channels = self.size(1);
+  const double divisor = divisor_override ? static_cast<double>(*divisor_override) : static_cast<double>(kernel[0] * kernel[1]);
+  const at::Tensor spread = at::full({channels, 1, kernel[0], kernel[1]}, 1.0 / divisor, grad.options());
+  return native_convolution(grad, spread, std::nullopt, stride, padding, {1, 1}, true, extra, channels);
+}
+
+at::Tensor& avg_pool2d_grad_out(const at::Tensor& grad, const at::Tensor& self, c10::IntArrayRef kernel,
+                                c10::IntArrayRef stride, c10::IntArrayRef padding, bool ceil_mode, bool count_include_pad,
+                                std::optional<int64_t> divisor_override, at::Tensor& out) {
+  return copy_out(out, avg_pool2d_grad(grad, self, kernel, stride, padding, ceil_mode, count_include_pad, divisor_override));
+}
+
 // zeros(shape) with src added at index along dim (index and src of one shape), in src's math type.
 TtTensor scatter_add_into_zeros(const std::vector<int64_t>& shape, int64_t dim, const TtTensor& index, const TtTensor& src,
                                 c10::Device device) {
@@ -147,11 +183,7 @@ at::Tensor max_pool2d_grad(const at::Tensor& grad, const at::Tensor& self, c10::
 at::Tensor& max_pool2d_grad_out(const at::Tensor& grad, const at::Tensor& self, c10::IntArrayRef kernel,
                                 c10::IntArrayRef stride, c10::IntArrayRef padding, c10::IntArrayRef dilation,
                                 bool ceil_mode, const at::Tensor& indices, at::Tensor& out) {
-  at::Tensor value = max_pool2d_grad(grad, self, kernel, stride, padding, dilation, ceil_mode, indices);
-  device_of({&out});
-  at::native::resize_output(out, value.sizes());
-  out.copy_(value);
-  return out;
+  return copy_out(out, max_pool2d_grad(grad, self, kernel, stride, padding, dilation, ceil_mode, indices));
 }
 
 // embedding's weight gradient: each token's output gradient row added to its id's row (none for
@@ -181,6 +213,9 @@ TORCH_LIBRARY_IMPL(aten, PrivateUse1, m) {
          TORCH_FN((Native<ATEN_OP(max_pool2d_with_indices_backward), &max_pool2d_grad>::call)));
   m.impl("max_pool2d_with_indices_backward.grad_input",
          TORCH_FN((Native<ATEN_OP2(max_pool2d_with_indices_backward, grad_input), &max_pool2d_grad_out>::call)));
+  m.impl("avg_pool2d_backward", TORCH_FN((Native<ATEN_OP(avg_pool2d_backward), &avg_pool2d_grad>::call)));
+  m.impl("avg_pool2d_backward.grad_input",
+         TORCH_FN((Native<ATEN_OP2(avg_pool2d_backward, grad_input), &avg_pool2d_grad_out>::call)));
   m.impl("embedding_dense_backward",
          TORCH_FN((Native<ATEN_OP(embedding_dense_backward), &embedding_grad, true>::call)));
 }

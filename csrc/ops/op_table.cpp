@@ -56,6 +56,8 @@ const Row kRows[] = {
   {"bitwise_and", "ttnn.bitwise_and", "eltwise_binary", "input_tensor_a input_tensor_b", "INT32 UINT32 UINT16 UINT8", kAnyLayout, "input", 0, "integer types"},
   {"bitwise_or", "ttnn.bitwise_or", "eltwise_binary", "input_tensor_a input_tensor_b", "INT32 UINT32 UINT16 UINT8", kAnyLayout, "input", 0, "integer types"},
   {"bitwise_xor", "ttnn.bitwise_xor", "eltwise_binary", "input_tensor_a input_tensor_b", "INT32 UINT32 UINT16 UINT8", kAnyLayout, "input", 0, "integer types"},
+  {"bitwise_left_shift", "ttnn.bitwise_left_shift", "eltwise_binary", "input_tensor_a input_tensor_b", "INT32 UINT32", kAnyLayout, "input", 0, "bits shifted out are lost (two's complement wrap)"},
+  {"bitwise_right_shift", "ttnn.bitwise_right_shift", "eltwise_binary", "input_tensor_a input_tensor_b", "INT32 UINT32", kAnyLayout, "input", 0, "INT32: arithmetic shift (floor division by 2^n)"},
   // Elementwise ternary.
   {"where", "ttnn.where", "eltwise_ternary", "predicate true_value false_value", "BFLOAT16 FLOAT32 BFLOAT8_B BFLOAT4_B INT32 UINT32", kAnyLayout, "input", 0, "predicate 1/0; values tensors or numbers"},
   {"lerp", "ttnn.lerp", "eltwise_ternary", "input end weight", kFloat, kAnyLayout, "input", 0, "weight tensor or number"},
@@ -134,9 +136,12 @@ const Row kRows[] = {
   {"triu", "ttnn.triu", "data_movement", "input_tensor diagonal", kAll, kAnyLayout, "input", 0, ""},
   {"embedding", "ttnn.embedding", "data_movement", "input_tensor weight dtype", "UINT32 BFLOAT16 INT32", kAnyLayout, "ROW_MAJOR", 0, "weight [V, H]; output [..., H]"},
   {"gather", "ttnn.gather", "data_movement", "input dim index", kAll, kAnyLayout, "input", 0, "index UINT32/INT32"},
+  {"scatter", "ttnn.scatter", "data_movement", "input dim index src", kPlain, kAnyLayout, "input", 0, "index UINT32/INT32 of src's shape; src's values written into a copy of input"},
   {"scatter_add", "ttnn.scatter_add", "data_movement", "input dim index src", kPlain, kAnyLayout, "input", 0, "index UINT32/INT32 of src's shape; src's values added into a copy of input, repeated indices summed"},
   {"full", "ttnn.full", "creation", "shape fill_value dtype layout device", kAll, kAnyLayout, "input", 0, ""},
   {"arange", "ttnn.arange", "creation", "start end step dtype device", "BFLOAT16 FLOAT32 INT32 UINT32", kAnyLayout, "ROW_MAJOR", 0, ""},
+  {"rand", "ttnn.rand", "creation", "shape dtype layout device low high seed", "BFLOAT16 FLOAT32", kAnyLayout, "input", 0, "uniform in [low, high); the same seed gives the same values"},
+  {"randn", "ttnn.randn", "creation", "shape dtype layout device seed", "BFLOAT16 FLOAT32", kAnyLayout, "input", 0, "standard normal; the same seed gives the same values"},
   {"experimental.slice_write", "ttnn.experimental.slice_write", "data_movement", "input_tensor output_tensor start end step", kAll, kAnyLayout, "input", 0, "writes input into a strided region of output, in place"},
   // Vision (channels-last, flattened [1, 1, N*H*W, C] outputs).
   {"conv2d", "ttnn.conv2d", "vision", "input_tensor weight_tensor bias_tensor in_channels out_channels batch_size input_height input_width kernel_size stride padding dilation groups dtype", kFloat, kAnyLayout, "TILE", 0, "input NHWC; weights OIHW; output [1, 1, N*OH*OW, Cout]"},

@@ -35,7 +35,8 @@ UNINITIALISED_OPS = frozenset(
 # values cannot match the CPU's; shape, dtype and device can. Upstream marks most of them
 # "output is non-deterministic" (also handled below); these are the ones it does not mark
 # because CUDA never runs them in test_compare_cpu (factory functions, "Skipped!" entries).
-RANDOM_OPS = frozenset({"randn", "randint", "normal.number_mean"})
+# alpha_dropout draws its mask with bernoulli_, which runs on the device's own stream.
+RANDOM_OPS = frozenset({"randn", "randint", "normal.number_mean", "nn.functional.alpha_dropout"})
 UPSTREAM_RANDOM_REASON = "output is non-deterministic"
 
 # Ops that are random only for some samples; the callable says whether this sample is.

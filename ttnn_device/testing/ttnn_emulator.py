@@ -103,7 +103,7 @@ def _unary(params):
 GOLDEN_CALLS = {
     **{op: _binary for op in ["add", "subtract", "multiply", "divide", "maximum", "minimum", "remainder", "fmod",
                               "eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logical_or", "logical_xor",
-                              "bitwise_and", "bitwise_or", "bitwise_xor"]},
+                              "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_left_shift", "bitwise_right_shift"]},
     "pow": lambda g, k: g(k["input_tensor"], k["exponent"]),
     "where": lambda g, k: g(k["predicate"], k["true_value"], k["false_value"]),
     "lerp": lambda g, k: g(k["input"], k["end"], k["weight"]),
@@ -149,6 +149,7 @@ GOLDEN_CALLS = {
     "triu": lambda g, k: g(k["input_tensor"], k.get("diagonal", 0)),
     "embedding": lambda g, k: g(k["input_tensor"], k["weight"]),
     "gather": lambda g, k: g(k["input"], k["dim"], k["index"].long()),
+    "scatter": lambda g, k: g(k["input"], k["dim"], k["index"].long(), k["src"]),
     "scatter_add": lambda g, k: g(k["input"], k["dim"], k["index"].long(), k["src"]),
     "gelu_bw": lambda g, k: g(k["grad_tensor"], k["input_tensor"]),
 }
@@ -234,6 +235,10 @@ OURS = {
     if k.get("dim") is not None else torch.prod(k["input_tensor"]),
     "full": lambda k: torch.full(tuple(k["shape"]), k["fill_value"]),
     "arange": lambda k: torch.arange(k["start"], k["end"], k.get("step", 1)),
+    # TT-NN's random streams are its own: values drawn from a CPU generator seeded by the call's seed
+    "rand": lambda k: torch.empty(tuple(k["shape"])).uniform_(k.get("low", 0.0), k.get("high", 1.0),
+                                                              generator=torch.Generator().manual_seed(k["seed"])),
+    "randn": lambda k: torch.randn(tuple(k["shape"]), generator=torch.Generator().manual_seed(k["seed"])),
     "experimental.slice_write": _slice_write,
     # TT-NN's vision ops take channels-last activations with their sizes as arguments; emulated with
     # torch's NCHW ops around a layout change, computed in float32 and stored once in the output dtype.

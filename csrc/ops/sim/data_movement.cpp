@@ -3,6 +3,7 @@
 // free reshape of a ROW_MAJOR tensor (and of a TILE tensor whose last two dims stay), which TT-NN does
 // as a view too.
 #include <ATen/ATen.h>
+#include <ATen/CPUGeneratorImpl.h>
 
 #include <algorithm>
 #include <optional>
@@ -201,12 +202,16 @@ std::vector<TtTensor> gather_impl(const Args& args) {
   return {store(result, x.device(), x.layout, x.dtype)};
 }
 
-// Sums in fp32 (integers in their own type), stored once in the input's data type.
-std::vector<TtTensor> scatter_add_impl(const Args& args) {
+// scatter writes src's values, scatter_add sums them in fp32 (integers in their own type); the result is
+// stored once in the input's data type.
+template <bool kAdd>
+std::vector<TtTensor> scatter_impl(const Args& args) {
   const TtTensor& x = args.tensor("input");
   const c10::ScalarType math = at::isFloatingType(compute_type(x.host_type)) ? c10::kFloat : compute_type(x.host_type);
-  at::Tensor result = at::scatter_add(read(x).to(math), args.integer("dim"), read(args.tensor("index")).to(c10::kLong),
-                                      read(args.tensor("src")).to(math));
+  const at::Tensor input = read(x).to(math), index = read(args.tensor("index")).to(c10::kLong);
+  const at::Tensor src = read(args.tensor("src")).to(math);
+  const int64_t dim = args.integer("dim");
+  at::Tensor result = kAdd ? at::scatter_add(input, dim, index, src) : at::scatter(input, dim, index, src);
   return {store(result, x.device(), x.layout, x.dtype)};
 }
 
@@ -215,6 +220,17 @@ std::vector<TtTensor> full_impl(const Args& args) {
   const auto shape = args.ints("shape");
   const auto options = at::TensorOptions().dtype(compute_type(host_type_for(dtype)));
   at::Tensor values = at::full(shape, args.number("fill_value"), options.dtype(c10::kDouble)).to(options.dtype());
+  return {store(values, device_arg(args), args.layout("layout").value_or(Layout::ROW_MAJOR), dtype)};
+}
+
+// Random values from a CPU generator seeded by the call's seed: reproducible per seed, as TT-NN's are.
+template <bool kNormal>
+std::vector<TtTensor> random_impl(const Args& args) {
+  const DataType dtype = *args.data_type("dtype");
+  at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(static_cast<uint64_t>(args.integer("seed", 0)));
+  const auto options = at::TensorOptions().dtype(c10::kFloat);
+  at::Tensor values = kNormal ? at::randn(args.ints("shape"), generator, options)
+                              : at::empty(args.ints("shape"), options).uniform_(args.number("low", 0.0), args.number("high", 1.0), generator);
   return {store(values, device_arg(args), args.layout("layout").value_or(Layout::ROW_MAJOR), dtype)};
 }
 
@@ -232,7 +248,8 @@ const bool registered = [] {
       {"to_layout", to_layout_impl}, {"expand", expand_impl}, {"repeat", repeat_impl}, {"pad", pad_impl},
       {"clone", clone_impl}, {"tril", triangle_impl<false>}, {"triu", triangle_impl<true>},
       {"embedding", embedding_impl}, {"gather", gather_impl},
-      {"scatter_add", scatter_add_impl}, {"full", full_impl}, {"arange", arange_impl},
+      {"scatter", scatter_impl<false>}, {"scatter_add", scatter_impl<true>}, {"full", full_impl}, {"arange", arange_impl},
+      {"rand", random_impl<false>}, {"randn", random_impl<true>},
   });
   return true;
 }();

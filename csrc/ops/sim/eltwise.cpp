@@ -89,6 +89,8 @@ TTNN_SIM_BINARY(fmod, at::fmod_out, false, kNone)
 TTNN_SIM_BINARY(bitwise_and, at::bitwise_and_out, false, kNone)
 TTNN_SIM_BINARY(bitwise_or, at::bitwise_or_out, false, kNone)
 TTNN_SIM_BINARY(bitwise_xor, at::bitwise_xor_out, false, kNone)
+TTNN_SIM_BINARY(bitwise_left_shift, at::bitwise_left_shift_out, false, kNone)
+TTNN_SIM_BINARY(bitwise_right_shift, at::bitwise_right_shift_out, false, kNone)
 TTNN_SIM_BINARY(eq, at::eq_out, true, kNone)
 TTNN_SIM_BINARY(ne, at::ne_out, true, kNone)
 TTNN_SIM_BINARY(lt, at::lt_out, true, kNone)
@@ -297,7 +299,8 @@ const bool registered = [] {
       {"fmod", fmod_impl}, {"eq", eq_impl}, {"ne", ne_impl}, {"lt", lt_impl}, {"le", le_impl}, {"gt", gt_impl},
       {"ge", ge_impl}, {"logical_and", logical_and_impl}, {"logical_or", logical_or_impl},
       {"logical_xor", logical_xor_impl}, {"bitwise_and", bitwise_and_impl}, {"bitwise_or", bitwise_or_impl},
-      {"bitwise_xor", bitwise_xor_impl}, {"where", where_impl}, {"lerp", lerp_impl},
+      {"bitwise_xor", bitwise_xor_impl}, {"bitwise_left_shift", bitwise_left_shift_impl},
+      {"bitwise_right_shift", bitwise_right_shift_impl}, {"where", where_impl}, {"lerp", lerp_impl},
       {"addcmul", addc_impl<false>}, {"addcdiv", addc_impl<true>}, {"clamp", clamp_impl},
       {"relu", relu_impl}, {"gelu", gelu_impl}, {"silu", silu_impl}, {"sigmoid", sigmoid_impl},
       {"tanh", tanh_impl}, {"exp", exp_impl}, {"log", log_impl}, {"log2", log2_impl}, {"log1p", log1p_impl},
