@@ -112,7 +112,7 @@ def main(argv=None) -> int:
         gap = run["test_accuracy"][-1] - cpu_accuracy
         within = abs(gap) <= TARGET_POINTS
         ok &= within or name == "cpu"
-        rows.append([name, f"{run['test_accuracy'][-1]:.2f}%", f"{gap:+.2f}", f"{run['losses'][-1]:.4f}",
+        rows.append([name, f"{run['test_accuracy'][-1]:.2f}%", f"{gap:+.2f}", f"{run['losses'][-1]:.3g}",
                      f"{max(abs(a - b) for a, b in zip(run['losses'], runs['cpu']['losses'])):.3g}",
                      sum(run["fallbacks"].values()), f"{run['seconds']:.1f}"])
         if name != "cpu":
