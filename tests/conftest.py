@@ -93,6 +93,18 @@ def counters():
     ttnn_device.set_fallback_mode(previous)
 
 
+@pytest.fixture
+def exact_no_fallback(counters):
+    """Exact numerics, and the CPU fallback forbidden: every op must run on the device (modules opt in with
+    ``pytestmark = pytest.mark.usefixtures("exact_no_fallback")``)."""
+    previous = ttnn_device.get_numerics()
+    ttnn_device.set_numerics("exact")
+    ttnn_device.set_fallback_mode("error")
+    yield
+    ttnn_device.set_fallback_mode("allow")
+    ttnn_device.set_numerics(previous)
+
+
 @pytest.fixture(autouse=True)
 def _restore_device_state():
     """Every test starts on ttnn:0 in fallback mode ``allow``, whatever the previous test did."""

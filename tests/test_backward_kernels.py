@@ -13,12 +13,7 @@ import torch.nn.functional as F
 import ttnn_device
 
 
-@pytest.fixture(autouse=True)
-def exact_no_fallback(counters):
-    ttnn_device.set_numerics("exact")
-    ttnn_device.set_fallback_mode("error")
-    yield
-    ttnn_device.set_fallback_mode("allow")
+pytestmark = pytest.mark.usefixtures("exact_no_fallback")
 
 
 def tolerance(dtype):

@@ -121,6 +121,9 @@ def more_cases():
             yield "prod", dtype, shape, dict(input_tensor=small, dim=0, keepdim=True), (small,), dict(dim=0, keepdim=True)
             yield "argmax", dtype, shape, dict(input_tensor=x, dim=last, keepdim=False), (x,), dict(dim=last)
             yield "cumsum", dtype, shape, dict(input=x, dim=last), (x, last), {}
+            yield "cumprod", dtype, shape, dict(input_tensor=small, dim=last), (small, last), {}
+            yield "topk", dtype, shape, dict(input_tensor=x, k=2, dim=last, largest=True, sorted=True), (x, 2), dict(dim=last)
+            yield "sort", dtype, shape, dict(input_tensor=x, dim=last, descending=True, stable=True), (x,), dict(dim=last, descending=True, stable=True)
             yield "fmod", dtype, shape, dict(input_tensor_a=x, input_tensor_b=z), (x, z), {}
             yield "hardtanh", dtype, shape, dict(input_tensor=x, min_val=-0.5, max_val=0.5), (x,), dict(min_val=-0.5, max_val=0.5)
             yield "leaky_relu", dtype, shape, dict(input_tensor=x, negative_slope=0.2), (x, 0.2), {}
@@ -187,7 +190,7 @@ def test_exact_numerics_match_the_golden_function(real_ttnn, case):
     # Reductions and normalisations accumulate in another order than the golden: a few roundings.
     exact_ops = ("permute", "concat", "clamp", "where", "tril", "triu", "fmod", "hardtanh", "leaky_relu", "elu",
                  "softplus", "lerp", "addcmul", "addcdiv", "repeat", "pad", "gather", "expand", "reshape", "argmax",
-                 "scatter")
+                 "scatter", "topk", "sort")
     ulps = 1 if op in BINARY or op in UNARY or op in exact_ops else 16 * math.ceil(math.log2(shape[-1] + 1))
     if dtype == torch.bfloat16 and op not in BINARY and op not in UNARY:
         ulps = max(ulps, 2)

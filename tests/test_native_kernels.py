@@ -9,13 +9,7 @@ import torch
 import ttnn_device
 
 
-@pytest.fixture(autouse=True)
-def exact_no_fallback(counters):
-    ttnn_device.set_numerics("exact")
-    ttnn_device.set_fallback_mode("error")
-    yield
-    ttnn_device.set_fallback_mode("allow")
-    ttnn_device.set_numerics("exact")
+pytestmark = pytest.mark.usefixtures("exact_no_fallback")
 
 
 def dev(t):

@@ -12,12 +12,7 @@ import torch.nn.functional as F
 import ttnn_device
 
 
-@pytest.fixture(autouse=True)
-def exact_no_fallback(counters):
-    ttnn_device.set_numerics("exact")
-    ttnn_device.set_fallback_mode("error")
-    yield
-    ttnn_device.set_fallback_mode("allow")
+pytestmark = pytest.mark.usefixtures("exact_no_fallback")
 
 
 def index_like(t):
@@ -47,6 +42,11 @@ CASES = {
     "all_dim": lambda t: (t > -1).all(1),
     "any_dims": lambda t: t.any(dim=(0, 2)),
     "cumsum": lambda t: t.cumsum(1),
+    "cumprod": lambda t: (t * 0.2 + 1).cumprod(2),
+    "topk": lambda t: torch.topk(t, 3, dim=3),
+    "topk_smallest": lambda t: torch.topk(t, 2, dim=1, largest=False),
+    "sort": lambda t: torch.sort(t, dim=2, descending=True, stable=True),
+    "argsort": lambda t: torch.argsort(t, dim=-1, stable=True),
     "repeat": lambda t: t.repeat(2, 1, 1, 3),
     "pad_constant": lambda t: F.pad(t, (1, 2, 0, 1), value=0.5),
     "pad_reflect1d": lambda t: F.pad(t[0], (2, 3), mode="reflect"),

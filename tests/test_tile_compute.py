@@ -15,14 +15,7 @@ import ttnn_device
 from conftest import bits
 
 
-@pytest.fixture(autouse=True)
-def exact_no_fallback(counters):
-    previous = ttnn_device.get_numerics()
-    ttnn_device.set_numerics("exact")
-    ttnn_device.set_fallback_mode("error")
-    yield
-    ttnn_device.set_fallback_mode("allow")
-    ttnn_device.set_numerics(previous)
+pytestmark = pytest.mark.usefixtures("exact_no_fallback")
 
 
 def tiled(t: torch.Tensor) -> torch.Tensor:

@@ -59,10 +59,25 @@ at::Tensor tanh_grad(const at::Tensor& grad, const at::Tensor& y) {
   });
 }
 
+// The erf form is TT-NN's gelu_bw. The tanh form, 0.5 * x * (1 + t) with t = tanh(k * (x + c * x^3)), has
+// the derivative 0.5 * (1 + t) + 0.5 * x * (1 - t^2) * k * (1 + 3c * x^2), composed as the CPU kernel does.
 at::Tensor gelu_grad(const at::Tensor& grad, const at::Tensor& self, c10::string_view approximate) {
-  if (approximate != "none") decline("the tanh form of gelu's gradient (TT-NN's gelu_bw takes the erf form)");
+  if (approximate == "none") {
+    return elementwise_grad(grad, self, [](const TtTensor& g, const TtTensor& x) {
+      return ops::call1("gelu_bw", {{"grad_tensor", tiled(g)}, {"input_tensor", tiled(x)}});
+    });
+  }
+  if (approximate != "tanh") decline("a gelu gradient of an unknown form");
   return elementwise_grad(grad, self, [](const TtTensor& g, const TtTensor& x) {
-    return ops::call1("gelu_bw", {{"grad_tensor", tiled(g)}, {"input_tensor", tiled(x)}});
+    constexpr double kBeta = 0.7978845608028654;  // sqrt(2 / pi)
+    constexpr double kKappa = 0.044715;
+    const TtTensor x_sq = unary("square", x);
+    const TtTensor inner = binary("multiply", binary("add", x, binary("multiply", binary("multiply", x_sq, x), kKappa)), kBeta);
+    const TtTensor t = unary("tanh", inner);
+    const TtTensor left = binary("multiply", binary("add", t, 1.0), 0.5);
+    const TtTensor slope = binary("multiply", binary("add", binary("multiply", x_sq, 3.0 * kKappa), 1.0), kBeta);
+    const TtTensor right = binary("multiply", binary("multiply", binary("multiply", x, 0.5), binary("add", unary("neg", unary("square", t)), 1.0)), slope);
+    return binary("multiply", g, binary("add", left, right));
   });
 }
 

@@ -112,19 +112,25 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor> native_layer_norm(const at::Tenso
   if (weight && weight->defined()) args.set("weight", to_tt(weight->reshape({inner})));
   if (bias && bias->defined()) args.set("bias", to_tt(bias->reshape({inner})));
   TtTensor out = ops::call1("layer_norm", args);
-  // Statistics in fp32 when the input is bfloat16? torch keeps them in the input dtype on the CPU.
-  TtTensor mean = ops::call1("mean", {{"input_tensor", t}, {"dim", along}, {"keepdim", true}});
-  TtTensor var = ops::call1("var", {{"input_tensor", t}, {"dim", along}, {"keepdim", true}, {"correction", int64_t{0}}});
-  TtTensor rstd = ops::call1("rsqrt", {{"input_tensor", call_binary("add", var, eps)}});
+  // The statistics (which the gradient needs) are computed in fp32 and rounded once to the input's dtype,
+  // as the CPU computes them: rounding var, var + eps and the rsqrt each to bfloat16 doubles the gradient's
+  // error against the CPU's.
+  const TtTensor wide = cast(t, DataType::FLOAT32);
+  const DataType stat_type = t.dtype;
+  TtTensor mean = cast(ops::call1("mean", {{"input_tensor", wide}, {"dim", along}, {"keepdim", true}}), stat_type);
+  TtTensor var = ops::call1("var", {{"input_tensor", wide}, {"dim", along}, {"keepdim", true}, {"correction", int64_t{0}}});
+  TtTensor rstd = cast(ops::call1("rsqrt", {{"input_tensor", call_binary("add", var, eps)}}), stat_type);
   std::vector<int64_t> stat_sizes(x.sizes().begin(), x.sizes().end());
   for (int64_t d = axis; d < x.dim(); ++d) stat_sizes[d] = 1;
   return {wrap(out, x.scalar_type(), x.sizes()), wrap(mean, x.scalar_type(), stat_sizes),
           wrap(rstd, x.scalar_type(), stat_sizes)};
 }
 
-// layer norm's gradient over rows of the normalised elements (as the forward flattens them), in fp32:
-// xhat = (x - mean) * rstd, gw = g * weight; dx = (gw - mean(gw) - xhat * mean(gw * xhat)) * rstd,
-// dweight = sum over rows of g * xhat, dbias = sum over rows of g.
+// layer norm's gradient over rows of the normalised elements (as the forward flattens them), in fp32, with
+// the CPU kernel's formula (so saved statistics rounded to bfloat16 enter it as they enter the CPU's):
+// gw = g * weight, ds = sum(gw * x), db = sum(gw) per row; dx = rstd * gw + b * x + c with
+// b = (db * mean - ds) * rstd^3 / N and c = -b * mean - db * rstd / N; dweight = sum over rows of
+// g * (x - mean) * rstd, dbias = sum over rows of g.
 std::tuple<at::Tensor, at::Tensor, at::Tensor> native_layer_norm_backward(
     const at::Tensor& grad, const at::Tensor& x, c10::SymIntArrayRef shape_sym, const at::Tensor& mean_in,
     const at::Tensor& rstd_in, const std::optional<at::Tensor>& weight, const std::optional<at::Tensor>& bias,
@@ -149,8 +155,8 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor> native_layer_norm_backward(
   auto column_sum = [&](const TtTensor& t) {
     return ops::call1("sum", {{"input_tensor", t}, {"dim", std::vector<int64_t>{0}}, {"keepdim", true}});
   };
-  auto row_mean = [&](const TtTensor& t) {
-    return ops::call1("mean", {{"input_tensor", t}, {"dim", std::vector<int64_t>{1}}, {"keepdim", true}});
+  auto row_sum = [&](const TtTensor& t) {
+    return ops::call1("sum", {{"input_tensor", t}, {"dim", std::vector<int64_t>{1}}, {"keepdim", true}});
   };
   const DataType type = math_type(x.scalar_type());
   at::Tensor grad_input, grad_weight, grad_bias;
@@ -159,8 +165,13 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor> native_layer_norm_backward(
       return ops::call1("reshape", {{"input_tensor", resident_cast(*w, DataType::FLOAT32)}, {"shape", std::vector<int64_t>{1, inner}}});
     };
     TtTensor gw = w ? call_binary("multiply", g, weight_row()) : g;
-    TtTensor centered = call_binary("subtract", gw, row_mean(gw));
-    TtTensor dx = call_binary("multiply", call_binary("subtract", centered, call_binary("multiply", xhat, row_mean(call_binary("multiply", gw, xhat)))), rstd);
+    const double n = static_cast<double>(inner);
+    TtTensor ds = row_sum(call_binary("multiply", gw, input)), db = row_sum(gw);
+    TtTensor rstd_cubed = call_binary("multiply", call_binary("multiply", rstd, rstd), rstd);
+    TtTensor b = call_binary("multiply", call_binary("multiply", call_binary("subtract", call_binary("multiply", db, mean), ds), rstd_cubed), 1.0 / n);
+    TtTensor c = call_binary("subtract", ops::call1("neg", {{"input_tensor", call_binary("multiply", b, mean)}}),
+                             call_binary("multiply", call_binary("multiply", db, rstd), 1.0 / n));
+    TtTensor dx = call_binary("add", call_binary("add", call_binary("multiply", gw, rstd), call_binary("multiply", input, b)), c);
     grad_input = wrap(cast(dx, type), x.scalar_type(), x.sizes());
   }
   if (mask[1] && w) {

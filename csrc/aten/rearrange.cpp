@@ -49,12 +49,21 @@ std::vector<std::pair<int64_t, int64_t>> pad_pairs(int64_t rank, c10::IntArrayRe
   return pairs;
 }
 
-at::Tensor constant_pad_nd(const at::Tensor& self, c10::IntArrayRef pad, const at::Scalar& value) {
-  device_of({&self});
-  const auto pairs = pad_pairs(self.dim(), pad);
+// Negative pads crop (a view: the slice is taken when the padded tensor is read); the rest pads.
+at::Tensor constant_pad_nd(const at::Tensor& self_in, c10::IntArrayRef pad, const at::Scalar& value) {
+  device_of({&self_in});
+  auto pairs = pad_pairs(self_in.dim(), pad);
+  at::Tensor self = self_in;
+  for (int64_t d = 0; d < self.dim(); ++d) {
+    auto& [before, after] = pairs[d];
+    const int64_t cut_before = std::max<int64_t>(-before, 0), cut_after = std::max<int64_t>(-after, 0);
+    if (cut_before + cut_after > self.size(d)) decline("padding that crops more than the dim");  // the CPU raises
+    if (cut_before || cut_after) self = self.narrow(d, cut_before, self.size(d) - cut_before - cut_after);
+    before = std::max<int64_t>(before, 0);
+    after = std::max<int64_t>(after, 0);
+  }
   std::vector<int64_t> padding, sizes;
   for (int64_t d = 0; d < self.dim(); ++d) {
-    if (pairs[d].first < 0 || pairs[d].second < 0) decline("negative (cropping) padding");
     padding.push_back(pairs[d].first);
     padding.push_back(pairs[d].second);
     sizes.push_back(self.size(d) + pairs[d].first + pairs[d].second);

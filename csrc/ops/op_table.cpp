@@ -121,6 +121,10 @@ const Row kRows[] = {
   {"std", "ttnn.std", "reduction", "input_tensor dim keepdim correction", "BFLOAT16 FLOAT32", kAnyLayout, "TILE", 0, ""},
   {"argmax", "ttnn.argmax", "reduction", "input_tensor dim keepdim", "BFLOAT16 FLOAT32 INT32 UINT32 UINT16", kAnyLayout, "ROW_MAJOR", 0, "output UINT32 ROW_MAJOR; first occurrence on ties"},
   {"cumsum", "ttnn.cumsum", "reduction", "input dim dtype", "BFLOAT16 FLOAT32 INT32 UINT32", kAnyLayout, "input", 0, ""},
+  {"cumprod", "ttnn.cumprod", "reduction", "input_tensor dim dtype", "BFLOAT16 FLOAT32", kAnyLayout, "input", 0, ""},
+  // Sorting: values and UINT32 indices along one dim.
+  {"topk", "ttnn.topk", "sorting", "input_tensor k dim largest sorted", "BFLOAT16 FLOAT32", kAnyLayout, "input", 0, "returns values and indices; ties keep the lower index first"},
+  {"sort", "ttnn.sort", "sorting", "input_tensor dim descending stable", "BFLOAT16 FLOAT32 INT32 UINT32 UINT16", kAnyLayout, "input", 0, "returns values and indices"},
   // Data movement and creation.
   {"reshape", "ttnn.reshape", "data_movement", "input_tensor shape", kAll, kAnyLayout, "input", 0, "free when the layout allows it"},
   {"permute", "ttnn.permute", "data_movement", "input_tensor dims", kAll, kAnyLayout, "input", 0, ""},

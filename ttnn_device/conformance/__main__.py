@@ -39,6 +39,9 @@ def _args(argv):
     p.add_argument("--numerics", choices=("tt", "exact"), help="TTNN_DEVICE_NUMERICS for the workers")
     p.add_argument("--min-pcc", type=float,
                    help="float outputs outside the tolerances pass at this PCC (TT-NN's criterion; for tt numerics)")
+    p.add_argument("--grad", action="store_true",
+                   help="also compare gradients: each sample's inputs require grad, the same random output "
+                        "gradients are back-propagated on both devices and the input gradients compared")
     p.add_argument("--per-op", action="store_true", help="add a per-op table to the markdown report")
     p.add_argument("--ops-file", type=Path, help="file of OpInfo names, one per line (# comments)")
     p.add_argument("--min-pass-rate", type=float, default=99.5, help="gate: comparable-sample pass rate, %%")
@@ -89,6 +92,8 @@ def main(argv=None):
             os.environ[var] = flag
     if args.min_pcc is not None:
         os.environ["TTNN_CONFORMANCE_MIN_PCC"] = str(args.min_pcc)
+    if args.grad:
+        os.environ["TTNN_CONFORMANCE_GRAD"] = "1"
     wanted = {o.strip() for o in args.ops.split(",") if o.strip()}
     if args.ops_file:
         wanted |= {ln.split("#")[0].strip() for ln in args.ops_file.read_text().splitlines()} - {""}
@@ -125,7 +130,7 @@ def main(argv=None):
 
     rep = {
         "meta": {"device": args.device, "dtypes": dtypes,
-                 "inputs": "reference_inputs" if args.reference else "sample_inputs",
+                 "inputs": "reference_inputs" if args.reference else "sample_inputs", "grad": args.grad,
                  "torch": torch.__version__, "python": platform.python_version(), "jobs": args.jobs,
                  "timeout_s": args.timeout, "started": started, "wall_s": round(time.monotonic() - t0, 1),
                  "fallback_counts": runner.fallbacks,

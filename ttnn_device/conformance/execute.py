@@ -25,6 +25,8 @@ SAMPLE_STATUSES = ("total", "comparable", "pass", "fail", "error", "decline", "s
 DECLINE_MARK = "TTNN_DEVICE_FALLBACK=error forbids"
 # --min-pcc (tt numerics runs): float outputs outside the tolerances pass at this PCC, as TT-NN's tests.
 MIN_PCC = float(os.environ["TTNN_CONFORMANCE_MIN_PCC"]) if os.environ.get("TTNN_CONFORMANCE_MIN_PCC") else None
+# --grad: samples whose inputs require grad also compare input gradients (test_compare_cpu's backward half).
+GRAD = os.environ.get("TTNN_CONFORMANCE_GRAD") == "1"
 
 
 def _short(exc: BaseException) -> str:
@@ -59,7 +61,8 @@ class Mover:
     def leaf(self, x):
         if isinstance(x, torch.Tensor):
             self.touched = True
-            return x.detach().clone() if self.same else x.detach().to(self.device)
+            moved = x.detach().clone() if self.same else x.detach().to(self.device)
+            return moved.requires_grad_() if x.requires_grad else moved  # a leaf of its own graph
         if isinstance(x, torch.device) and x.type == "cpu":
             self.touched = True
             return self.device
@@ -125,6 +128,7 @@ def _run_sample(op, sample, pol, mover, device_type):
     why = compare.device_mismatch(actual, device_type)
     if why:
         return "fail", why
+    actual_out = actual
     try:
         actual = _to_cpu(actual)
     except Exception as exc:
@@ -139,8 +143,80 @@ def _run_sample(op, sample, pol, mover, device_type):
         return "error", "output_process_fn_grad: " + _short(exc)
     why = compare.compare(actual, expected, meta_only=bool(meta), atol=pol.atol, rtol=pol.rtol, min_pcc=MIN_PCC)
     if why and not meta and _closer_than_cpu(op, sample, actual, expected, pol):
+        why = None
+    if why or meta or not GRAD:
+        return ("fail", why) if why else ("pass", None)
+    return _compare_gradients(op, sample, (dev_in, dev_args, dev_kwargs), actual_out, expected, pol)
+
+
+def _needing_grad(tree):
+    return [t for t in pytree.tree_leaves(tree) if isinstance(t, torch.Tensor) and t.requires_grad]
+
+
+def _compare_gradients(op, sample, device_sample, actual_out, expected, pol):
+    """The backward half: the same seeded output gradients through both graphs, input gradients compared."""
+    cpu_inputs = _needing_grad([sample.input, sample.args, sample.kwargs])
+    dev_inputs = _needing_grad(list(device_sample))
+    outs_cpu = [t for t in pytree.tree_leaves(expected) if isinstance(t, torch.Tensor) and t.requires_grad]
+    try:
+        actual_out = sample.output_process_fn_grad(actual_out)
+    except Exception as exc:
+        return "error", "gradient: output_process_fn_grad: " + _short(exc)
+    outs_dev = [t for t in pytree.tree_leaves(actual_out) if isinstance(t, torch.Tensor) and t.requires_grad]
+    if not cpu_inputs or not outs_cpu:
         return "pass", None
-    return ("fail", why) if why else ("pass", None)
+    if len(outs_dev) != len(outs_cpu) or len(dev_inputs) != len(cpu_inputs):
+        return "fail", "gradient: the device's outputs or inputs do not require grad as the CPU's do"
+    generator = torch.Generator().manual_seed(0)
+    upstream = [torch.randn(o.shape, generator=generator, dtype=torch.float64).to(o.dtype) for o in outs_cpu]
+    try:
+        want = torch.autograd.grad(outs_cpu, cpu_inputs, upstream, allow_unused=True)
+    except Exception:
+        return "pass", None  # the CPU has no gradient for this sample: nothing to compare
+    try:
+        got = torch.autograd.grad(outs_dev, dev_inputs, [u.to(o.device) for u, o in zip(upstream, outs_dev)],
+                                  allow_unused=True)
+        got = [g.cpu() if g is not None else None for g in got]
+    except NotImplementedError as exc:
+        return ("decline" if DECLINE_MARK in str(exc) else "error"), "gradient: " + _short(exc)
+    except Exception as exc:
+        return "error", "gradient: " + _short(exc)
+    if [g is None for g in got] != [w is None for w in want]:
+        return "fail", "gradient: defined for other inputs than on the CPU"
+    pairs = [(g, w) for g, w in zip(got, want) if w is not None]
+    why = compare.compare([g for g, _ in pairs], [w for _, w in pairs], meta_only=False, atol=pol.atol,
+                          rtol=pol.rtol, min_pcc=MIN_PCC)
+    if why and _gradient_closer_than_cpu(op, sample, upstream, got, want, pol):
+        why = None
+    return ("fail", "gradient: " + why) if why else ("pass", None)
+
+
+def _gradient_closer_than_cpu(op, sample, upstream, got, want, pol) -> bool:
+    """The float64 rule of _closer_than_cpu for gradients: the same backward on float64 copies of the inputs
+    says whether a low-precision mismatch is the CPU's rounding rather than the device's."""
+    if not any(isinstance(w, torch.Tensor) and w.dtype in compare.LOW_PRECISION for w in want):
+        return False
+
+    def wide(x):
+        if isinstance(x, torch.Tensor) and x.dtype in compare.LOW_PRECISION:
+            return x.detach().double().requires_grad_(x.requires_grad)
+        return x
+
+    try:
+        inp = wide(sample.input)
+        args = pytree.tree_map(wide, list(sample.args))
+        kwargs = pytree.tree_map(wide, dict(sample.kwargs))
+        out = sample.output_process_fn_grad(op(inp, *args, **kwargs))
+        outs = [t for t in pytree.tree_leaves(out) if isinstance(t, torch.Tensor) and t.requires_grad]
+        exact = torch.autograd.grad(outs, _needing_grad([inp, args, kwargs]),
+                                    [u.double() if u.dtype in compare.LOW_PRECISION else u for u in upstream],
+                                    allow_unused=True)
+    except Exception:
+        return False
+    exact = [e for e, w in zip(exact, want) if w is not None]
+    kept = [w for w in want if w is not None]
+    got = [g for g, w in zip(got, want) if w is not None]
+    return len(exact) == len(kept) and compare.as_accurate_as_cpu(got, kept, exact, atol=pol.atol, rtol=pol.rtol)
 
 
 def _closer_than_cpu(op, sample, actual, expected, pol) -> bool:
@@ -163,7 +239,8 @@ def _closer_than_cpu(op, sample, actual, expected, pol) -> bool:
 
 def _samples(op, dtype, reference):
     make = op.reference_inputs if reference else op.sample_inputs
-    return make("cpu", dtype, requires_grad=False)
+    grad = GRAD and op.supports_autograd and dtype.is_floating_point
+    return make("cpu", dtype, requires_grad=grad)
 
 
 def _describe(sample) -> str:

@@ -89,10 +89,36 @@ std::vector<TtTensor> cumsum_impl(const Args& args) {
   return {store(result, x.device(), output_layout("cumsum", x.layout), dtype)};
 }
 
+std::vector<TtTensor> cumprod_impl(const Args& args) {
+  const TtTensor& x = args.tensor("input_tensor");
+  at::Tensor result = at::cumprod(read(x).to(c10::kFloat), args.integer("dim"));
+  return {store(result, x.device(), output_layout("cumprod", x.layout), output_dtype(args, x.dtype))};
+}
+
+// Sorting: values in the input's data type, indices UINT32 ROW_MAJOR (as TT-NN returns them), computed as
+// TT-NN's golden functions do (torch.topk, torch.sort with the call's stability), on the stored values.
+std::vector<TtTensor> sorted(const TtTensor& x, const at::Tensor& values, const at::Tensor& indices) {
+  return {store(values, x.device(), x.layout, x.dtype), store(indices.to(c10::kInt), x.device(), Layout::ROW_MAJOR, DataType::UINT32)};
+}
+
+std::vector<TtTensor> topk_impl(const Args& args) {
+  const TtTensor& x = args.tensor("input_tensor");
+  auto [values, indices] = at::topk(read(x), args.integer("k"), args.integer("dim", -1), args.flag("largest", true),
+                                    args.flag("sorted", true));
+  return sorted(x, values, indices);
+}
+
+std::vector<TtTensor> sort_impl(const Args& args) {
+  const TtTensor& x = args.tensor("input_tensor");
+  auto [values, indices] = at::sort(read(x), args.flag("stable", false), args.integer("dim", -1), args.flag("descending", false));
+  return sorted(x, values, indices);
+}
+
 const bool registered = [] {
   register_impls("sim", {{"sum", sum_impl}, {"mean", mean_impl}, {"max", max_impl}, {"min", min_impl},
                          {"var", var_impl}, {"std", std_impl}, {"prod", prod_impl}, {"argmax", argmax_impl},
-                         {"cumsum", cumsum_impl}});
+                         {"cumsum", cumsum_impl}, {"cumprod", cumprod_impl}, {"topk", topk_impl},
+                         {"sort", sort_impl}});
   return true;
 }();
 
