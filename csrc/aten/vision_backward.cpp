@@ -21,7 +21,9 @@ namespace {
 
 int64_t conv_out(int64_t in, int64_t k, int64_t s, int64_t p, int64_t d) { return (in + 2 * p - d * (k - 1) - 1) / s + 1; }
 
-// Groups whose weight gradients run one convolution each; beyond this, the CPU's one call is cheaper.
+// The weight gradient runs one convolution per group; a depthwise layer's hundreds of groups would each pay
+// the per-op cost, so above this many groups the gradient declines to the CPU's single call (a bound
+// chosen, not measured).
 constexpr int64_t kMaxWeightGradGroups = 64;
 
 // The weight gradient of one group (non-transposed: [Cout/g, Cin/g, kh, kw]; transposed: [Cin/g, Cout/g, kh, kw]).
