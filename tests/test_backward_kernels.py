@@ -331,3 +331,21 @@ def test_optimizer_steps_match_the_cpu(optimizer):
         results[device] = [p.detach().cpu() for p in model.parameters()] + [norm.cpu()]
     for a, e in zip(results["ttnn"], results["cpu"]):
         torch.testing.assert_close(a, e, atol=1e-5, rtol=1e-5)
+
+
+@pytest.mark.parametrize("accumulate", [False, True])
+def test_index_put_and_the_gradient_of_indexing(accumulate):
+    x, v = rand(5, 4, 3), rand(3, 4, 3, seed=1)
+    rows, cols = torch.tensor([4, 0, -2]), torch.tensor([2, 0])
+    cases = [
+        lambda t, i, j, w: t.clone().index_put_((i,), w, accumulate=accumulate),
+        lambda t, i, j, w: t.clone().index_put_((i,), w[:, :1], accumulate=accumulate),  # broadcast values
+        lambda t, i, j, w: torch.ops.aten.index_put(t, [None, j], w[:1, :2], accumulate),  # dim 1, values broadcast
+    ]
+    for fn in cases:
+        expected = fn(x, rows, cols, v)
+        actual = fn(x.to("ttnn"), rows.to("ttnn"), cols.to("ttnn"), v.to("ttnn"))
+        torch.testing.assert_close(actual.cpu(), expected)
+    if accumulate:  # x[idx] with a repeated row: its gradient sums both rows' gradients
+        repeated = torch.tensor([1, 3, 1])
+        check(lambda a: a[repeated.to(a.device)] * 2.0, [x], torch.float32)

@@ -135,11 +135,60 @@ at::Tensor& scatter_value_(at::Tensor& self, int64_t dim, const at::Tensor& inde
   return scatter_value_out(self, dim, index, value, self);
 }
 
+// self[..., idx, ...] = values (or += with accumulate: index's gradient, detection's box updates) for one
+// integer index tensor: the indexed dim moved first and the rest flattened, a scatter (scatter_add) of
+// the values' rows at the index's rows. Repeated indices without accumulate keep one of the values, as on
+// the CPU.
+at::Tensor& index_put_impl(at::Tensor& self, const c10::List<std::optional<at::Tensor>>& indices, const at::Tensor& values,
+                           bool accumulate, bool /*unsafe*/) {
+  int64_t dim = -1;
+  for (size_t i = 0; i < indices.size(); ++i) {
+    const std::optional<at::Tensor> idx = indices[i];
+    if (!idx.has_value() || !idx->defined()) continue;
+    if (dim >= 0) decline("index_put_ with several index tensors");
+    dim = static_cast<int64_t>(i);
+  }
+  if (dim < 0) decline("index_put_ without an index tensor");
+  const at::Tensor idx = *indices[dim];
+  device_of({&self, &idx, &values});
+  if (idx.scalar_type() == c10::kBool || idx.scalar_type() == c10::kByte) decline("index_put_ with a boolean mask");
+  if (values.scalar_type() != self.scalar_type()) decline("index_put_ of values of another dtype");
+  if (self.dim() == 0 || idx.numel() == 0 || self.numel() == 0) decline("index_put_ into a 0-d or empty tensor");
+  if (accumulate && !at::isFloatingType(self.scalar_type())) decline("an accumulating index_put_ of integers");
+  const DataType type = bits_type(self.scalar_type());
+  math_type(self.scalar_type());
+  const at::Tensor moved = self.movedim(dim, 0);
+  const int64_t rows = moved.size(0), width = moved.numel() / rows, count = idx.numel();
+  // The values as indexing's result shape (self's sizes with `dim` replaced by the index's), index dims first.
+  std::vector<int64_t> result_sizes(self.sizes().begin(), self.sizes().begin() + dim);
+  result_sizes.insert(result_sizes.end(), idx.sizes().begin(), idx.sizes().end());
+  result_sizes.insert(result_sizes.end(), self.sizes().begin() + dim + 1, self.sizes().end());
+  std::vector<int64_t> from(idx.dim()), to(idx.dim());
+  for (int64_t d = 0; d < idx.dim(); ++d) {
+    from[d] = dim + d;
+    to[d] = d;
+  }
+  const at::Tensor rows_of_values = values.expand(result_sizes).movedim(from, to).reshape({count, width});
+  TtTensor index = ops::call1("reshape", {{"input_tensor", index_into(idx, rows, true)}, {"shape", std::vector<int64_t>{count, 1}}});
+  index = ops::call1("expand", {{"input_tensor", index}, {"output_shape", std::vector<int64_t>{count, width}}});
+  TtTensor table = ops::call1("reshape", {{"input_tensor", to_tt(moved, false)}, {"shape", std::vector<int64_t>{rows, width}}});
+  TtTensor src = to_tt(rows_of_values, false);
+  if (accumulate) {  // sums in the math type
+    table = cast(table, math_type(self.scalar_type()));
+    src = cast(src, math_type(self.scalar_type()));
+  }
+  TtTensor result = ops::call1(accumulate ? "scatter_add" : "scatter", {{"input", table}, {"dim", int64_t{0}}, {"index", index}, {"src", src}});
+  if (result.dtype != type) result = cast(result, type);
+  self.copy_(wrap(result, self.scalar_type(), moved.sizes().vec()).movedim(0, dim));
+  return self;
+}
+
 #define TTNN_NATIVE(name, op, fn) m.impl(name, TORCH_FN((Native<op, fn>::call)))
 
 TORCH_LIBRARY_IMPL(aten, PrivateUse1, m) {
   TTNN_NATIVE("index_select", ATEN_OP(index_select), &index_select);
   TTNN_NATIVE("index.Tensor", ATEN_OP2(index, Tensor), &index_tensor);
+  TTNN_NATIVE("_index_put_impl_", ATEN_OP(_index_put_impl_), &index_put_impl);
   TTNN_NATIVE("scatter.src", ATEN_OP2(scatter, src), &scatter_src);
   TTNN_NATIVE("scatter.value", ATEN_OP2(scatter, value), &scatter_value);
   TTNN_NATIVE("scatter.src_out", ATEN_OP2(scatter, src_out), &scatter_src_out);
