@@ -166,16 +166,14 @@ at::Tensor where(const at::Tensor& condition, const at::Tensor& self, const at::
 at::Tensor& masked_fill_scalar_(at::Tensor& self, const at::Tensor& mask, const at::Scalar& value) {
   device_of({&self, &mask});
   if (mask.scalar_type() != c10::kBool) decline("a non-bool mask");
+  TORCH_CHECK(at::infer_size(self.sizes(), mask.sizes()) == self.sizes(), "masked_fill_: the mask of shape ",
+              mask.sizes(), " does not broadcast to the tensor's ", self.sizes());
   if (self.scalar_type() == c10::kLong) {  // positions and token ids: the value's words, bit for bit
-    TORCH_CHECK(at::infer_size(self.sizes(), mask.sizes()) == self.sizes(), "masked_fill_: the mask of shape ",
-                mask.sizes(), " does not broadcast to the tensor's ", self.sizes());
     self.copy_(int64_masked_fill(self, mask, value.toLong()));
     return self;
   }
   const DataType type = math_type(self.scalar_type());
   if (type == DataType::UINT8) decline("masked_fill of bool or uint8 values");
-  TORCH_CHECK(at::infer_size(self.sizes(), mask.sizes()) == self.sizes(), "masked_fill_: the mask of shape ",
-              mask.sizes(), " does not broadcast to the tensor's ", self.sizes());
   TtTensor pred = cast(to_tt(mask, false), type);
   TtTensor x = to_tt(self);
   TtTensor result = ops::call1("where", {{"predicate", pred}, {"true_value", operand(value)}, {"false_value", x}});

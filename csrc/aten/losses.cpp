@@ -40,7 +40,7 @@ at::Tensor reduced(TtTensor elements, const OrderedOperands& in, const at::Tenso
 }
 
 at::Tensor mse_loss_kernel(const at::Tensor& self, const at::Tensor& target, int64_t reduction) {
-  const c10::ScalarType dtype = loss_dtype(self, target);
+  loss_dtype(self, target);  // checks the operands
   OrderedOperands in = ordered_operands({&self, &target}, DataType::FLOAT32);
   TtTensor squared = ops::call1("square", {{"input_tensor", binary("subtract", in.tensors[0], in.tensors[1])}});
   return reduced(std::move(squared), in, self, reduction);
@@ -55,14 +55,17 @@ at::Tensor elementwise_loss_grad(const at::Tensor& grad, const at::Tensor& self,
   device_of({&grad, &self});
   if (grad.scalar_type() != dtype) decline("a loss gradient of another dtype");
   const double norm = reduction == at::Reduction::Mean ? 1.0 / static_cast<double>(self.numel()) : 1.0;
-  OrderedOperands in = ordered_operands({&self, &target}, DataType::FLOAT32);
+  // An unreduced loss's gradient is taken in the same memory order as self and target (one conversion each).
+  const bool elementwise = core::is_ttnn(grad) && grad.sizes() == self.sizes();
+  OrderedOperands in = elementwise ? ordered_operands({&self, &target, &grad}, DataType::FLOAT32)
+                                   : ordered_operands({&self, &target}, DataType::FLOAT32);
   ops::Value g;
-  if (!core::is_ttnn(grad)) {
+  if (elementwise) {
+    g = in.tensors[2];
+  } else if (!core::is_ttnn(grad)) {
     g = grad.item().toDouble();  // a CPU 0-d gradient is a number
-  } else if (grad.numel() == 1 && grad.sizes() != self.sizes()) {
+  } else if (grad.numel() == 1) {
     g = cast(to_tt(grad.reshape(std::vector<int64_t>(self.dim(), 1))), DataType::FLOAT32);  // a reduced loss's, broadcast
-  } else if (grad.sizes() == self.sizes()) {
-    g = ordered_operands({&self, &grad}, DataType::FLOAT32).tensors[1];
   } else {
     decline("a loss gradient of another shape");
   }
@@ -77,7 +80,7 @@ at::Tensor mse_loss_grad(const at::Tensor& grad, const at::Tensor& self, const a
 
 // smooth L1: 0.5 * d^2 / beta where |d| < beta, else |d| - 0.5 * beta (beta 0: |d|).
 at::Tensor smooth_l1_loss_kernel(const at::Tensor& self, const at::Tensor& target, int64_t reduction, double beta) {
-  const c10::ScalarType dtype = loss_dtype(self, target);
+  loss_dtype(self, target);  // checks the operands
   TORCH_CHECK(beta >= 0, "smooth_l1_loss does not support negative values for beta.");
   OrderedOperands in = ordered_operands({&self, &target}, DataType::FLOAT32);
   TtTensor d = binary("subtract", in.tensors[0], in.tensors[1]);

@@ -2,7 +2,6 @@
 // gather and scatter. Padding modes and flips are gathers along one dim with positions TT-NN computes
 // (arange and elementwise ops), so every mode is the same three ops on the device.
 #include <ATen/ATen.h>
-#include <ATen/native/Resize.h>
 #include <torch/library.h>
 
 #include "aten/operands.h"
@@ -111,10 +110,7 @@ at::Tensor mode_pad(const at::Tensor& self, c10::IntArrayRef pad, PadMode mode) 
 #define TTNN_MODE_PAD(name, mode)                                                               \
   at::Tensor name(const at::Tensor& self, c10::IntArrayRef pad) { return mode_pad(self, pad, mode); } \
   at::Tensor& name##_out(const at::Tensor& self, c10::IntArrayRef pad, at::Tensor& out) {      \
-    at::Tensor value = mode_pad(self, pad, mode);                                              \
-    at::native::resize_output(out, value.sizes());                                             \
-    out.copy_(value);                                                                          \
-    return out;                                                                                \
+    return copy_out(out, mode_pad(self, pad, mode));                                           \
   }
 TTNN_MODE_PAD(reflection_pad, PadMode::kReflect)
 TTNN_MODE_PAD(replication_pad, PadMode::kReplicate)

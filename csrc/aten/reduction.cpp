@@ -3,7 +3,6 @@
 // (a channels-last input is not permuted first); the reduced dims are kept through the TT-NN op and
 // squeezed away as a view afterwards.
 #include <ATen/ATen.h>
-#include <ATen/native/Resize.h>
 #include <torch/library.h>
 
 #include <cmath>
@@ -71,12 +70,6 @@ void check_ordered(const at::Tensor& x) {
   }
 }
 
-at::Tensor& into_out(at::Tensor& out, const at::Tensor& value) {
-  at::native::resize_output(out, value.sizes());
-  out.copy_(value);
-  return out;
-}
-
 // sum, mean, max, min over dims.
 at::Tensor reduce(const char* op, const at::Tensor& x, at::OptionalIntArrayRef dims, bool keepdim) {
   Reduction r(x, dims);
@@ -104,7 +97,7 @@ at::Tensor sum_dim(const at::Tensor& x, at::OptionalIntArrayRef dims, bool keepd
 }
 at::Tensor& sum_out(const at::Tensor& x, at::OptionalIntArrayRef dims, bool keepdim, std::optional<c10::ScalarType> dtype,
                     at::Tensor& out) {
-  return into_out(out, sum_of(x, dims, keepdim, dtype.value_or(out.scalar_type())));
+  return copy_out(out, sum_of(x, dims, keepdim, dtype.value_or(out.scalar_type())));
 }
 at::Tensor sum_all(const at::Tensor& x, std::optional<c10::ScalarType> dtype) {
   return sum_of(x, std::nullopt, false, dtype);
@@ -116,7 +109,7 @@ at::Tensor mean_dim(const at::Tensor& x, at::OptionalIntArrayRef dims, bool keep
 at::Tensor& mean_out(const at::Tensor& x, at::OptionalIntArrayRef dims, bool keepdim, std::optional<c10::ScalarType> dtype,
                      at::Tensor& out) {
   check_floating(x, dtype.value_or(out.scalar_type()), "a mean");
-  return into_out(out, reduce("mean", x, dims, keepdim));
+  return copy_out(out, reduce("mean", x, dims, keepdim));
 }
 at::Tensor amax(const at::Tensor& x, c10::IntArrayRef dims, bool keepdim) {
   check_ordered(x);
@@ -124,7 +117,7 @@ at::Tensor amax(const at::Tensor& x, c10::IntArrayRef dims, bool keepdim) {
 }
 at::Tensor& amax_out(const at::Tensor& x, c10::IntArrayRef dims, bool keepdim, at::Tensor& out) {
   check_ordered(x);
-  return into_out(out, reduce("max", x, dims, keepdim));
+  return copy_out(out, reduce("max", x, dims, keepdim));
 }
 at::Tensor amin(const at::Tensor& x, c10::IntArrayRef dims, bool keepdim) {
   check_ordered(x);
@@ -132,7 +125,7 @@ at::Tensor amin(const at::Tensor& x, c10::IntArrayRef dims, bool keepdim) {
 }
 at::Tensor& amin_out(const at::Tensor& x, c10::IntArrayRef dims, bool keepdim, at::Tensor& out) {
   check_ordered(x);
-  return into_out(out, reduce("min", x, dims, keepdim));
+  return copy_out(out, reduce("min", x, dims, keepdim));
 }
 at::Tensor max_all(const at::Tensor& x) {
   if (x.scalar_type() == c10::kLong) return int64_extreme(x, true);
@@ -279,7 +272,7 @@ at::Tensor cumulative_sum(const at::Tensor& x, int64_t dim, std::optional<c10::S
   return wrap_in_order(result, x.scalar_type(), x.sizes(), r.order);
 }
 at::Tensor& cumsum_out(const at::Tensor& x, int64_t dim, std::optional<c10::ScalarType> dtype, at::Tensor& out) {
-  return into_out(out, cumulative_sum(x, dim, dtype.value_or(out.scalar_type())));
+  return copy_out(out, cumulative_sum(x, dim, dtype.value_or(out.scalar_type())));
 }
 
 #define TTNN_NATIVE(name, op, fn) m.impl(name, TORCH_FN((Native<op, fn>::call)))

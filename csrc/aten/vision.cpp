@@ -7,6 +7,7 @@
 
 #include "aten/cpu_convolution.h"
 #include "aten/operands.h"
+#include "aten/vision_shapes.h"
 #include "ops/dispatch.h"
 
 namespace ttnn_device::aten {
@@ -36,11 +37,6 @@ at::Tensor channels_last_result(TtTensor result, c10::ScalarType dtype, const st
   return wrap(std::move(result), dtype, sizes, channels_last_strides(sizes));
 }
 
-int64_t conv_out(int64_t in, int64_t k, int64_t s, int64_t p, int64_t d) { return (in + 2 * p - d * (k - 1) - 1) / s + 1; }
-int64_t conv_transpose_out(int64_t in, int64_t k, int64_t s, int64_t p, int64_t d, int64_t op) {
-  return (in - 1) * s - 2 * p + d * (k - 1) + op + 1;
-}
-
 // Declined convolutions run on the CPU by hand: the generic fallback cannot serve this op.
 at::Tensor convolution_kernel(const at::Tensor& input, const at::Tensor& weight, const std::optional<at::Tensor>& bias,
                               c10::IntArrayRef stride, c10::IntArrayRef padding, c10::IntArrayRef dilation,
@@ -59,11 +55,6 @@ ops::Args pool_args(const at::Tensor& x) {
   if (x.scalar_type() != c10::kFloat && x.scalar_type() != c10::kBFloat16) decline("a pool of a non-float tensor");
   return {{"input_tensor", nhwc(x)}, {"batch_size", x.size(0)}, {"input_h", x.size(2)}, {"input_w", x.size(3)},
           {"channels", x.size(1)}};
-}
-
-std::vector<int64_t> pair(c10::IntArrayRef v, c10::IntArrayRef fallback) {
-  if (v.empty()) v = fallback;
-  return {v[0], v.size() > 1 ? v[1] : v[0]};
 }
 
 int64_t pool_out(int64_t in, int64_t k, int64_t s, int64_t p, int64_t d, bool ceil_mode) {

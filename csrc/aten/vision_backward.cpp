@@ -14,12 +14,11 @@
 
 #include "aten/cpu_convolution.h"
 #include "aten/operands.h"
+#include "aten/vision_shapes.h"
 #include "ops/dispatch.h"
 
 namespace ttnn_device::aten {
 namespace {
-
-int64_t conv_out(int64_t in, int64_t k, int64_t s, int64_t p, int64_t d) { return (in + 2 * p - d * (k - 1) - 1) / s + 1; }
 
 // The weight gradient runs one convolution per group; a depthwise layer's hundreds of groups would each pay
 // the per-op cost, so above this many groups the gradient declines to the CPU's single call (a bound
@@ -72,7 +71,7 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor> native_convolution_backward(
       std::vector<int64_t> extra(2);
       for (int i = 0; i < 2; ++i) {
         const int64_t k = i == 0 ? kh : kw;
-        extra[i] = spatial[i] - ((grad.size(2 + i) - 1) * stride[i] - 2 * padding[i] + dilation[i] * (k - 1) + 1);
+        extra[i] = spatial[i] - conv_transpose_out(grad.size(2 + i), k, stride[i], padding[i], dilation[i], 0);
         if (extra[i] < 0 || extra[i] >= std::max(stride[i], dilation[i])) decline("a convolution input gradient with this padding");
       }
       grad_input = native_convolution(grad, weight, std::nullopt, stride, padding, dilation, true, extra, groups);
@@ -125,17 +124,13 @@ at::Tensor avg_pool2d_grad(const at::Tensor& grad, const at::Tensor& self, c10::
   }
   if (self.dim() != 4 || grad.scalar_type() != self.scalar_type()) decline("an average pool gradient of this shape or dtype");
   math_type(self.scalar_type());
-  auto pair = [](c10::IntArrayRef v, c10::IntArrayRef fallback) {
-    if (v.empty()) v = fallback;
-    return std::vector<int64_t>{v[0], v.size() > 1 ? v[1] : v[0]};
-  };
   const auto kernel = pair(kernel_in, kernel_in), stride = pair(stride_in, kernel_in), padding = pair(padding_in, {0});
   if (!count_include_pad && (padding[0] || padding[1]) && !divisor_override) decline("an average pool gradient not counting padding");
   std::vector<int64_t> extra(2);
   for (int i = 0; i < 2; ++i) {
     const int64_t in = self.size(2 + i), out = grad.size(2 + i);
     if (out != conv_out(in, kernel[i], stride[i], padding[i], 1)) decline("an average pool gradient with ceil_mode's partial windows");
-    extra[i] = in - ((out - 1) * stride[i] - 2 * padding[i] + kernel[i]);
+    extra[i] = in - conv_transpose_out(out, kernel[i], stride[i], padding[i], 1, 0);
   }
   const int64_t channels = self.size(1);
   const double divisor = divisor_override ? static_cast<double>(*divisor_override) : static_cast<double>(kernel[0] * kernel[1]);
