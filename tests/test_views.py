@@ -304,6 +304,23 @@ def test_tile_aligned_slices_of_tile_storage_convert_only_what_they_take(data_ty
     assert_bit_equal(base_dev.cpu(), base_cpu)
 
 
+@pytest.mark.usefixtures("exact_no_fallback")
+@pytest.mark.parametrize("data_type,dtype", [("FLOAT32", torch.float32), ("BFLOAT16", torch.bfloat16),
+                                             ("INT32", torch.int32), ("UINT8", torch.bool)])
+def test_strided_writes_into_tile_storage_run_on_the_device(data_type, dtype):
+    """Assignments to strided views of a TILE storage (top-p sampling's `mask[..., -1:] = 0`) are written
+    on the device, with the fallback forbidden, and the storage stays TILE."""
+    base_cpu = (torch.arange(3 * 70) % 11 - 5).reshape(3, 70).to(dtype)
+    base_dev = base_cpu.to("ttnn")
+    ttnn_device.set_physical_format(base_dev, "TILE", data_type)
+    writes = [(lambda t: t[..., -5:], 0), (lambda t: t[1:, 3:9], 1), (lambda t: t[:, ::7], 1), (lambda t: t.t()[40:45], 0)]
+    for view, value in writes:
+        view(base_dev)[...] = value
+        view(base_cpu)[...] = value
+        assert_bit_equal(base_dev.cpu(), base_cpu)
+    assert ttnn_device.physical_format(base_dev)["layout"] == "TILE"
+
+
 def test_relayout_through_a_view_changes_the_whole_storage():
     base_cpu = torch.randn(40, 50)
     base_dev = base_cpu.to("ttnn")

@@ -191,7 +191,7 @@ at::Tensor& masked_fill_tensor_(at::Tensor& self, const at::Tensor& mask, const 
   return masked_fill_scalar_(self, mask, value.item());
 }
 
-at::Tensor clamp(const at::Tensor& self, const std::optional<at::Scalar>& lo, const std::optional<at::Scalar>& hi) {
+at::Tensor clamp_bounds(const at::Tensor& self, const std::optional<at::Scalar>& lo, const std::optional<at::Scalar>& hi) {
   device_of({&self});
   if (!lo && !hi) decline("clamp without bounds");  // the CPU raises
   if (!at::isFloatingType(self.scalar_type())) decline("clamp of an integer tensor");
@@ -203,6 +203,9 @@ at::Tensor clamp(const at::Tensor& self, const std::optional<at::Scalar>& lo, co
   if (hi) args.set("max", hi->toDouble());
   return wrap(ops::call1("clamp", args), self.scalar_type(), self.sizes());
 }
+
+at::Tensor clamp_min(const at::Tensor& self, const at::Scalar& lo) { return clamp_bounds(self, std::optional<at::Scalar>(lo), std::nullopt); }
+at::Tensor clamp_max(const at::Tensor& self, const at::Scalar& hi) { return clamp_bounds(self, std::nullopt, std::optional<at::Scalar>(hi)); }
 
 template <bool kUpper>
 at::Tensor& triangle_out(const at::Tensor& self, int64_t diagonal, at::Tensor& out) {
@@ -266,7 +269,9 @@ TORCH_LIBRARY_IMPL(aten, PrivateUse1, m) {
   TTNN_NATIVE("where.self", ATEN_OP2(where, self), &where);
   TTNN_NATIVE("masked_fill_.Scalar", ATEN_OP2(masked_fill_, Scalar), &masked_fill_scalar_);
   TTNN_NATIVE("masked_fill_.Tensor", ATEN_OP2(masked_fill_, Tensor), &masked_fill_tensor_);
-  TTNN_NATIVE("clamp", ATEN_OP(clamp), &clamp);
+  TTNN_NATIVE("clamp", ATEN_OP(clamp), &clamp_bounds);
+  TTNN_NATIVE("clamp_min", ATEN_OP(clamp_min), &clamp_min);
+  TTNN_NATIVE("clamp_max", ATEN_OP(clamp_max), &clamp_max);
   TTNN_NATIVE("tril.out", ATEN_OP2(tril, out), &triangle_out<false>);
   TTNN_NATIVE("triu.out", ATEN_OP2(triu, out), &triangle_out<true>);
   m.impl("embedding", TORCH_FN((Native<ATEN_OP(embedding), &embedding, true>::call)));

@@ -1,4 +1,4 @@
-// Indexing kernels: index_select and index.Tensor (integer index tensors on adjacent dims) are TT-NN's
+// Indexing kernels: index_select and index.Tensor (integer index tensors or boolean masks on adjacent dims) are TT-NN's
 // embedding (rows of a 2-d table) over the indexed dim; scatter (src or one value) is TT-NN's scatter.
 #include <ATen/ATen.h>
 #include <torch/library.h>
@@ -57,24 +57,58 @@ at::Tensor index_select(const at::Tensor& self, int64_t dim, const at::Tensor& i
   return take_along(self, dim, index_into(index, 0, false), index.sizes());
 }
 
-// x[..., idx, ...] with integer index tensors on adjacent dims (the other dims taken whole). Several
-// index tensors broadcast together and pick one element of those dims each: as one index into them
-// flattened, idx_0 * n_1 * ... + ... + idx_k.
+// A boolean mask must cover self's dims [dim, dim + mask.dim()) exactly (the CPU's IndexError otherwise).
+void check_mask(const at::Tensor& self, const at::Tensor& mask, int64_t dim, size_t position) {
+  if (mask.scalar_type() != c10::kBool) decline("a uint8 mask index");  // deprecated; the CPU warns
+  if (mask.dim() == 0) decline("a 0-d mask index");
+  for (int64_t j = 0; j < mask.dim(); ++j) {
+    TORCH_CHECK_INDEX(dim + j < self.dim() && mask.size(j) == self.size(dim + j), "The shape of the mask ", mask.sizes(),
+                      " at index ", position, " does not match the shape of the indexed tensor ", self.sizes(),
+                      " at index ", dim + j);
+  }
+}
+
+// A boolean mask over self's dims [dim, dim + mask.dim()) as the integer index tensors of its true
+// elements, one per masked dim (nonzero's columns), as the CPU expands it.
+std::vector<at::Tensor> mask_as_indices(const at::Tensor& self, const at::Tensor& mask, int64_t dim, size_t position) {
+  check_mask(self, mask, dim, position);
+  const at::Tensor coords = at::nonzero(mask);
+  std::vector<at::Tensor> columns;
+  for (int64_t j = 0; j < mask.dim(); ++j) columns.push_back(coords.select(1, j));
+  return columns;
+}
+
+// x[..., idx, ...] with integer index tensors (or boolean masks, as their nonzero positions) on adjacent
+// dims (the other dims taken whole). Several index tensors broadcast together and pick one element of
+// those dims each: as one index into them flattened, idx_0 * n_1 * ... + ... + idx_k.
 at::Tensor index_tensor(const at::Tensor& self, const c10::List<std::optional<at::Tensor>>& indices) {
   std::vector<at::Tensor> given;
-  int64_t first = -1, last = -1;
+  int64_t first = -1, last = -1, dim = 0;
   for (size_t i = 0; i < indices.size(); ++i) {
     const std::optional<at::Tensor> idx = indices[i];
-    if (!idx.has_value() || !idx->defined()) continue;
-    if (last >= 0 && static_cast<int64_t>(i) != last + 1) decline("index tensors on dims that are not adjacent");
-    if (first < 0) first = static_cast<int64_t>(i);
-    last = static_cast<int64_t>(i);
-    if (idx->scalar_type() == c10::kBool || idx->scalar_type() == c10::kByte) decline("boolean mask indexing");
+    if (!idx.has_value() || !idx->defined()) {
+      ++dim;
+      continue;
+    }
     device_of({&self, &*idx});
-    given.push_back(*idx);
+    const bool mask = idx->scalar_type() == c10::kBool || idx->scalar_type() == c10::kByte;
+    for (const at::Tensor& part : mask ? mask_as_indices(self, *idx, dim, i) : std::vector<at::Tensor>{*idx}) {
+      if (last >= 0 && dim != last + 1) decline("index tensors on dims that are not adjacent");
+      if (first < 0) first = dim;
+      last = dim++;
+      given.push_back(part);
+    }
   }
   if (given.empty()) decline("indexing without an index tensor");
   if (self.dim() == 0) decline("indexing a 0-d tensor");
+  std::vector<int64_t> picked = given[0].sizes().vec();
+  for (const at::Tensor& idx : given) picked = at::infer_size(picked, idx.sizes());
+  if (c10::multiply_integers(picked) == 0) {  // nothing picked (an empty mask): the result's shape, empty
+    std::vector<int64_t> sizes(self.sizes().begin(), self.sizes().begin() + first);
+    sizes.insert(sizes.end(), picked.begin(), picked.end());
+    sizes.insert(sizes.end(), self.sizes().begin() + last + 1, self.sizes().end());
+    return at::empty(sizes, self.options());
+  }
   if (given.size() == 1) return take_along(self, first, index_into(given[0], self.size(first), true), given[0].sizes());
   const std::vector<at::Tensor> broadcast = at::broadcast_tensors(given);
   TtTensor linear;
@@ -135,28 +169,12 @@ at::Tensor& scatter_value_(at::Tensor& self, int64_t dim, const at::Tensor& inde
   return scatter_value_out(self, dim, index, value, self);
 }
 
-// self[..., idx, ...] = values (or += with accumulate: index's gradient, detection's box updates) for one
-// integer index tensor: the indexed dim moved first and the rest flattened, a scatter (scatter_add) of
-// the values' rows at the index's rows. Repeated indices without accumulate keep one of the values, as on
-// the CPU.
-at::Tensor& index_put_impl(at::Tensor& self, const c10::List<std::optional<at::Tensor>>& indices, const at::Tensor& values,
-                           bool accumulate, bool /*unsafe*/) {
-  int64_t dim = -1;
-  for (size_t i = 0; i < indices.size(); ++i) {
-    const std::optional<at::Tensor> idx = indices[i];
-    if (!idx.has_value() || !idx->defined()) continue;
-    if (dim >= 0) decline("index_put_ with several index tensors");
-    dim = static_cast<int64_t>(i);
-  }
-  if (dim < 0) decline("index_put_ without an index tensor");
-  const at::Tensor idx = *indices[dim];
-  device_of({&self, &idx, &values});
-  if (idx.scalar_type() == c10::kBool || idx.scalar_type() == c10::kByte) decline("index_put_ with a boolean mask");
-  if (values.scalar_type() != self.scalar_type()) decline("index_put_ of values of another dtype");
-  if (self.dim() == 0 || idx.numel() == 0 || self.numel() == 0) decline("index_put_ into a 0-d or empty tensor");
-  if (accumulate && !at::isFloatingType(self.scalar_type())) decline("an accumulating index_put_ of integers");
+// self with values put at one integer index tensor along dim (or added, with accumulate: index's gradient,
+// detection's box updates), as a new tensor: the indexed dim moved first and the rest flattened, a
+// scatter (scatter_add) of the values' rows at the index's rows. Repeated indices without accumulate keep
+// one of the values, as on the CPU.
+at::Tensor put_rows(const at::Tensor& self, int64_t dim, const at::Tensor& idx, const at::Tensor& values, bool accumulate) {
   const DataType type = bits_type(self.scalar_type());
-  math_type(self.scalar_type());
   const at::Tensor moved = self.movedim(dim, 0);
   const int64_t rows = moved.size(0), width = moved.numel() / rows, count = idx.numel();
   // The values as indexing's result shape (self's sizes with `dim` replaced by the index's), index dims first.
@@ -179,7 +197,36 @@ at::Tensor& index_put_impl(at::Tensor& self, const c10::List<std::optional<at::T
   }
   TtTensor result = ops::call1(accumulate ? "scatter_add" : "scatter", {{"input", table}, {"dim", int64_t{0}}, {"index", index}, {"src", src}});
   if (result.dtype != type) result = cast(result, type);
-  self.copy_(wrap(result, self.scalar_type(), moved.sizes().vec()).movedim(0, dim));
+  return wrap(result, self.scalar_type(), moved.sizes().vec()).movedim(0, dim);
+}
+
+// self[..., idx, ...] = values (+= with accumulate) for one integer index tensor or one boolean mask (its
+// dims flattened into one, indexed at the mask's true positions).
+at::Tensor& index_put_impl(at::Tensor& self, const c10::List<std::optional<at::Tensor>>& indices, const at::Tensor& values,
+                           bool accumulate, bool /*unsafe*/) {
+  int64_t dim = -1;
+  for (size_t i = 0; i < indices.size(); ++i) {
+    const std::optional<at::Tensor> idx = indices[i];
+    if (!idx.has_value() || !idx->defined()) continue;
+    if (dim >= 0) decline("index_put_ with several index tensors");
+    dim = static_cast<int64_t>(i);
+  }
+  if (dim < 0) decline("index_put_ without an index tensor");
+  const at::Tensor idx = *indices[dim];
+  device_of({&self, &idx, &values});
+  if (values.scalar_type() != self.scalar_type()) decline("index_put_ of values of another dtype");
+  if (self.dim() == 0 || idx.numel() == 0 || self.numel() == 0) decline("index_put_ into a 0-d or empty tensor");
+  if (accumulate && !at::isFloatingType(self.scalar_type())) decline("an accumulating index_put_ of integers");
+  math_type(self.scalar_type());
+  if (idx.scalar_type() != c10::kBool && idx.scalar_type() != c10::kByte) {
+    self.copy_(put_rows(self, dim, idx, values, accumulate));
+    return self;
+  }
+  check_mask(self, idx, dim, static_cast<size_t>(dim));
+  const at::Tensor flat_self = self.flatten(dim, dim + idx.dim() - 1);
+  const at::Tensor positions = mask_as_indices(flat_self, idx.reshape({-1}), dim, static_cast<size_t>(dim))[0];
+  if (positions.numel() == 0) return self;  // nothing to write
+  self.copy_(put_rows(flat_self, dim, positions, values, accumulate).unflatten(dim, idx.sizes()));
   return self;
 }
 

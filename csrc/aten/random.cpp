@@ -1,11 +1,12 @@
-// Random kernels through TT-NN's random ops (rand, randn): uniform_, normal_, bernoulli_, and dropout with
-// its gradient. Each call takes a fresh seed from the device's generator (or the one passed), so
+// Random kernels through TT-NN's random ops (rand, randn): uniform_, normal_, bernoulli_, exponential_,
+// multinomial (sampling in generate()), and dropout with its gradient. Each call takes a fresh seed from the device's generator (or the one passed), so
 // torch.manual_seed / torch.ttnn.manual_seed make runs reproducible; the streams are the device's own, not
 // the CPU's (as on CUDA).
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/library.h>
 
+#include <limits>
 #include <mutex>
 
 #include "aten/operands.h"
@@ -58,6 +59,52 @@ at::Tensor& normal(at::Tensor& self, double mean, double std, std::optional<at::
                                     {"seed", next_seed(generator, self.device())}});
   TtTensor scaled = ops::call1("multiply", {{"input_tensor_a", z}, {"input_tensor_b", std}});
   return fill_from(self, ops::call1("add", {{"input_tensor_a", scaled}, {"input_tensor_b", mean}}));
+}
+
+// Exp(lambd) draws of t's shape, FLOAT32: -log(v) / lambd for v uniform in (0, 1], kept above half an
+// epsilon as the CPU's transformation keeps them (a draw of 0 would make multinomial's p / q infinite).
+TtTensor exponential_values(const at::Tensor& t, double lambd, const std::optional<at::Generator>& generator) {
+  TtTensor v = ops::call1("subtract", {{"input_tensor_a", uniform_values(t, 0.0, 1.0, generator)}, {"input_tensor_b", 1.0}});
+  TtTensor draws = ops::call1("multiply", {{"input_tensor_a", ops::call1("log", {{"input_tensor", ops::call1("neg", {{"input_tensor", v}})}})},
+                                           {"input_tensor_b", -1.0 / lambd}});
+  return ops::call1("maximum", {{"input_tensor_a", draws}, {"input_tensor_b", std::numeric_limits<float>::epsilon() / 2 / lambd}});
+}
+
+at::Tensor& exponential(at::Tensor& self, double lambd, std::optional<at::Generator> generator) {
+  check_floating(self, "exponential_");
+  TORCH_CHECK(lambd > 0.0, "exponential_ expects lambda > 0.0, but found lambda=", lambd);
+  if (self.numel() == 0) return self;
+  return fill_from(self, exponential_values(self, lambd, generator));
+}
+
+// Category indices drawn from the rows of `probs` (1-d or 2-d, unnormalised weights). One sample, or
+// several without replacement: the largest p / q for q ~ Exp(1) (the exponential race, as the CPU's
+// kernel draws them); several with replacement: how many entries of the row's running sum lie at or
+// below a uniform draw scaled to the row's total (inverse CDF).
+at::Tensor multinomial(const at::Tensor& probs, int64_t samples, bool replacement, std::optional<at::Generator> generator) {
+  check_floating(probs, "multinomial");
+  TORCH_CHECK(probs.dim() == 1 || probs.dim() == 2, "prob_dist must be 1 or 2 dim");
+  const int64_t categories = probs.size(-1);
+  TORCH_CHECK(samples > 0, "cannot sample n_sample <= 0 samples");
+  TORCH_CHECK(replacement || samples <= categories,
+              "cannot sample n_sample > prob_dist.size(-1) samples without replacement");
+  if (probs.numel() == 0) decline("multinomial of an empty distribution");
+  const at::Tensor p = probs.to(at::kFloat);
+  if (!replacement || samples == 1) {
+    at::Tensor q = at::empty(p.sizes(), p.options());
+    fill_from(q, exponential_values(q, 1.0, generator));
+    at::Tensor race = p / q;
+    return samples == 1 ? race.argmax(-1, /*keepdim=*/true) : std::get<1>(race.topk(samples, -1));
+  }
+  const at::Tensor running = p.cumsum(-1);
+  std::vector<int64_t> draw_sizes = p.sizes().vec();
+  draw_sizes.back() = samples;
+  at::Tensor u = at::empty(draw_sizes, p.options());
+  fill_from(u, uniform_values(u, 0.0, 1.0, generator));
+  const at::Tensor threshold = (u * running.narrow(-1, categories - 1, 1)).unsqueeze(-1);
+  // Counted in FLOAT32 (exact below 2^24 categories), where clamping is a vocabulary op.
+  const at::Tensor below = running.unsqueeze(-2).le(threshold).to(at::kFloat).sum(-1);
+  return below.clamp_max(static_cast<double>(categories - 1)).to(at::kInt).to(at::kLong);
 }
 
 // 1 where a uniform draw falls below p (a number or a FLOAT32 tensor of self's shape), else 0.
@@ -126,6 +173,8 @@ TORCH_LIBRARY_IMPL(aten, PrivateUse1, m) {
   TTNN_NATIVE("bernoulli_.float", ATEN_OP2(bernoulli_, float), &bernoulli_float);
   TTNN_NATIVE("bernoulli_.Tensor", ATEN_OP2(bernoulli_, Tensor), &bernoulli_tensor);
   TTNN_NATIVE("bernoulli", ATEN_OP(bernoulli), &bernoulli_of);
+  TTNN_NATIVE("exponential_", ATEN_OP(exponential_), &exponential);
+  TTNN_NATIVE("multinomial", ATEN_OP(multinomial), &multinomial);
   TTNN_NATIVE("native_dropout", ATEN_OP(native_dropout), &native_dropout);
   TTNN_NATIVE("native_dropout_backward", ATEN_OP(native_dropout_backward), &native_dropout_backward);
 }

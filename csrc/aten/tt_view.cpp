@@ -290,6 +290,15 @@ TtTensor index_words(const at::Tensor& indices) {
   return to_tt(indices.dim() == 0 ? low.reshape({}) : low);
 }
 
+namespace {
+// The destination's storage takes `result`'s buffer (which nothing else holds): every alias sees the new
+// values.
+void adopt_buffer(const at::Tensor& dst, const TtTensor& result) {
+  c10::DataPtr taken = result.storage.unsafeGetStorageImpl()->set_data_ptr(c10::DataPtr(nullptr, dst.device()));
+  dst.storage().unsafeGetStorageImpl()->set_data_ptr_noswap(std::move(taken));
+}
+}  // namespace
+
 void write_into(const at::Tensor& dst, TtTensor result) {
   if (dst.numel() == 0) return;
   const DataType want = bits_type(dst.scalar_type());
@@ -297,9 +306,7 @@ void write_into(const at::Tensor& dst, TtTensor result) {
   const int64_t storage_elements = static_cast<int64_t>(dst.storage().nbytes() / dst.element_size());
   const bool whole = dst.is_contiguous() && dst.storage_offset() == 0 && dst.numel() == storage_elements;
   if (whole && result.storage.use_count() == 1 && !result.storage.is_alias_of(dst.storage())) {
-    // The destination storage takes the result's buffer: every alias sees the new values.
-    c10::DataPtr taken = result.storage.unsafeGetStorageImpl()->set_data_ptr(c10::DataPtr(nullptr, dst.device()));
-    dst.storage().unsafeGetStorageImpl()->set_data_ptr_noswap(std::move(taken));
+    adopt_buffer(dst, result);
     return;
   }
   // A vocabulary write-back into the storage: slice_write of the result, arranged in memory order.
@@ -309,7 +316,11 @@ void write_into(const at::Tensor& dst, TtTensor result) {
   const int64_t row_elements = (plan->end - plan->begin) / std::max<int64_t>(rows, 1);
   if (storage_elements % row_elements != 0) decline("an out= or in-place destination TT-NN cannot write back to");
   TtTensor base = storage_tensor(dst, want, storage_elements);
-  if (base.layout != Layout::ROW_MAJOR) decline("a strided write-back into a TILE storage");
+  // TT-NN's slice_write writes into row-major tensors: a TILE storage is written through a row-major copy,
+  // which then replaces it re-tiled in the shape it had (two layout conversions of the whole storage).
+  const bool tiled = base.layout != Layout::ROW_MAJOR;
+  if (tiled && runtime::is_block_float(base.dtype)) decline("a strided write-back into a block-float storage");
+  TtTensor written = tiled ? ops::call1("to_layout", {{"tensor", base}, {"layout", Layout::ROW_MAJOR}}) : base;
   std::vector<int64_t> whole_dense = plan->dense;
   whole_dense.front() = storage_elements / row_elements;
   std::vector<int64_t> start = plan->starts, end = plan->ends;
@@ -330,9 +341,13 @@ void write_into(const at::Tensor& dst, TtTensor result) {
   std::vector<int64_t> slice_shape;
   for (size_t i = 0; i < start.size(); ++i) slice_shape.push_back(end[i] - start[i]);
   values = reshape(values, slice_shape);
-  TtTensor target = reshape(base, whole_dense);
+  TtTensor target = reshape(written, whole_dense);
   ops::call("experimental.slice_write", {{"input_tensor", values}, {"output_tensor", target}, {"start", start},
                                          {"end", end}, {"step", std::vector<int64_t>(start.size(), 1)}});
+  if (tiled) {
+    TtTensor retiled = ops::call1("to_layout", {{"tensor", reshape(written, base.shape)}, {"layout", Layout::TILE}});
+    adopt_buffer(dst, retiled);
+  }
 }
 
 const at::Tensor& write_out(const at::Tensor& out, TtTensor result, c10::IntArrayRef sizes) {

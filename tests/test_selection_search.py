@@ -1,0 +1,110 @@
+"""Data-dependent selections and ordered search against CPU PyTorch, with the CPU fallback forbidden (so
+every op ran on the device), in exact numerics: nonzero, masked_select, boolean-mask indexing and
+index_put_ with a mask (what detection post-processing uses), isin (generate()'s stopping tokens),
+searchsorted and bucketize."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+import ttnn_device  # noqa: F401  (registers the device)
+
+
+pytestmark = pytest.mark.usefixtures("exact_no_fallback")
+
+
+def on_device(args):
+    return [a.to("ttnn") if isinstance(a, torch.Tensor) else a for a in args]
+
+
+def assert_same_as_cpu(fn, *args):
+    expected = fn(*args)
+    actual = fn(*on_device(args)).cpu()
+    assert actual.dtype == expected.dtype and torch.equal(actual, expected)
+
+
+def sparse_values(shape=(5, 7, 3), seed=0):
+    x = torch.randn(*shape, generator=torch.Generator().manual_seed(seed))
+    x[x.abs() < 0.5] = 0
+    return x
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.bfloat16, torch.int32, torch.int64, torch.bool])
+def test_nonzero(dtype):
+    x = sparse_values().to(dtype)
+    assert_same_as_cpu(torch.nonzero, x)
+    assert_same_as_cpu(torch.nonzero, x.flatten())
+    assert_same_as_cpu(lambda t: torch.nonzero(t, as_tuple=True)[1], x)
+
+
+def test_nonzero_of_nothing_and_of_a_permuted_tensor():
+    assert_same_as_cpu(torch.nonzero, torch.zeros(4, 5))
+    assert_same_as_cpu(lambda t: torch.nonzero(t.transpose(0, 2)), sparse_values())
+
+
+def test_masked_select_broadcasts_as_the_cpu():
+    x = sparse_values()
+    assert_same_as_cpu(torch.masked_select, x, x > 0.3)
+    assert_same_as_cpu(torch.masked_select, x, (x > 0.3)[0])
+    assert_same_as_cpu(torch.masked_select, x[0, 0], x > 0.3)
+
+
+@pytest.mark.parametrize("select", [lambda t, m: t[m], lambda t, m: t[m[:, 0, 0]], lambda t, m: t[:, m[0, :, 0]],
+                                    lambda t, m: t[m[:, :, 0]], lambda t, m: t[m[:, 0, 0], 1:]],
+                         ids=["whole", "leading", "middle", "two-dims", "with-slice"])
+def test_boolean_mask_indexing(select):
+    x = sparse_values()
+    assert_same_as_cpu(select, x, x > 0.3)
+
+
+def test_boolean_mask_that_picks_nothing():
+    assert_same_as_cpu(lambda t, m: t[m], sparse_values(), torch.zeros(5, dtype=torch.bool))
+
+
+def test_mask_of_the_wrong_shape_raises_the_cpus_index_error():
+    with pytest.raises(IndexError, match="shape of the mask"):
+        sparse_values().to("ttnn")[torch.ones(4, dtype=torch.bool, device="ttnn")]
+
+
+def put(t, mask, values, accumulate=False):
+    return t.clone().index_put_((mask,), values, accumulate=accumulate)
+
+
+def test_index_put_with_a_mask():
+    x = sparse_values()
+    m = x > 0.3
+    assert_same_as_cpu(put, x, m, torch.arange(int(m.sum()), dtype=torch.float32))
+    assert_same_as_cpu(put, x, m[:, 0, 0], torch.ones(7, 3))
+    assert_same_as_cpu(put, x, m[:, :, 1], torch.tensor([2.0, 3.0, 4.0]))
+    assert_same_as_cpu(lambda t, k, v: put(t, k, v, accumulate=True), x, m[:, 0, 0], torch.ones(7, 3))
+    assert_same_as_cpu(put, x, torch.zeros(5, dtype=torch.bool), torch.ones(7, 3))
+
+
+@pytest.mark.parametrize("dtype", [torch.int64, torch.int32, torch.float32])
+@pytest.mark.parametrize("invert", [False, True])
+def test_isin(dtype, invert):
+    elements = torch.randint(0, 12, (4, 6), generator=torch.Generator().manual_seed(1)).to(dtype)
+    tests = torch.tensor([1, 5, 9, 100, -3]).to(dtype)
+    assert_same_as_cpu(lambda e, t: torch.isin(e, t, invert=invert), elements, tests)
+    assert_same_as_cpu(lambda e: torch.isin(e, 5, invert=invert), elements)
+
+
+BOUNDARIES = torch.tensor([0.0, 1.0, 1.0, 2.5, 4.0])
+VALUES = torch.tensor([[-1.0, 0.0, 1.0, 1.5], [2.5, 3.0, 4.0, 9.0]])  # below, on and above the boundaries
+
+
+@pytest.mark.parametrize("right", [False, True])
+@pytest.mark.parametrize("out_int32", [False, True])
+def test_searchsorted_and_bucketize(right, out_int32):
+    assert_same_as_cpu(lambda b, v: torch.searchsorted(b, v, right=right, out_int32=out_int32), BOUNDARIES, VALUES)
+    assert_same_as_cpu(lambda v, b: torch.bucketize(v, b, right=right, out_int32=out_int32), VALUES, BOUNDARIES)
+    assert_same_as_cpu(lambda b, v: torch.searchsorted(b, v, side="right" if right else "left"), BOUNDARIES, VALUES)
+
+
+def test_searchsorted_with_batched_boundaries_and_a_sorter():
+    g = torch.Generator().manual_seed(2)
+    assert_same_as_cpu(torch.searchsorted, torch.sort(torch.randn(2, 6, generator=g))[0], torch.randn(2, 3, generator=g))
+    shuffled = BOUNDARIES[torch.randperm(5, generator=g)]
+    assert_same_as_cpu(lambda b, v, s: torch.searchsorted(b, v, sorter=s), shuffled, VALUES, torch.argsort(shuffled))
+    assert_same_as_cpu(torch.searchsorted, BOUNDARIES.int(), VALUES.int())
