@@ -108,3 +108,45 @@ def test_searchsorted_with_batched_boundaries_and_a_sorter():
     shuffled = BOUNDARIES[torch.randperm(5, generator=g)]
     assert_same_as_cpu(lambda b, v, s: torch.searchsorted(b, v, sorter=s), shuffled, VALUES, torch.argsort(shuffled))
     assert_same_as_cpu(torch.searchsorted, BOUNDARIES.int(), VALUES.int())
+
+
+def test_index_tensors_on_dims_that_are_not_adjacent_put_the_picked_dims_first():
+    x = sparse_values((4, 5, 6))
+    rows, cols = torch.tensor([0, 3, -1]), torch.tensor([5, 0, 2])
+    assert_same_as_cpu(lambda t, r, c: t[r, :, c], x, rows, cols)
+    assert_same_as_cpu(lambda t, r, c: t[r.reshape(3, 1), :, c], x, rows, cols)
+
+
+def test_take_nonzero_static_and_masked_scatter():
+    x = sparse_values()
+    assert_same_as_cpu(torch.take, x, torch.tensor([[0, -1], [17, 40]]))
+    for size in (3, 200):  # fewer rows than found, and more (padded)
+        assert_same_as_cpu(lambda t: torch.nonzero_static(t, size=size, fill_value=-7), x)
+    source = torch.arange(200, dtype=torch.float32)
+    assert_same_as_cpu(lambda t, m, s: t.clone().masked_scatter_(m, s), x, x > 0.3, source)
+    assert_same_as_cpu(lambda t, m, s: t.clone().masked_scatter_(m, s), x, (x > 0.3)[0], source)
+
+
+@pytest.mark.parametrize("dtype", [torch.int64, torch.int32])
+def test_index_put_of_integers(dtype):
+    x = torch.randint(-(2**40) if dtype == torch.int64 else -1000, 2**40 if dtype == torch.int64 else 1000, (6, 4),
+                      generator=torch.Generator().manual_seed(3)).to(dtype)
+    index = torch.tensor([4, 0, 4])
+    values = torch.tensor([2**35 + 7 if dtype == torch.int64 else 77, -5, 9], dtype=dtype).unsqueeze(1)
+    assert_same_as_cpu(lambda t, i, v: t.clone().index_put_((i,), v), x, index, values)
+    assert_same_as_cpu(lambda t, m, v: t.clone().index_put_((m,), v), x, x[:, 0] > 0, values[0])
+    if dtype == torch.int32:
+        assert_same_as_cpu(lambda t, i, v: t.clone().index_put_((i,), v, accumulate=True), x, index, values)
+
+
+def test_searchsorted_of_a_scalar_a_0d_tensor_and_empty_inputs():
+    assert_same_as_cpu(lambda b: torch.searchsorted(b, 1.0), BOUNDARIES)
+    assert_same_as_cpu(lambda b: torch.searchsorted(b, 3, right=True), BOUNDARIES)
+    assert_same_as_cpu(torch.searchsorted, BOUNDARIES, torch.tensor(2.0))
+    assert_same_as_cpu(torch.searchsorted, BOUNDARIES, torch.empty(0, 3))
+    assert_same_as_cpu(torch.searchsorted, torch.empty(0), VALUES)
+
+
+def test_nonzero_of_a_0d_tensor():
+    assert_same_as_cpu(torch.nonzero, torch.tensor(3.0))
+    assert_same_as_cpu(torch.nonzero, torch.tensor(0.0))

@@ -3,7 +3,10 @@
 #include <ATen/ATen.h>
 #include <torch/library.h>
 
+#include <algorithm>
+
 #include "aten/operands.h"
+#include "core/tensor_access.h"
 #include "ops/dispatch.h"
 
 namespace ttnn_device::aten {
@@ -53,7 +56,10 @@ at::Tensor take_along(const at::Tensor& self, int64_t dim, const TtTensor& idx, 
 at::Tensor index_select(const at::Tensor& self, int64_t dim, const at::Tensor& index) {
   device_of({&self, &index});
   if (index.dim() > 1) decline("a multi-dim index");  // the CPU raises
-  if (self.dim() == 0) decline("indexing a 0-d tensor");
+  if (self.dim() == 0) {  // the one element (index must be 0), still 0-d, as on the CPU
+    if (index.numel() != 1) decline("index_select of a 0-d tensor with other than one index");
+    return take_along(self.reshape({1}), 0, index_into(index.reshape({1}), 1, false), {1}).reshape({});
+  }
   return take_along(self, dim, index_into(index, 0, false), index.sizes());
 }
 
@@ -78,29 +84,11 @@ std::vector<at::Tensor> mask_as_indices(const at::Tensor& self, const at::Tensor
   return columns;
 }
 
-// x[..., idx, ...] with integer index tensors (or boolean masks, as their nonzero positions) on adjacent
-// dims (the other dims taken whole). Several index tensors broadcast together and pick one element of
-// those dims each: as one index into them flattened, idx_0 * n_1 * ... + ... + idx_k.
-at::Tensor index_tensor(const at::Tensor& self, const c10::List<std::optional<at::Tensor>>& indices) {
-  std::vector<at::Tensor> given;
-  int64_t first = -1, last = -1, dim = 0;
-  for (size_t i = 0; i < indices.size(); ++i) {
-    const std::optional<at::Tensor> idx = indices[i];
-    if (!idx.has_value() || !idx->defined()) {
-      ++dim;
-      continue;
-    }
-    device_of({&self, &*idx});
-    const bool mask = idx->scalar_type() == c10::kBool || idx->scalar_type() == c10::kByte;
-    for (const at::Tensor& part : mask ? mask_as_indices(self, *idx, dim, i) : std::vector<at::Tensor>{*idx}) {
-      if (last >= 0 && dim != last + 1) decline("index tensors on dims that are not adjacent");
-      if (first < 0) first = dim;
-      last = dim++;
-      given.push_back(part);
-    }
-  }
-  if (given.empty()) decline("indexing without an index tensor");
-  if (self.dim() == 0) decline("indexing a 0-d tensor");
+// x[..., idx, ...] with integer index tensors on the adjacent dims [first, first + given.size()) (the
+// other dims taken whole). Several index tensors broadcast together and pick one element of those dims
+// each: as one index into them flattened, idx_0 * n_1 * ... + ... + idx_k.
+at::Tensor index_adjacent(const at::Tensor& self, int64_t first, const std::vector<at::Tensor>& given) {
+  const int64_t last = first + static_cast<int64_t>(given.size()) - 1;
   std::vector<int64_t> picked = given[0].sizes().vec();
   for (const at::Tensor& idx : given) picked = at::infer_size(picked, idx.sizes());
   if (c10::multiply_integers(picked) == 0) {  // nothing picked (an empty mask): the result's shape, empty
@@ -121,6 +109,36 @@ at::Tensor index_tensor(const at::Tensor& self, const c10::List<std::optional<at
                                          {"input_tensor_b", idx}});
   }
   return take_along(self.flatten(first, last), first, linear, broadcast[0].sizes());
+}
+
+// x[indices]: integer index tensors, or boolean masks as their nonzero positions. Index tensors on dims
+// that are not adjacent put the picked dims first, as the CPU does: those dims are moved to the front
+// (a view) and indexed there.
+at::Tensor index_tensor(const at::Tensor& self, const c10::List<std::optional<at::Tensor>>& indices) {
+  std::vector<at::Tensor> given;
+  std::vector<int64_t> dims;
+  int64_t dim = 0;
+  for (size_t i = 0; i < indices.size(); ++i) {
+    const std::optional<at::Tensor> idx = indices[i];
+    if (!idx.has_value() || !idx->defined()) {
+      ++dim;
+      continue;
+    }
+    device_of({&self, &*idx});
+    const bool mask = idx->scalar_type() == c10::kBool || idx->scalar_type() == c10::kByte;
+    for (const at::Tensor& part : mask ? mask_as_indices(self, *idx, dim, i) : std::vector<at::Tensor>{*idx}) {
+      dims.push_back(dim++);
+      given.push_back(part);
+    }
+  }
+  if (given.empty()) decline("indexing without an index tensor");
+  if (self.dim() == 0) decline("indexing a 0-d tensor");
+  if (dims.back() - dims.front() + 1 == static_cast<int64_t>(dims.size())) return index_adjacent(self, dims.front(), given);
+  std::vector<int64_t> order = dims;
+  for (int64_t d = 0; d < self.dim(); ++d) {
+    if (std::find(dims.begin(), dims.end(), d) == dims.end()) order.push_back(d);
+  }
+  return index_adjacent(self.permute(order), 0, given);
 }
 
 // self with src's values written at `index` along dim (torch.scatter without reduce), as a new tensor.
@@ -167,6 +185,16 @@ at::Tensor& scatter_src_(at::Tensor& self, int64_t dim, const at::Tensor& index,
 }
 at::Tensor& scatter_value_(at::Tensor& self, int64_t dim, const at::Tensor& index, const at::Scalar& value) {
   return scatter_value_out(self, dim, index, value, self);
+}
+
+// self.flatten()[index], in index's shape (negative indices counted from the end).
+at::Tensor take(const at::Tensor& self, const at::Tensor& index) {
+  device_of({&self, &index});
+  if (index.numel() == 0) return at::empty(index.sizes(), self.options());
+  if (self.numel() == 0) decline("take from an empty tensor");  // the CPU raises
+  c10::List<std::optional<at::Tensor>> flat_index;
+  flat_index.push_back(index.reshape({-1}));
+  return index_tensor(self.reshape({-1}), flat_index).reshape(index.sizes());
 }
 
 // self with values put at one integer index tensor along dim (or added, with accumulate: index's gradient,
@@ -216,17 +244,25 @@ at::Tensor& index_put_impl(at::Tensor& self, const c10::List<std::optional<at::T
   device_of({&self, &idx, &values});
   if (values.scalar_type() != self.scalar_type()) decline("index_put_ of values of another dtype");
   if (self.dim() == 0 || idx.numel() == 0 || self.numel() == 0) decline("index_put_ into a 0-d or empty tensor");
-  if (accumulate && !at::isFloatingType(self.scalar_type())) decline("an accumulating index_put_ of integers");
-  math_type(self.scalar_type());
+  if (accumulate && !at::isFloatingType(self.scalar_type()) && self.scalar_type() != c10::kInt) {
+    decline("an accumulating index_put_ of integers other than int32");
+  }
+  if (accumulate) math_type(self.scalar_type());
+  // int64 / float64 elements are put as their two 32-bit words (one more dim, last, untouched).
+  auto put = [&](const at::Tensor& target, const at::Tensor& index) {
+    if (accumulate || !moves_as_words(target)) return put_rows(target, dim, index, values, accumulate);
+    const at::Tensor on_device = core::is_ttnn(values) ? values : values.to(target.device());
+    return from_words(put_rows(as_words(target), dim, index, as_words(on_device), false), target.scalar_type());
+  };
   if (idx.scalar_type() != c10::kBool && idx.scalar_type() != c10::kByte) {
-    self.copy_(put_rows(self, dim, idx, values, accumulate));
+    self.copy_(put(self, idx));
     return self;
   }
   check_mask(self, idx, dim, static_cast<size_t>(dim));
   const at::Tensor flat_self = self.flatten(dim, dim + idx.dim() - 1);
   const at::Tensor positions = mask_as_indices(flat_self, idx.reshape({-1}), dim, static_cast<size_t>(dim))[0];
   if (positions.numel() == 0) return self;  // nothing to write
-  self.copy_(put_rows(flat_self, dim, positions, values, accumulate).unflatten(dim, idx.sizes()));
+  self.copy_(put(flat_self, positions).unflatten(dim, idx.sizes()));
   return self;
 }
 
@@ -235,6 +271,7 @@ at::Tensor& index_put_impl(at::Tensor& self, const c10::List<std::optional<at::T
 TORCH_LIBRARY_IMPL(aten, PrivateUse1, m) {
   TTNN_NATIVE("index_select", ATEN_OP(index_select), &index_select);
   TTNN_NATIVE("index.Tensor", ATEN_OP2(index, Tensor), &index_tensor);
+  TTNN_NATIVE("take", ATEN_OP(take), &take);
   TTNN_NATIVE("_index_put_impl_", ATEN_OP(_index_put_impl_), &index_put_impl);
   TTNN_NATIVE("scatter.src", ATEN_OP2(scatter, src), &scatter_src);
   TTNN_NATIVE("scatter.value", ATEN_OP2(scatter, value), &scatter_value);

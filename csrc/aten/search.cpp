@@ -37,16 +37,18 @@ at::Tensor isin_tensor_scalar(const at::Tensor& elements, const at::Scalar& test
 at::Tensor insertion_points(const at::Tensor& boundaries, const at::Tensor& values, bool out_int32, bool right,
                             const std::optional<at::Tensor>& sorter) {
   device_of({&boundaries, &values});
-  if (!at::isFloatingType(boundaries.scalar_type()) && boundaries.scalar_type() != c10::kInt) {
-    decline("searchsorted of non-float, non-int32 values");
-  }
   TORCH_CHECK(boundaries.dim() == 1 || (boundaries.dim() == values.dim() &&
                                         boundaries.sizes().slice(0, boundaries.dim() - 1) ==
                                             values.sizes().slice(0, values.dim() - 1)),
               "torch.searchsorted(): boundaries tensor should be 1 dimension or the first N-1 dimensions of "
               "boundaries tensor and input value tensor must match, but we got boundaries tensor ",
               boundaries.sizes(), " and input value tensor ", values.sizes());
-  if (boundaries.numel() == 0 || values.numel() == 0 || values.dim() == 0) decline("searchsorted of an empty or 0-d input");
+  const c10::ScalarType index_type = out_int32 ? at::kInt : at::kLong;
+  if (values.dim() == 0) {
+    return insertion_points(boundaries, values.reshape({1}), out_int32, right, sorter).reshape({});
+  }
+  if (values.numel() == 0) return at::empty(values.sizes(), values.options().dtype(index_type));
+  if (boundaries.size(-1) == 0) return at::zeros(values.sizes(), values.options().dtype(index_type));
   if (boundaries.size(-1) >= (int64_t{1} << 24)) decline("searchsorted over 2^24 boundaries or more");
   if (values.numel() * boundaries.size(-1) > kPairLimit) decline("searchsorted of more than 2^26 value pairs");
   const at::Tensor ordered = sorter ? boundaries.gather(-1, *sorter) : boundaries;
@@ -72,6 +74,15 @@ at::Tensor searchsorted_tensor(const at::Tensor& boundaries, const at::Tensor& v
   return insertion_points(boundaries, values, out_int32, side_is_right(right, side), sorter);
 }
 
+at::Tensor searchsorted_scalar(const at::Tensor& boundaries, const at::Scalar& value, bool out_int32, bool right,
+                               std::optional<c10::string_view> side, const std::optional<at::Tensor>& sorter) {
+  device_of({&boundaries});
+  TORCH_CHECK(boundaries.dim() == 1, "torch.searchsorted(): input value can be a scalar only when boundaries tensor "
+              "dimension is 1, but we got boundaries tensor dim(", boundaries.dim(), ")");
+  const at::Tensor v = at::full({}, value, boundaries.options().dtype(at::result_type(boundaries, value)));
+  return insertion_points(boundaries, v, out_int32, side_is_right(right, side), sorter);
+}
+
 at::Tensor& searchsorted_tensor_out(const at::Tensor& boundaries, const at::Tensor& values, bool out_int32, bool right,
                                     std::optional<c10::string_view> side, const std::optional<at::Tensor>& sorter,
                                     at::Tensor& out) {
@@ -94,6 +105,7 @@ TORCH_LIBRARY_IMPL(aten, PrivateUse1, m) {
   TTNN_NATIVE("isin.Tensor_Tensor", ATEN_OP2(isin, Tensor_Tensor), &isin_tensor_tensor);
   TTNN_NATIVE("isin.Tensor_Scalar", ATEN_OP2(isin, Tensor_Scalar), &isin_tensor_scalar);
   TTNN_NATIVE("searchsorted.Tensor", ATEN_OP2(searchsorted, Tensor), &searchsorted_tensor);
+  TTNN_NATIVE("searchsorted.Scalar", ATEN_OP2(searchsorted, Scalar), &searchsorted_scalar);
   TTNN_NATIVE("searchsorted.Tensor_out", ATEN_OP2(searchsorted, Tensor_out), &searchsorted_tensor_out);
   TTNN_NATIVE("bucketize.Tensor", ATEN_OP2(bucketize, Tensor), &bucketize_tensor);
   TTNN_NATIVE("bucketize.Tensor_out", ATEN_OP2(bucketize, Tensor_out), &bucketize_tensor_out);
