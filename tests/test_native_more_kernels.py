@@ -328,17 +328,22 @@ def test_conversion_to_bool_is_not_zero():
     assert torch.equal(x.to("ttnn").bool().cpu(), x.bool())
 
 
-def test_float_to_int64_declines_with_its_reason():
-    ttnn_device.set_fallback_mode("allow")
-    x = torch.tensor([1.5, 3e12])
+@pytest.mark.parametrize("dtype", [torch.float32, torch.bfloat16])
+def test_float_to_int64_truncates_exactly_over_the_whole_range(dtype):
+    """Toward zero, as torch converts, for values whose words both matter (near and beyond 2^31, 2^32,
+    negative ones whose low word reads as unsigned) up to 2^62."""
+    magnitudes = torch.logspace(0, 62, 400, base=2.0)
+    x = torch.cat([magnitudes, -magnitudes, torch.tensor([0.0, -0.0, 0.5, -0.5, -1.0, 1.99, -1.99, 2.0**31, -(2.0**31),
+                                                          2.0**32 - 256, -(2.0**32) + 256, 2.0**63 * -1])]).to(dtype)
     assert torch.equal(x.to("ttnn").long().cpu(), x.long())
-    assert any("int64" in r for r in ttnn_device.fallback_reasons().get("aten::copy_", {}))
+    assert torch.equal(x[7].to("ttnn").long().cpu(), x[7].long())  # 0-d
 
 
 EDGE_INT64 = [0, 1, -1, 5, -7, 2**31 - 1, -2**31, 2**31, 2**32 - 1, 2**32, 2**40 + 3, -(2**40) - 5, 2**62,
               -(2**63), 2**63 - 1]
-INT64_OPS = {"add": lambda x, y: x + y, "sub": lambda x, y: x - y, "eq": torch.eq, "ne": torch.ne,
-             "lt": torch.lt, "le": torch.le, "gt": torch.gt, "ge": torch.ge}
+INT64_OPS = {"add": lambda x, y: x + y, "sub": lambda x, y: x - y, "mul": lambda x, y: x * y, "eq": torch.eq,
+             "ne": torch.ne, "lt": torch.lt, "le": torch.le, "gt": torch.gt, "ge": torch.ge, "minimum": torch.minimum,
+             "maximum": torch.maximum, "where": lambda x, y: torch.where(x > y, x, y)}
 
 
 @pytest.mark.parametrize("name", list(INT64_OPS))
@@ -349,10 +354,44 @@ def test_int64_math_by_words_is_exact(name):
     b = a.roll(3)
     for x, y in [(a, b), (a, a), (a[:, None], b[None, :]), (a[:-1:2], b[1::2])]:
         assert torch.equal(fn(x.to("ttnn"), y.to("ttnn")).cpu(), fn(x, y))
-    for s in [0, 1, -1, 2**31, -(2**33) + 7]:
-        assert torch.equal(fn(a.to("ttnn"), s).cpu(), fn(a, s))
+    if name not in ("minimum", "maximum"):  # these take no number
+        for s in [0, 1, -1, 2**31, -(2**33) + 7]:
+            assert torch.equal(fn(a.to("ttnn"), s).cpu(), fn(a, s))
     narrow = torch.tensor([3, -4, 7] * 5, dtype=torch.int32)
     assert torch.equal(fn(a.to("ttnn"), narrow.to("ttnn")).cpu(), fn(a, narrow))
+
+
+def test_int64_products_wrap_as_int64_does():
+    g = torch.Generator().manual_seed(0)
+    a, b = torch.randint(-(2**62), 2**62, (500,), generator=g), torch.randint(-(2**62), 2**62, (500,), generator=g)
+    assert torch.equal((a.to("ttnn") * b.to("ttnn")).cpu(), a * b)
+    positions = torch.randint(0, 2048, (4, 64), generator=g)
+    assert torch.equal((positions.to("ttnn") * 3).cpu(), positions * 3)
+
+
+@pytest.mark.parametrize("fn", [torch.neg, torch.abs, lambda t: t.clone().neg_(), lambda t: torch.neg(t, out=torch.empty_like(t))],
+                         ids=["neg", "abs", "neg_", "neg_out"])
+def test_int64_neg_and_abs_by_words(fn):
+    a = torch.tensor(EDGE_INT64)
+    assert torch.equal(fn(a.to("ttnn")).cpu(), fn(a))
+
+
+def test_where_of_bool_values_and_a_number_base_power():
+    g = torch.Generator().manual_seed(1)
+    a, b, c = (torch.rand(30, generator=g) > 0.5 for _ in range(3))
+    assert torch.equal(torch.where(c.to("ttnn"), a.to("ttnn"), b.to("ttnn")).cpu(), torch.where(c, a, b))
+    x = torch.randn(200, generator=g) * 3
+    for base in (10000.0, 2.0, 0.5):  # TT-NN's pow of a one-element tensor of the base
+        torch.testing.assert_close(torch.pow(base, x.to("ttnn")).cpu(), torch.pow(base, x), rtol=1e-6, atol=0)
+
+
+@pytest.mark.parametrize("fn", [lambda t: t.clamp_min(0.1), lambda t: t.clone().clamp_min_(0.1), lambda t: t.clone().clamp_max_(0.2),
+                                lambda t: t.clone().clamp_(-0.5, 0.5), lambda t: torch.clamp_max(t, 0.2, out=torch.empty_like(t)),
+                                lambda t: torch.clamp(t, -0.1, out=torch.empty_like(t))],
+                         ids=["clamp_min", "clamp_min_", "clamp_max_", "clamp_", "clamp_max_out", "clamp_out"])
+def test_clamp_with_numbers_in_every_form(fn):
+    x = torch.randn(40, generator=torch.Generator().manual_seed(2))
+    assert torch.equal(fn(x.to("ttnn")).cpu(), fn(x))
 
 
 def test_int64_in_place_add():

@@ -5,6 +5,7 @@
 #include <ATen/native/Resize.h>
 #include <torch/library.h>
 
+#include <cmath>
 #include <cstring>
 #include <numeric>
 
@@ -147,8 +148,14 @@ at::Tensor run(const BinaryOp& op, const at::Tensor& a, const at::Tensor& b, con
   }
   const DataType out_type = math_type(out_dtype);
   TtTensor result;
+  if (std::string(op.ttnn) == "pow" && std::holds_alternative<double>(va)) {
+    // A number base (a position encoding's 10000 ** x): TT-NN's pow of a one-element tensor of it.
+    if (!at::isFloatingType(out_dtype)) decline("an integer power of a number base");
+    const c10::Device device = core::is_ttnn(a) ? a.device() : b.device();
+    va = ops::call1("full", {{"shape", std::vector<int64_t>{1}}, {"fill_value", std::get<double>(va)}, {"dtype", out_type},
+                             {"layout", Layout::TILE}, {"device", static_cast<int64_t>(device.index())}});
+  }
   if (std::string(op.ttnn) == "pow") {
-    if (!std::holds_alternative<TtTensor>(va)) decline("a scalar base");
     ops::Args args;
     args.set("input_tensor", std::move(va)).set("exponent", std::move(vb)).set("dtype", out_type);
     result = ops::call1("pow", args);
@@ -244,6 +251,15 @@ at::Tensor& floor_divide_out(const at::Tensor& a, const at::Tensor& b, at::Tenso
   return div_mode_out(a, b, kFloor, out);
 }
 
+// pow(number, tensor) and its out= form.
+at::Tensor scalar_base_pow(const at::Scalar& base, const at::Tensor& exponent) {
+  return run(kPow, wrapped(base), exponent, {}, Dest::kNew, nullptr);
+}
+at::Tensor& scalar_base_pow_out(const at::Scalar& base, const at::Tensor& exponent, at::Tensor& out) {
+  run(kPow, wrapped(base), exponent, {}, Dest::kOut, &out);
+  return out;
+}
+
 // rsub(a, b, alpha) = b - alpha * a: subtract with the operands swapped (alpha scales the subtrahend).
 at::Tensor rsub(const at::Tensor& a, const at::Tensor& b, const at::Scalar& alpha) {
   return run(kSub, b, a, {alpha, {}}, Dest::kNew, nullptr);
@@ -276,6 +292,8 @@ TORCH_LIBRARY_IMPL(aten, PrivateUse1, m) {
   TTNN_NATIVE("pow.Tensor_Scalar", ATEN_OP2(pow, Tensor_Scalar), &number<kPow>);
   TTNN_NATIVE("pow_.Scalar", ATEN_OP2(pow_, Scalar), &number_<kPow>);
   TTNN_NATIVE("pow.Tensor_Scalar_out", ATEN_OP2(pow, Tensor_Scalar_out), &number_out<kPow>);
+  TTNN_NATIVE("pow.Scalar", ATEN_OP2(pow, Scalar), &scalar_base_pow);
+  TTNN_NATIVE("pow.Scalar_out", ATEN_OP2(pow, Scalar_out), &scalar_base_pow_out);
   TTNN_NATIVE("maximum", ATEN_OP(maximum), &plain<kMaximum>);
   TTNN_NATIVE("maximum.out", ATEN_OP2(maximum, out), &plain_out<kMaximum>);
   TTNN_NATIVE("minimum", ATEN_OP(minimum), &plain<kMinimum>);

@@ -151,8 +151,9 @@ at::Tensor where(const at::Tensor& condition, const at::Tensor& self, const at::
   device_of({&condition, &self, &other});
   if (condition.scalar_type() != c10::kBool && condition.scalar_type() != c10::kByte) decline("a non-bool condition");
   const c10::ScalarType dtype = at::result_type(self, other);
-  const DataType type = math_type(dtype);
-  if (type == DataType::UINT8) decline("where on bool or uint8 values");
+  if (dtype == c10::kLong) return int64_where(condition, self, other);
+  // bool / uint8 values are selected as INT32 numbers (TT-NN's where takes no UINT8).
+  const DataType type = math_type(dtype) == DataType::UINT8 ? DataType::INT32 : math_type(dtype);
   const auto sizes = at::infer_size(at::infer_size(condition.sizes(), self.sizes()), other.sizes());
   auto value = [&](const at::Tensor& t) -> ops::Value { return operand(t, type); };
   ops::Value pred = cast(to_tt(condition, false), type);
@@ -160,7 +161,7 @@ at::Tensor where(const at::Tensor& condition, const at::Tensor& self, const at::
   if (result.shape != std::vector<int64_t>(sizes.begin(), sizes.end())) {
     result = ops::call1("expand", {{"input_tensor", result}, {"output_shape", std::vector<int64_t>(sizes.begin(), sizes.end())}});
   }
-  return wrap(result, dtype, sizes);
+  return wrap(result, dtype, sizes);  // (wrap casts INT32 back to bool / uint8 bits)
 }
 
 at::Tensor& masked_fill_scalar_(at::Tensor& self, const at::Tensor& mask, const at::Scalar& value) {
@@ -204,8 +205,26 @@ at::Tensor clamp_bounds(const at::Tensor& self, const std::optional<at::Scalar>&
   return wrap(ops::call1("clamp", args), self.scalar_type(), self.sizes());
 }
 
-at::Tensor clamp_min(const at::Tensor& self, const at::Scalar& lo) { return clamp_bounds(self, std::optional<at::Scalar>(lo), std::nullopt); }
-at::Tensor clamp_max(const at::Tensor& self, const at::Scalar& hi) { return clamp_bounds(self, std::nullopt, std::optional<at::Scalar>(hi)); }
+at::Tensor& clamp_bounds_out(const at::Tensor& self, const std::optional<at::Scalar>& lo, const std::optional<at::Scalar>& hi,
+                             at::Tensor& out) {
+  return copy_out(out, clamp_bounds(self, lo, hi));
+}
+at::Tensor& clamp_bounds_(at::Tensor& self, const std::optional<at::Scalar>& lo, const std::optional<at::Scalar>& hi) {
+  return clamp_bounds_out(self, lo, hi, self);
+}
+// clamp_min / clamp_max: clamp with one bound, in the functional, out= and in-place forms.
+template <bool kUpper>
+at::Tensor one_bound(const at::Tensor& self, const at::Scalar& bound) {
+  return kUpper ? clamp_bounds(self, std::nullopt, bound) : clamp_bounds(self, bound, std::nullopt);
+}
+template <bool kUpper>
+at::Tensor& one_bound_out(const at::Tensor& self, const at::Scalar& bound, at::Tensor& out) {
+  return copy_out(out, one_bound<kUpper>(self, bound));
+}
+template <bool kUpper>
+at::Tensor& one_bound_(at::Tensor& self, const at::Scalar& bound) {
+  return one_bound_out<kUpper>(self, bound, self);
+}
 
 template <bool kUpper>
 at::Tensor& triangle_out(const at::Tensor& self, int64_t diagonal, at::Tensor& out) {
@@ -270,8 +289,14 @@ TORCH_LIBRARY_IMPL(aten, PrivateUse1, m) {
   TTNN_NATIVE("masked_fill_.Scalar", ATEN_OP2(masked_fill_, Scalar), &masked_fill_scalar_);
   TTNN_NATIVE("masked_fill_.Tensor", ATEN_OP2(masked_fill_, Tensor), &masked_fill_tensor_);
   TTNN_NATIVE("clamp", ATEN_OP(clamp), &clamp_bounds);
-  TTNN_NATIVE("clamp_min", ATEN_OP(clamp_min), &clamp_min);
-  TTNN_NATIVE("clamp_max", ATEN_OP(clamp_max), &clamp_max);
+  TTNN_NATIVE("clamp.out", ATEN_OP2(clamp, out), &clamp_bounds_out);
+  TTNN_NATIVE("clamp_", ATEN_OP(clamp_), &clamp_bounds_);
+  TTNN_NATIVE("clamp_min", ATEN_OP(clamp_min), &one_bound<false>);
+  TTNN_NATIVE("clamp_min.out", ATEN_OP2(clamp_min, out), &one_bound_out<false>);
+  TTNN_NATIVE("clamp_min_", ATEN_OP(clamp_min_), &one_bound_<false>);
+  TTNN_NATIVE("clamp_max", ATEN_OP(clamp_max), &one_bound<true>);
+  TTNN_NATIVE("clamp_max.out", ATEN_OP2(clamp_max, out), &one_bound_out<true>);
+  TTNN_NATIVE("clamp_max_", ATEN_OP(clamp_max_), &one_bound_<true>);
   TTNN_NATIVE("tril.out", ATEN_OP2(tril, out), &triangle_out<false>);
   TTNN_NATIVE("triu.out", ATEN_OP2(triu, out), &triangle_out<true>);
   m.impl("embedding", TORCH_FN((Native<ATEN_OP(embedding), &embedding, true>::call)));

@@ -90,10 +90,75 @@ at::Tensor as_bool(const TtTensor& truth, c10::IntArrayRef sizes) {
   return wrap(cast(to_sizes(truth, sizes), DataType::UINT8), c10::kBool, sizes);
 }
 
+// Where `pick` (INT32 1/0) is 1, `when_set`, else `otherwise` (a tensor or a number), bit for bit: through
+// masks, not a select that could round words through floating point.
+TtTensor pick_bits(const TtTensor& pick, const TtTensor& when_set, const ops::Value& otherwise) {
+  const TtTensor mask = ops::call1("neg", {{"input_tensor", pick}});  // all ones where picked
+  const TtTensor kept = call("bitwise_and", when_set, mask);
+  const TtTensor filled = call("bitwise_and", ops::call1("bitwise_not", {{"input_tensor", mask}}), otherwise);
+  return call("bitwise_or", kept, filled);
+}
+
+Words pick_words(const TtTensor& pick, const Words& a, const Words& b) {
+  return {pick_bits(pick, a.low, b.low), pick_bits(pick, a.high, b.high)};
+}
+
+// `bits` wide field of t starting at bit `shift` (a nonnegative INT32).
+TtTensor field(const TtTensor& t, int shift, int bits) {
+  const TtTensor moved = shift == 0 ? t : call("bitwise_right_shift", t, static_cast<double>(shift));
+  return call("bitwise_and", moved, static_cast<double>((1 << bits) - 1));
+}
+
+// a * b mod 2^64 from a's four 16-bit limbs and b's eight 8-bit limbs: each partial product is below
+// 2^24 and each 16-bit column sums to below 2^28, so only exact integer multiplies, adds, masks and
+// shifts are used (products straddling a column are split at the column's edge); the column carries
+// then move up.
+Words multiply_words(const Words& a, const Words& b) {
+  const TtTensor a16[4] = {field(a.low, 0, 16), field(a.low, 16, 16), field(a.high, 0, 16), field(a.high, 16, 16)};
+  TtTensor column[4];
+  bool started[4] = {false, false, false, false};
+  auto add_to = [&](int k, const TtTensor& t) {
+    if (k > 3) return;
+    column[k] = started[k] ? call("add", column[k], t) : t;
+    started[k] = true;
+  };
+  for (int j = 0; j < 8; ++j) {
+    const TtTensor b8 = field(j < 4 ? b.low : b.high, 8 * (j % 4), 8);
+    for (int i = 0; i < 4; ++i) {
+      const int position = 16 * i + 8 * j;
+      if (position >= 64) continue;
+      const TtTensor product = call("multiply", a16[i], b8);
+      if (position % 16 == 0) {
+        add_to(position / 16, product);
+      } else {
+        add_to(position / 16, call("bitwise_left_shift", field(product, 0, 8), 8.0));
+        add_to(position / 16 + 1, call("bitwise_right_shift", product, 8.0));
+      }
+    }
+  }
+  TtTensor limb[4], carry;
+  for (int k = 0; k < 4; ++k) {
+    const TtTensor sum = k == 0 ? column[0] : call("add", column[k], carry);
+    limb[k] = field(sum, 0, 16);
+    carry = call("bitwise_right_shift", sum, 16.0);
+  }
+  auto join = [](const TtTensor& lower, const TtTensor& upper) {
+    return call("bitwise_or", lower, call("bitwise_left_shift", upper, 16.0));
+  };
+  return {join(limb[0], limb[1]), join(limb[2], limb[3])};
+}
+
+at::Tensor wrap_words(const Words& w, c10::IntArrayRef sizes) {
+  return wrap_int64_words(to_sizes(w.low, sizes), to_sizes(w.high, sizes), sizes);
+}
+
+Words zero_words(c10::Device device) { return {constant(0, device), constant(0, device)}; }
+
 }  // namespace
 
 bool int64_supports(const char* op) {
-  for (const char* name : {"add", "subtract", "eq", "ne", "lt", "le", "gt", "ge", "bitwise_and", "bitwise_or", "bitwise_xor"}) {
+  for (const char* name : {"add", "subtract", "multiply", "maximum", "minimum", "eq", "ne", "lt", "le", "gt", "ge",
+                           "bitwise_and", "bitwise_or", "bitwise_xor"}) {
     if (std::strcmp(op, name) == 0) return true;
   }
   return false;
@@ -111,6 +176,9 @@ at::Tensor int64_binary(const char* op_name, const at::Tensor& a, const at::Tens
   if (op == "gt") return as_bool(less(wb, wa), sizes);
   if (op == "le") return as_bool(call("eq", less(wb, wa), 0.0), sizes);
   if (op == "ge") return as_bool(call("eq", less(wa, wb), 0.0), sizes);
+  if (op == "multiply") return wrap_words(multiply_words(wa, wb), sizes);
+  if (op == "minimum") return wrap_words(pick_words(less(wa, wb), wa, wb), sizes);
+  if (op == "maximum") return wrap_words(pick_words(less(wa, wb), wb, wa), sizes);
   // bitwise ops: word by word (a narrower operand's high word is its sign word, as int64 promotion gives)
   if (op.rfind("bitwise", 0) == 0) {
     return wrap_int64_words(to_sizes(call(op_name, wa.low, wb.low), sizes), to_sizes(call(op_name, wa.high, wb.high), sizes), sizes);
@@ -153,15 +221,6 @@ at::Tensor int64_cumsum(const at::Tensor& x, int64_t dim) {
   return wrap_int64_words(low, high, x.sizes());
 }
 
-// Where `pick` (INT32 1/0) is 1, `when_set`, else `otherwise` (a number), bit for bit: through masks,
-// not a select that could round words through floating point.
-TtTensor pick_bits(const TtTensor& pick, const TtTensor& when_set, double otherwise) {
-  const TtTensor mask = ops::call1("neg", {{"input_tensor", pick}});  // all ones where picked
-  const TtTensor kept = call("bitwise_and", when_set, mask);
-  const TtTensor filled = call("bitwise_and", ops::call1("bitwise_not", {{"input_tensor", mask}}), otherwise);
-  return call("bitwise_or", kept, filled);
-}
-
 // The extreme element in the order of its four 16-bit limbs, most significant first (the top one signed,
 // the others unsigned): each limb is small enough for an exact FLOAT32 max/min, so the reduction cannot
 // round whatever TT-NN reduces integers through. Limb by limb, the elements still tied keep competing.
@@ -202,6 +261,27 @@ at::Tensor int64_masked_fill(const at::Tensor& self, const at::Tensor& mask, int
   const double high_word = static_cast<int32_t>(static_cast<uint32_t>(bits >> 32));
   return wrap_int64_words(to_sizes(pick_bits(keep, w.low, low_word), self.sizes()),
                           to_sizes(pick_bits(keep, w.high, high_word), self.sizes()), self.sizes());
+}
+
+bool int64_unary_supports(const char* op) { return std::strcmp(op, "neg") == 0 || std::strcmp(op, "abs") == 0; }
+
+// -x is 0 - x (the borrow as in subtract); |x| picks -x where x < 0.
+at::Tensor int64_unary(const char* op, const at::Tensor& x) {
+  const Words w = words_of(x, x.device());
+  const Words zero = zero_words(x.device());
+  const TtTensor low = call("subtract", zero.low, w.low);
+  const Words negated{low, call("subtract", call("subtract", zero.high, w.high), unsigned_less(zero.low, w.low))};
+  if (std::strcmp(op, "neg") == 0) return wrap_words(negated, x.sizes());
+  return wrap_words(pick_words(call("lt", w.high, 0.0), negated, w), x.sizes());
+}
+
+at::Tensor int64_where(const at::Tensor& condition, const at::Tensor& a, const at::Tensor& b) {
+  const c10::Device device = core::is_ttnn(a) ? a.device() : core::is_ttnn(b) ? b.device() : condition.device();
+  const auto sizes = at::infer_size(at::infer_size(condition.sizes(), a.sizes()), b.sizes());
+  const at::Tensor spread = condition.expand(sizes);
+  TtTensor pick = cast(to_tt(sizes.empty() ? spread.reshape({1}) : spread, /*math=*/false), DataType::INT32);
+  if (sizes.empty()) pick = ops::call1("reshape", {{"input_tensor", pick}, {"shape", std::vector<int64_t>{}}});
+  return wrap_words(pick_words(pick, words_of(a, device), words_of(b, device)), sizes);
 }
 
 }  // namespace ttnn_device::aten

@@ -10,11 +10,18 @@
 
 namespace ttnn_device::aten {
 
-// True for the ops this module computes: add, subtract, eq, ne, lt, le, gt, ge, bitwise_and/or/xor.
+// True for the ops this module computes: add, subtract, multiply, maximum, minimum, eq, ne, lt, le, gt,
+// ge, bitwise_and/or/xor.
 bool int64_supports(const char* ttnn_op);
 // `a op b` where torch promotes to int64 (either side may be a CPU 0-d number or a narrower integer
-// tensor); add/subtract results are int64, comparisons bool. Declines what it cannot do exactly.
+// tensor); arithmetic results are int64 (wrapping as int64 does), comparisons bool. Declines what it cannot do exactly.
 at::Tensor int64_binary(const char* ttnn_op, const at::Tensor& a, const at::Tensor& b, const std::optional<at::Scalar>& alpha);
+
+// True for the unary ops int64_unary computes: neg, abs.
+bool int64_unary_supports(const char* ttnn_op);
+at::Tensor int64_unary(const char* ttnn_op, const at::Tensor& x);
+// where(condition, a, b) with int64 values (either may be a CPU 0-d number), bit for bit.
+at::Tensor int64_where(const at::Tensor& condition, const at::Tensor& a, const at::Tensor& b);
 
 // ~x of an int64 tensor (each word inverted).
 at::Tensor int64_bitwise_not(const at::Tensor& x);

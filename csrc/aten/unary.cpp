@@ -23,6 +23,13 @@ enum class Dest { kNew, kSelf, kOut };
 
 at::Tensor run(const UnaryOp& op, const at::Tensor& x, ops::Args args, Dest dest, const at::Tensor* target) {
   device_of({&x, target});
+  if (x.scalar_type() == c10::kLong && int64_unary_supports(op.ttnn)) {  // by its 32-bit words
+    at::Tensor result = int64_unary(op.ttnn, x);
+    if (dest == Dest::kNew) return result;
+    if (dest == Dest::kOut && target->sizes() != x.sizes()) at::native::resize_output(*target, x.sizes());
+    const_cast<at::Tensor*>(target)->copy_(result);
+    return *target;
+  }
   c10::ScalarType compute = x.scalar_type();
   if (op.result == UnaryResult::kFloat && at::isIntegralType(compute, true)) {
     compute = c10::typeMetaToScalarType(at::get_default_dtype());
