@@ -394,6 +394,30 @@ def test_clamp_with_numbers_in_every_form(fn):
     assert torch.equal(fn(x.to("ttnn")).cpu(), fn(x))
 
 
+@pytest.mark.parametrize("fn", [torch.floor_divide, torch.remainder, torch.fmod,
+                                lambda x, y: torch.div(x, y, rounding_mode="trunc"), lambda x, y: x / y],
+                         ids=["floor_divide", "remainder", "fmod", "div_trunc", "true_divide"])
+def test_int64_division_by_words_is_exact(fn):
+    """Quotients up to 2^62 and both signs of dividend, divisor and remainder (a FLOAT32 estimate refined by
+    exact products), against the CPU; also with a number divisor and int64 / float mixes."""
+    g = torch.Generator().manual_seed(4)
+    a = torch.cat([torch.tensor(EDGE_INT64), torch.randint(-(2**62), 2**62, (200,), generator=g),
+                   torch.randint(-1000, 1000, (200,), generator=g)])
+    b = torch.cat([torch.tensor([1, -1, 3, -3, 7, 2**20, -(2**33), 5, 91, 2**31, -1, 13, 3, 2, -2]),
+                   torch.randint(1, 2**40, (200,), generator=g), -torch.randint(1, 100, (200,), generator=g)])
+    # Float results take int64 -> float32 conversions, which round twice for some values beyond 2^31 (the
+    # words' sum): those compare on values below 2^24, where the conversion is exact.
+    integral = fn(a[:2], b[:2]).dtype == torch.int64
+    if not integral:
+        a, b = a[-200:], b[-200:]
+    assert torch.equal(fn(a.to("ttnn"), b.to("ttnn")).cpu(), fn(a, b))
+    for divisor in (91, -7) if integral else (91, -7, 2.5):
+        assert torch.equal(fn(a.to("ttnn"), divisor).cpu(), fn(a, divisor))
+    if integral:
+        small = a[-200:]
+        assert torch.equal(fn(small.to("ttnn"), 2.5).cpu(), fn(small, 2.5))
+
+
 def test_int64_in_place_add():
     x = torch.tensor([2**33, -4, 1])
     d = x.to("ttnn")

@@ -76,7 +76,7 @@ c10::ScalarType promoted_type(const at::Tensor& a, const at::Tensor& b) {
 // int64 operands by their words (int64_math.h), the result placed as `dest` says.
 at::Tensor int64_result(const BinaryOp& op, const at::Tensor& a, const at::Tensor& b, const Extra& extra, Dest dest,
                         const at::Tensor* target) {
-  at::Tensor result = int64_binary(op.ttnn, a, b, extra.alpha);
+  at::Tensor result = int64_binary(op.ttnn, a, b, extra.alpha, extra.rounding_mode);
   if (dest == Dest::kNew) return result;
   TORCH_CHECK(at::canCast(result.scalar_type(), target->scalar_type()), "result type ", result.scalar_type(),
               " can't be cast to the desired output type ", target->scalar_type());
@@ -97,6 +97,13 @@ at::Tensor run(const BinaryOp& op, const at::Tensor& a, const at::Tensor& b, con
   const bool integer_division_rounds = op.result == ResultType::kFloating && extra.rounding_mode.has_value();
   c10::ScalarType out_dtype = integer_division_rounds ? promoted : result_dtype(op, promoted);
   if (op.result == ResultType::kFloating && !integer_division_rounds) promoted = out_dtype;
+  // int64 tensors in a floating computation convert to its type first (by their words, on the device).
+  if (at::isFloatingType(promoted)) {
+    auto is_int64 = [](const at::Tensor& t) { return core::is_ttnn(t) && t.scalar_type() == c10::kLong; };
+    if (is_int64(a) || is_int64(b)) {
+      return run(op, is_int64(a) ? a.to(promoted) : a, is_int64(b) ? b.to(promoted) : b, extra, dest, target);
+    }
+  }
   if (op.result == ResultType::kBool && std::strncmp(op.ttnn, "logical", 7) == 0) promoted = c10::kFloat;
   if (std::strncmp(op.ttnn, "bitwise", 7) == 0 && at::isFloatingType(promoted)) {
     decline("bitwise ops on floating types");  // the CPU raises its own error

@@ -5,6 +5,7 @@
 #include <c10/core/DeviceGuard.h>
 #include <torch/library.h>
 
+#include "aten/int64_math.h"
 #include "aten/tt_view.h"
 #include "ops/dispatch.h"
 #include "core/fallback.h"
@@ -93,20 +94,10 @@ TtTensor converted(const at::Tensor& values, c10::ScalarType to) {
   return cast(t, math_type(to));
 }
 
-// Floats into int64 as torch converts them (toward zero), exact for every value an int64 holds, in
-// FLOAT32 steps that cannot round: t = h * 2^32 + r with h = trunc(t / 2^32) (a power-of-two scaling)
-// and |r| < 2^32 (a multiple of t's ulp, so representable). r's low word lw is r moved by 2^32 into
-// [-2^31, 2^31) (k = -1, 0 or 1 times), and the high word is h + k, less one where lw is negative
-// (two's complement reads lw as lw + 2^32).
+// Floats into int64 as torch converts them: toward zero, then exactly by the words of those whole numbers.
 at::Tensor float_to_int64(const at::Tensor& values) {
-  const TtTensor t = ops::call1("trunc", {{"input_tensor", cast(to_tt(values, /*math=*/true), DataType::FLOAT32)}});
-  const double two32 = 4294967296.0, two31 = 2147483648.0;
-  const TtTensor h = ops::call1("trunc", {{"input_tensor", call("multiply", t, 1.0 / two32)}});
-  const TtTensor r = call("subtract", t, call("multiply", h, two32));
-  const TtTensor k = call("subtract", call("ge", r, two31), call("lt", r, -two31));
-  const TtTensor lw = call("subtract", r, call("multiply", k, two32));
-  const TtTensor high = call("subtract", call("add", h, k), call("lt", lw, 0.0));
-  return wrap_int64_words(cast(lw, DataType::INT32), cast(high, DataType::INT32), values.sizes());
+  const TtTensor whole = ops::call1("trunc", {{"input_tensor", cast(to_tt(values, /*math=*/true), DataType::FLOAT32)}});
+  return int64_from_integral_floats(whole, values.sizes());
 }
 
 bool vocabulary_copy(const at::Tensor& src, const at::Tensor& dst) {

@@ -243,7 +243,8 @@ at::Tensor& index_put_impl(at::Tensor& self, const c10::List<std::optional<at::T
   const at::Tensor idx = *indices[dim];
   device_of({&self, &idx, &values});
   if (values.scalar_type() != self.scalar_type()) decline("index_put_ of values of another dtype");
-  if (self.dim() == 0 || idx.numel() == 0 || self.numel() == 0) decline("index_put_ into a 0-d or empty tensor");
+  if (idx.numel() == 0) return self;  // nothing picked, nothing written
+  if (self.dim() == 0 || self.numel() == 0) decline("index_put_ into a 0-d or empty tensor");
   if (accumulate && !at::isFloatingType(self.scalar_type()) && self.scalar_type() != c10::kInt) {
     decline("an accumulating index_put_ of integers other than int32");
   }

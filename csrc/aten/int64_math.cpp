@@ -154,17 +154,76 @@ at::Tensor wrap_words(const Words& w, c10::IntArrayRef sizes) {
 
 Words zero_words(c10::Device device) { return {constant(0, device), constant(0, device)}; }
 
+// a + b and a - b: the low words wrap (two's complement), the carry or borrow moves to the high words.
+Words add_words(const Words& a, const Words& b) {
+  const TtTensor low = call("add", a.low, b.low);
+  return {low, call("add", call("add", a.high, b.high), unsigned_less(low, a.low))};
+}
+Words subtract_words(const Words& a, const Words& b) {
+  return {call("subtract", a.low, b.low),
+          call("subtract", call("subtract", a.high, b.high), unsigned_less(a.low, b.low))};
+}
+
+// The FLOAT32 nearest (or next to nearest) to an int64: high * 2^32 + the low word read unsigned.
+TtTensor approximate(const Words& w) {
+  const TtTensor high = call("add", cast(w.high, DataType::FLOAT32), call("lt", w.low, 0.0));
+  return call("add", call("multiply", high, 4294967296.0), cast(w.low, DataType::FLOAT32));
+}
+
+// The words of integer-valued FLOAT32 numbers, exact for every value an int64 holds, in steps that cannot
+// round: t = h * 2^32 + r with h = trunc(t / 2^32) (a power-of-two scaling) and |r| < 2^32 (a multiple
+// of t's ulp, so representable). r's low word lw is r moved by 2^32 into [-2^31, 2^31) (k = -1, 0 or 1
+// times), and the high word is h + k, less one where lw is negative (two's complement reads lw + 2^32).
+Words words_of_integral_floats(const TtTensor& t) {
+  const double two32 = 4294967296.0, two31 = 2147483648.0;
+  const TtTensor h = ops::call1("trunc", {{"input_tensor", call("multiply", t, 1.0 / two32)}});
+  const TtTensor r = call("subtract", t, call("multiply", h, two32));
+  const TtTensor k = call("subtract", call("ge", r, two31), call("lt", r, -two31));
+  const TtTensor lw = call("subtract", r, call("multiply", k, two32));
+  const TtTensor high = call("subtract", call("add", h, k), call("lt", lw, 0.0));
+  return {cast(lw, DataType::INT32), cast(high, DataType::INT32)};
+}
+
+// floor(a / b) and a - floor(a / b) * b for int64 words: a FLOAT32 quotient estimate, refined twice by
+// the estimate of what its exact remainder still holds (each step gains ~22 bits, enough for 64), then
+// moved by one where the remainder's sign or size shows it is off by one. Only the estimates round; the
+// products and remainders are exact (multiply_words, subtract_words). Division by zero is not checked.
+std::pair<Words, Words> floor_divide_words(const Words& a, const Words& b) {
+  const TtTensor divisor = approximate(b);
+  auto estimate = [&](const Words& dividend) {
+    return words_of_integral_floats(ops::call1("floor", {{"input_tensor", call("divide", approximate(dividend), divisor)}}));
+  };
+  Words q = estimate(a);
+  for (int step = 0; step < 2; ++step) q = add_words(q, estimate(subtract_words(a, multiply_words(q, b))));
+  Words r = subtract_words(a, multiply_words(q, b));
+  const Words one{call("add", call("multiply", b.low, 0.0), 1.0), call("multiply", b.high, 0.0)};  // 1, in b's shape
+  const TtTensor negative_divisor = call("lt", b.high, 0.0);
+  auto is_negative = [](const Words& w) { return call("lt", w.high, 0.0); };
+  // r on the wrong side of zero: one less (r + b).
+  const TtTensor left = call("ne", call("bitwise_or", r.low, r.high), 0.0);  // a remainder is left
+  const TtTensor below = call("logical_and", left, call("ne", is_negative(r), negative_divisor));
+  const TtTensor step_down = cast(below, DataType::INT32);
+  q = pick_words(step_down, subtract_words(q, one), q);
+  r = pick_words(step_down, add_words(r, b), r);
+  // r a whole b or more (on b's side): one more (r - b).
+  const TtTensor reached = cast(ops::call1("where", {{"predicate", negative_divisor}, {"true_value", call("eq", less(b, r), 0.0)},
+                                                      {"false_value", call("eq", less(r, b), 0.0)}}), DataType::INT32);
+  return {pick_words(reached, add_words(q, one), q), pick_words(reached, subtract_words(r, b), r)};
+}
+
 }  // namespace
 
 bool int64_supports(const char* op) {
-  for (const char* name : {"add", "subtract", "multiply", "maximum", "minimum", "eq", "ne", "lt", "le", "gt", "ge",
+  for (const char* name : {"add", "subtract", "multiply", "divide", "remainder", "fmod", "maximum", "minimum", "eq", "ne",
+                           "lt", "le", "gt", "ge",
                            "bitwise_and", "bitwise_or", "bitwise_xor"}) {
     if (std::strcmp(op, name) == 0) return true;
   }
   return false;
 }
 
-at::Tensor int64_binary(const char* op_name, const at::Tensor& a, const at::Tensor& b, const std::optional<at::Scalar>& alpha) {
+at::Tensor int64_binary(const char* op_name, const at::Tensor& a, const at::Tensor& b, const std::optional<at::Scalar>& alpha,
+                        std::optional<c10::string_view> rounding_mode) {
   const std::string op = op_name;
   if (alpha && alpha->toLong() != 1) decline("int64 add/sub with alpha other than 1");
   const c10::Device device = core::is_ttnn(a) ? a.device() : b.device();
@@ -177,22 +236,27 @@ at::Tensor int64_binary(const char* op_name, const at::Tensor& a, const at::Tens
   if (op == "le") return as_bool(call("eq", less(wb, wa), 0.0), sizes);
   if (op == "ge") return as_bool(call("eq", less(wa, wb), 0.0), sizes);
   if (op == "multiply") return wrap_words(multiply_words(wa, wb), sizes);
+  if (op == "divide" || op == "remainder" || op == "fmod") {
+    const std::string mode = rounding_mode ? std::string(*rounding_mode) : "";
+    if (op == "divide" && mode != "floor" && mode != "trunc") decline("an int64 division without rounding");
+    auto [q, r] = floor_divide_words(wa, wb);
+    if (op == "remainder" || (op == "divide" && mode == "floor")) return wrap_words(op == "divide" ? q : r, sizes);
+    // Toward zero: where a remainder is left and a and b differ in sign, floor went one further.
+    const TtTensor inexact = call("ne", call("bitwise_or", r.low, r.high), 0.0);
+    const TtTensor fix = cast(call("logical_and", inexact, call("ne", call("lt", wa.high, 0.0), call("lt", wb.high, 0.0))),
+                              DataType::INT32);
+    const Words one{call("add", call("multiply", q.low, 0.0), 1.0), call("multiply", q.high, 0.0)};
+    return op == "divide" ? wrap_words(pick_words(fix, add_words(q, one), q), sizes)
+                          : wrap_words(pick_words(fix, subtract_words(r, wb), r), sizes);
+  }
   if (op == "minimum") return wrap_words(pick_words(less(wa, wb), wa, wb), sizes);
   if (op == "maximum") return wrap_words(pick_words(less(wa, wb), wb, wa), sizes);
   // bitwise ops: word by word (a narrower operand's high word is its sign word, as int64 promotion gives)
   if (op.rfind("bitwise", 0) == 0) {
     return wrap_int64_words(to_sizes(call(op_name, wa.low, wb.low), sizes), to_sizes(call(op_name, wa.high, wb.high), sizes), sizes);
   }
-  // add / subtract: the low words wrap (two's complement), the carry or borrow moves to the high words.
-  TtTensor low, high;
-  if (op == "add") {
-    low = call("add", wa.low, wb.low);
-    high = call("add", call("add", wa.high, wb.high), unsigned_less(low, wa.low));
-  } else {
-    low = call("subtract", wa.low, wb.low);
-    high = call("subtract", call("subtract", wa.high, wb.high), unsigned_less(wa.low, wb.low));
-  }
-  return wrap_int64_words(to_sizes(low, sizes), to_sizes(high, sizes), sizes);
+  if (op == "add") return wrap_words(add_words(wa, wb), sizes);
+  return wrap_words(subtract_words(wa, wb), sizes);
 }
 
 at::Tensor int64_bitwise_not(const at::Tensor& x) {
@@ -261,6 +325,10 @@ at::Tensor int64_masked_fill(const at::Tensor& self, const at::Tensor& mask, int
   const double high_word = static_cast<int32_t>(static_cast<uint32_t>(bits >> 32));
   return wrap_int64_words(to_sizes(pick_bits(keep, w.low, low_word), self.sizes()),
                           to_sizes(pick_bits(keep, w.high, high_word), self.sizes()), self.sizes());
+}
+
+at::Tensor int64_from_integral_floats(const TtTensor& values, c10::IntArrayRef sizes) {
+  return wrap_words(words_of_integral_floats(values), sizes);
 }
 
 bool int64_unary_supports(const char* op) { return std::strcmp(op, "neg") == 0 || std::strcmp(op, "abs") == 0; }

@@ -8,14 +8,19 @@
 
 #include <optional>
 
+#include "aten/tt_view.h"
+
 namespace ttnn_device::aten {
 
-// True for the ops this module computes: add, subtract, multiply, maximum, minimum, eq, ne, lt, le, gt,
-// ge, bitwise_and/or/xor.
+// True for the ops this module computes: add, subtract, multiply, divide (floor or trunc rounding),
+// remainder, fmod, maximum, minimum, eq, ne, lt, le, gt, ge, bitwise_and/or/xor.
 bool int64_supports(const char* ttnn_op);
 // `a op b` where torch promotes to int64 (either side may be a CPU 0-d number or a narrower integer
 // tensor); arithmetic results are int64 (wrapping as int64 does), comparisons bool. Declines what it cannot do exactly.
-at::Tensor int64_binary(const char* ttnn_op, const at::Tensor& a, const at::Tensor& b, const std::optional<at::Scalar>& alpha);
+at::Tensor int64_binary(const char* ttnn_op, const at::Tensor& a, const at::Tensor& b, const std::optional<at::Scalar>& alpha,
+                        std::optional<c10::string_view> rounding_mode = std::nullopt);
+// Integer-valued FLOAT32 numbers (TT tensor of `sizes`) as an int64 tensor, exact for every int64 value.
+at::Tensor int64_from_integral_floats(const TtTensor& values, c10::IntArrayRef sizes);
 
 // True for the unary ops int64_unary computes: neg, abs.
 bool int64_unary_supports(const char* ttnn_op);
