@@ -150,3 +150,38 @@ def test_searchsorted_of_a_scalar_a_0d_tensor_and_empty_inputs():
 def test_nonzero_of_a_0d_tensor():
     assert_same_as_cpu(torch.nonzero, torch.tensor(3.0))
     assert_same_as_cpu(torch.nonzero, torch.tensor(0.0))
+
+
+INT64_EDGES = torch.tensor([0, 1, -1, 5, -7, 2**31 - 1, -(2**31), 2**31, 2**32 - 1, 2**32, 2**40 + 3, -(2**40) - 5, 2**62,
+                            -(2**63), 2**63 - 1, 5, -1, 2**32])
+
+
+@pytest.mark.parametrize("descending", [False, True])
+def test_sorting_int64_and_bool_values(descending):
+    g = torch.Generator().manual_seed(5)
+    x = torch.cat([INT64_EDGES, torch.randint(-(2**62), 2**62, (100,), generator=g), torch.randint(-5, 5, (82,), generator=g)])
+    assert_same_as_cpu(lambda t: torch.sort(t, stable=True, descending=descending)[0], x)
+    assert_same_as_cpu(lambda t: torch.sort(t, stable=True, descending=descending)[1], x)  # stable: ties in order
+    assert_same_as_cpu(lambda t: torch.sort(t, dim=0, stable=True, descending=descending)[1], x.reshape(20, 10))
+    flags = torch.rand(40, generator=g) > 0.5
+    assert_same_as_cpu(lambda t: torch.sort(t, stable=True, descending=descending)[1], flags)
+
+
+@pytest.mark.parametrize("dtype", [torch.int64, torch.int32, torch.float32])
+def test_unique_with_inverse_and_counts(dtype):
+    values = torch.randint(-4, 6, (5, 7), generator=torch.Generator().manual_seed(6)).to(dtype)
+    for i in range(3):
+        assert_same_as_cpu(lambda t: torch.unique(t, return_inverse=True, return_counts=True)[i], values)
+    assert_same_as_cpu(torch.unique, torch.cat([INT64_EDGES, INT64_EDGES]).to(dtype) if dtype == torch.int64 else values)
+
+
+@pytest.mark.filterwarnings("ignore:The reduce argument of torch.scatter")
+@pytest.mark.parametrize("dtype", [torch.float32, torch.int32])
+def test_scatter_add_sums_repeated_indices(dtype):
+    g = torch.Generator().manual_seed(7)
+    index = torch.randint(0, 4, (6, 5), generator=g)
+    src = torch.randint(-9, 9, (6, 5), generator=g).to(dtype)
+    base = torch.ones(4, 5, dtype=dtype)
+    assert_same_as_cpu(lambda b, i, s: b.scatter_add(0, i, s), base, index, src)
+    assert_same_as_cpu(lambda b, i, s: b.clone().scatter_add_(0, i, s), base, index, src)
+    assert_same_as_cpu(lambda b, i, s: b.scatter(0, i, s, reduce="add"), base, index, src)

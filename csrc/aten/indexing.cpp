@@ -143,7 +143,8 @@ at::Tensor index_tensor(const at::Tensor& self, const c10::List<std::optional<at
 
 // self with src's values written at `index` along dim (torch.scatter without reduce), as a new tensor.
 // int64 / float64 elements scatter as their two 32-bit words: the words dim is last, untouched by dim.
-at::Tensor scatter_values(const at::Tensor& self, int64_t dim, const at::Tensor& index, const at::Tensor& src) {
+at::Tensor scatter_values(const at::Tensor& self, int64_t dim, const at::Tensor& index, const at::Tensor& src,
+                          bool accumulate = false) {
   device_of({&self, &index, &src});
   if (self.dim() == 0 || index.dim() != self.dim() || index.numel() == 0) decline("a scatter of a 0-d tensor or an empty or other-rank index");
   if (src.scalar_type() != self.scalar_type()) decline("a scatter of src of another dtype");
@@ -153,7 +154,10 @@ at::Tensor scatter_values(const at::Tensor& self, int64_t dim, const at::Tensor&
   }
   at::Tensor part = src;  // the part of src the index covers
   for (int64_t d = 0; d < index.dim(); ++d) part = part.narrow(d, 0, index.size(d));
-  if (moves_as_words(self)) {
+  if (accumulate && !at::isFloatingType(self.scalar_type()) && self.scalar_type() != c10::kInt) {
+    decline("a scatter_add of integers other than int32");
+  }
+  if (moves_as_words(self) && !accumulate) {
     const at::Tensor words = as_words(self);
     std::vector<int64_t> sizes = index.sizes().vec();
     sizes.push_back(words.size(-1));
@@ -161,8 +165,8 @@ at::Tensor scatter_values(const at::Tensor& self, int64_t dim, const at::Tensor&
     return from_words(scatter_values(words, dim, word_index, as_words(part)), self.scalar_type());
   }
   const DataType type = bits_type(self.scalar_type());
-  TtTensor result = ops::call1("scatter", {{"input", to_tt(self, /*math=*/false)}, {"dim", dim},
-                                           {"index", index_words(index)}, {"src", to_tt(part, /*math=*/false)}});
+  TtTensor result = ops::call1(accumulate ? "scatter_add" : "scatter", {{"input", to_tt(self, /*math=*/accumulate)}, {"dim", dim},
+                                                                        {"index", index_words(index)}, {"src", to_tt(part, /*math=*/accumulate)}});
   if (result.dtype != type) result = cast(result, type);
   return wrap(result, self.scalar_type(), self.sizes().vec());
 }
@@ -170,6 +174,23 @@ at::Tensor scatter_values(const at::Tensor& self, int64_t dim, const at::Tensor&
 at::Tensor scatter_src(const at::Tensor& self, int64_t dim, const at::Tensor& index, const at::Tensor& src) {
   return scatter_values(self, dim, index, src);
 }
+// torch.scatter_add (and scatter with reduce="add"): src's values added at `index` along dim, repeated
+// indices summed, in the math type.
+at::Tensor scatter_add_kernel(const at::Tensor& self, int64_t dim, const at::Tensor& index, const at::Tensor& src) {
+  return scatter_values(self, dim, index, src, /*accumulate=*/true);
+}
+at::Tensor& scatter_add_out(const at::Tensor& self, int64_t dim, const at::Tensor& index, const at::Tensor& src, at::Tensor& out) {
+  return copy_out(out, scatter_add_kernel(self, dim, index, src));
+}
+at::Tensor& scatter_add_(at::Tensor& self, int64_t dim, const at::Tensor& index, const at::Tensor& src) {
+  return scatter_add_out(self, dim, index, src, self);
+}
+at::Tensor scatter_reduce_two(const at::Tensor& self, int64_t dim, const at::Tensor& index, const at::Tensor& src,
+                              c10::string_view reduce) {
+  if (reduce != "add") decline("scatter with reduce=multiply");  // TT-NN's scatter has no product
+  return scatter_add_kernel(self, dim, index, src);
+}
+
 at::Tensor scatter_value(const at::Tensor& self, int64_t dim, const at::Tensor& index, const at::Scalar& value) {
   device_of({&self, &index});
   return scatter_values(self, dim, index, at::full(index.sizes(), value, self.options()));
@@ -275,6 +296,10 @@ TORCH_LIBRARY_IMPL(aten, PrivateUse1, m) {
   TTNN_NATIVE("take", ATEN_OP(take), &take);
   TTNN_NATIVE("_index_put_impl_", ATEN_OP(_index_put_impl_), &index_put_impl);
   TTNN_NATIVE("scatter.src", ATEN_OP2(scatter, src), &scatter_src);
+  TTNN_NATIVE("scatter.reduce", ATEN_OP2(scatter, reduce), &scatter_reduce_two);
+  TTNN_NATIVE("scatter_add", ATEN_OP(scatter_add), &scatter_add_kernel);
+  TTNN_NATIVE("scatter_add.out", ATEN_OP2(scatter_add, out), &scatter_add_out);
+  TTNN_NATIVE("scatter_add_", ATEN_OP(scatter_add_), &scatter_add_);
   TTNN_NATIVE("scatter.value", ATEN_OP2(scatter, value), &scatter_value);
   TTNN_NATIVE("scatter.src_out", ATEN_OP2(scatter, src_out), &scatter_src_out);
   TTNN_NATIVE("scatter.value_out", ATEN_OP2(scatter, value_out), &scatter_value_out);

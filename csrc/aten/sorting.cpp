@@ -1,7 +1,10 @@
-// Sorting kernels through TT-NN's topk and sort (values, and UINT32 indices that become int64), and
-// cumprod: what sampling in generate() (top-k, top-p) and detection post-processing use.
+// Sorting kernels through TT-NN's topk and sort (values, and UINT32 indices that become int64; int64
+// values by their words), unique, and cumprod: what sampling in generate() (top-k, top-p) and detection
+// post-processing use.
 #include <ATen/ATen.h>
 #include <torch/library.h>
+
+#include <limits>
 
 #include "aten/operands.h"
 #include "ops/dispatch.h"
@@ -38,8 +41,31 @@ std::tuple<at::Tensor, at::Tensor> topk_kernel(const at::Tensor& self, c10::SymI
   return values_and_indices(out, dtype, sizes);
 }
 
+// int64 values in two stable INT32 sorts, least significant word first (radix order): by the low words
+// read unsigned (the sign bit flipped makes their signed order the unsigned one), then by the high
+// words. Equal values keep their order, so the result is the stable sort, ascending or descending.
+std::tuple<at::Tensor, at::Tensor> sort_int64(const at::Tensor& self, int64_t dim, bool descending) {
+  if (self.dim() == 0 || self.numel() == 0) decline("sorting a 0-d or empty tensor");
+  dim = c10::maybe_wrap_dim(dim, self.dim());
+  const at::Tensor words = as_words(self);
+  const at::Tensor low_order = words.select(-1, 0).bitwise_xor(std::numeric_limits<int32_t>::min());
+  const at::Tensor by_low = std::get<1>(low_order.sort(/*stable=*/true, dim, descending));
+  const at::Tensor by_high = std::get<1>(words.select(-1, 1).gather(dim, by_low).sort(/*stable=*/true, dim, descending));
+  const at::Tensor order = by_low.gather(dim, by_high);
+  return {self.gather(dim, order), order};
+}
+
 std::tuple<at::Tensor, at::Tensor> sort_kernel(const at::Tensor& self, std::optional<bool> stable, int64_t dim,
                                                bool descending) {
+  if (self.scalar_type() == c10::kLong) {
+    device_of({&self});
+    return sort_int64(self, dim, descending);
+  }
+  if (self.scalar_type() == c10::kBool) {  // as the numbers 0 and 1
+    device_of({&self});
+    auto [values, indices] = sort_kernel(self.to(at::kInt), stable, dim, descending);
+    return {values.to(at::kBool), indices};
+  }
   const c10::ScalarType dtype = sortable(self, dim, /*floating_only=*/false);
   auto out = ops::call("sort", {{"input_tensor", to_tt(self)}, {"dim", dim}, {"descending", descending},
                                 {"stable", stable.value_or(false)}});
@@ -79,6 +105,36 @@ at::Tensor& cumprod_out(const at::Tensor& self, int64_t dim, std::optional<c10::
   return copy_out(out, cumprod_kernel(self, dim, dtype.has_value() ? dtype : std::optional(out.scalar_type())));
 }
 
+// torch.unique (sorted): the flattened values sorted; a value starts a group where it differs from the
+// one before; each element's group is the running count of group starts (its inverse index), and the
+// values and counts are scattered into their groups. The number of groups is read back (the result's
+// size depends on it, as on CUDA).
+std::tuple<at::Tensor, at::Tensor, at::Tensor> unique_sorted(const at::Tensor& self, bool sorted, bool return_inverse,
+                                                             bool return_counts) {
+  device_of({&self});
+  if (!sorted) decline("unique without sorting (the CPU's order is its hash table's)");
+  if (self.numel() == 0 || self.numel() >= (int64_t{1} << 24)) decline("unique of an empty tensor or of 2^24 elements or more");
+  const at::Tensor flat = self.reshape({-1});
+  auto [values, order] = flat.sort(/*stable=*/true, 0, false);
+  const int64_t n = flat.numel();
+  at::Tensor starts = at::ones({n}, flat.options().dtype(at::kFloat));
+  if (n > 1) starts.narrow(0, 1, n - 1).copy_(values.narrow(0, 1, n - 1).ne(values.narrow(0, 0, n - 1)));
+  const at::Tensor group = starts.cumsum(0) - 1;  // FLOAT32 whole numbers, exact below 2^24
+  const int64_t groups = static_cast<int64_t>(group[-1].item<float>()) + 1;
+  const at::Tensor group_index = group.to(at::kInt);
+  const at::Tensor unique = at::zeros({groups}, flat.options()).scatter(0, group_index, values);
+  const at::TensorOptions longs = flat.options().dtype(at::kLong);
+  at::Tensor inverse = at::empty({0}, longs), counts = at::empty({0}, longs);
+  if (return_inverse) {
+    inverse = at::zeros({n}, longs).scatter(0, order, group_index.to(at::kLong)).view(self.sizes());
+  }
+  if (return_counts) {
+    counts = at::zeros({groups}, starts.options()).scatter_add(0, group_index, at::ones({n}, starts.options()))
+                 .to(at::kInt).to(at::kLong);
+  }
+  return {unique, inverse, counts};
+}
+
 #define TTNN_NATIVE(name, op, fn) m.impl(name, TORCH_FN((Native<op, fn>::call)))
 
 TORCH_LIBRARY_IMPL(aten, PrivateUse1, m) {
@@ -86,6 +142,7 @@ TORCH_LIBRARY_IMPL(aten, PrivateUse1, m) {
   m.impl("topk.values", TORCH_FN((Native<ATEN_OP2(topk, values), &topk_out, true>::call)));
   TTNN_NATIVE("sort.stable", ATEN_OP2(sort, stable), &sort_kernel);
   TTNN_NATIVE("sort.values_stable", ATEN_OP2(sort, values_stable), &sort_out);
+  TTNN_NATIVE("_unique2", ATEN_OP(_unique2), &unique_sorted);
   TTNN_NATIVE("cumprod", ATEN_OP(cumprod), &cumprod_kernel);
   TTNN_NATIVE("cumprod.out", ATEN_OP2(cumprod, out), &cumprod_out);
 }
