@@ -642,3 +642,18 @@ def test_ops_across_two_devices_n300(run_py):
         env={"TTNN_DEVICE_BOARD": "n300"},
     )
     assert out.stdout.split() == ["add:raised", "cat:raised", "stack:raised"]
+
+
+def test_detection_ops_tt_nn_lacks_run_on_the_cpu_with_their_reason(counters):
+    torchvision = pytest.importorskip("torchvision")
+    boxes = torch.tensor([[0.0, 0.0, 10.0, 10.0], [1.0, 1.0, 11.0, 11.0], [50.0, 50.0, 60.0, 60.0], [0.0, 0.0, 9.0, 10.0]])
+    scores = torch.tensor([0.9, 0.8, 0.7, 0.95])
+    kept = torchvision.ops.nms(boxes.to("ttnn"), scores.to("ttnn"), 0.5)
+    assert kept.device.type == "ttnn" and torch.equal(kept.cpu(), torchvision.ops.nms(boxes, scores, 0.5))
+    features = torch.randn(1, 3, 16, 16, generator=torch.Generator().manual_seed(0))
+    rois = torch.tensor([[0.0, 1.0, 1.0, 9.0, 12.0]])
+    pooled = torchvision.ops.roi_align(features.to("ttnn"), rois.to("ttnn"), (4, 4))
+    torch.testing.assert_close(pooled.cpu(), torchvision.ops.roi_align(features, rois, (4, 4)))
+    reasons = ttnn_device.fallback_reasons()
+    assert "non-maximum suppression" in next(iter(reasons["torchvision::nms"]))
+    assert "RoI Align" in next(iter(reasons["torchvision::roi_align"]))

@@ -97,8 +97,9 @@ at::Tensor run(const BinaryOp& op, const at::Tensor& a, const at::Tensor& b, con
   const bool integer_division_rounds = op.result == ResultType::kFloating && extra.rounding_mode.has_value();
   c10::ScalarType out_dtype = integer_division_rounds ? promoted : result_dtype(op, promoted);
   if (op.result == ResultType::kFloating && !integer_division_rounds) promoted = out_dtype;
-  // int64 tensors in a floating computation convert to its type first (by their words, on the device).
-  if (at::isFloatingType(promoted)) {
+  // int64 tensors in a computation of another type (a float one, or an int32 one with a 0-d int64 operand)
+  // convert to its type first (by their words, on the device).
+  if (promoted != c10::kLong && promoted != c10::kBool) {
     auto is_int64 = [](const at::Tensor& t) { return core::is_ttnn(t) && t.scalar_type() == c10::kLong; };
     if (is_int64(a) || is_int64(b)) {
       return run(op, is_int64(a) ? a.to(promoted) : a, is_int64(b) ? b.to(promoted) : b, extra, dest, target);

@@ -69,5 +69,23 @@ TORCH_LIBRARY_IMPL(aten, PrivateUse1, m) {
   }
 }
 
+// torchvision's detection ops that TT-NN has no op for run on the CPU, with the reason on record.
+constexpr char kNoNms[] = "TT-NN has no non-maximum suppression (a greedy, box-by-box selection)";
+constexpr char kNoRoiAlign[] = "TT-NN has no RoI Align";
+constexpr char kNoRoiPool[] = "TT-NN has no RoI pooling";
+
+template <const char* kReason>
+void declined_on_device(const c10::OperatorHandle& op, c10::DispatchKeySet keys, torch::jit::Stack* stack) {
+  core::set_decline_reason(kReason);
+  core::cpu_fallback(op, keys, stack);
+}
+
+TORCH_LIBRARY_IMPL(torchvision, PrivateUse1, m) {
+  m.impl("nms", torch::CppFunction::makeFromBoxedFunction<&declined_on_device<kNoNms>>());
+  m.impl("roi_align", torch::CppFunction::makeFromBoxedFunction<&declined_on_device<kNoRoiAlign>>());
+  m.impl("_roi_align_backward", torch::CppFunction::makeFromBoxedFunction<&declined_on_device<kNoRoiAlign>>());
+  m.impl("roi_pool", torch::CppFunction::makeFromBoxedFunction<&declined_on_device<kNoRoiPool>>());
+}
+
 }  // namespace
 }  // namespace ttnn_device::aten
