@@ -307,9 +307,14 @@ def test_dropout_masks_scales_and_back_propagates_through_its_mask():
     torch.testing.assert_close(x.grad.cpu(), torch.where(dropped, torch.zeros(()), g / 0.75))
 
 
-@pytest.mark.parametrize("optimizer", ["sgd", "sgd_nesterov", "adam", "adamw", "adam_single_tensor", "adamw_amsgrad"])
+@pytest.mark.parametrize("optimizer", ["sgd", "sgd_nesterov", "adam", "adamw", "adam_single_tensor", "adamw_amsgrad",
+                                       "adam_fused", "adamw_fused_amsgrad_maximize", "sgd_fused", "sgd_fused_nesterov"])
 def test_optimizer_steps_match_the_cpu(optimizer):
     make = {
+        "adam_fused": lambda p: torch.optim.Adam(p, lr=1e-2, weight_decay=1e-2, fused=True),
+        "adamw_fused_amsgrad_maximize": lambda p: torch.optim.AdamW(p, lr=1e-2, amsgrad=True, maximize=True, fused=True),
+        "sgd_fused": lambda p: torch.optim.SGD(p, lr=0.1, fused=True),
+        "sgd_fused_nesterov": lambda p: torch.optim.SGD(p, lr=0.1, momentum=0.9, nesterov=True, weight_decay=1e-3, fused=True),
         "sgd": lambda p: torch.optim.SGD(p, lr=0.1, momentum=0.9, weight_decay=1e-3),
         "sgd_nesterov": lambda p: torch.optim.SGD(p, lr=0.1, momentum=0.9, nesterov=True),
         "adam": lambda p: torch.optim.Adam(p, lr=1e-2),
@@ -330,6 +335,33 @@ def test_optimizer_steps_match_the_cpu(optimizer):
             opt.step()
         results[device] = [p.detach().cpu() for p in model.parameters()] + [norm.cpu()]
     for a, e in zip(results["ttnn"], results["cpu"]):
+        torch.testing.assert_close(a, e, atol=1e-5, rtol=1e-5)
+
+
+def test_grad_scaler_with_a_fused_optimizer_skips_the_steps_with_an_inf_as_the_cpu():
+    """GradScaler passes its scale and inf flag to the fused step and updates its scale on the device: the
+    scale grows after two good steps and backs off after the step whose gradient holds an inf, which leaves
+    the parameters as they were."""
+    x, y = rand(16, 8), rand(16, 4, seed=1)
+    results = {}
+    for device in ("cpu", "ttnn"):
+        torch.manual_seed(3)
+        model = torch.nn.Linear(8, 4).to(device)
+        opt = torch.optim.Adam(model.parameters(), lr=1e-2, fused=True)
+        scaler = torch.amp.GradScaler(device, init_scale=1024.0, growth_interval=2)
+        scales = []
+        for step in range(5):
+            opt.zero_grad()
+            loss = F.mse_loss(model(x.to(device)), y.to(device))
+            scaler.scale(loss).backward()
+            if step == 3:
+                model.weight.grad[0, 0] = float("inf")
+            scaler.step(opt)
+            scaler.update()
+            scales.append(scaler.get_scale())
+        results[device] = ([p.detach().cpu() for p in model.parameters()], scales)
+    assert results["ttnn"][1] == results["cpu"][1] == [1024.0, 2048.0, 2048.0, 1024.0, 1024.0]
+    for a, e in zip(results["ttnn"][0], results["cpu"][0]):
         torch.testing.assert_close(a, e, atol=1e-5, rtol=1e-5)
 
 
