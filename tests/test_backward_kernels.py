@@ -381,3 +381,24 @@ def test_index_put_and_the_gradient_of_indexing(accumulate):
     if accumulate:  # x[idx] with a repeated row: its gradient sums both rows' gradients
         repeated = torch.tensor([1, 3, 1])
         check(lambda a: a[repeated.to(a.device)] * 2.0, [x], torch.float32)
+
+
+RESAMPLING = {
+    "group_norm": lambda x, w, b: F.group_norm(x, 3, w, b),
+    "group_norm_no_affine": lambda x, w, b: F.group_norm(x, 2, None, None) * w.reshape(1, -1, 1, 1),
+    "adaptive_avg_pool_uneven": lambda x, w, b: F.adaptive_avg_pool2d(x, (4, 3)),
+    "adaptive_avg_pool_global": lambda x, w, b: F.adaptive_avg_pool2d(x, 1),
+    "nearest_x2": lambda x, w, b: F.interpolate(x, scale_factor=2, mode="nearest"),
+    "nearest_to_size": lambda x, w, b: F.interpolate(x, size=(9, 5), mode="nearest"),
+    "bilinear_x2": lambda x, w, b: F.interpolate(x, scale_factor=2, mode="bilinear"),
+    "bilinear_align_corners": lambda x, w, b: F.interpolate(x, size=(11, 13), mode="bilinear", align_corners=True),
+    "bicubic_down": lambda x, w, b: F.interpolate(x, size=(4, 3), mode="bicubic"),
+}
+
+
+@pytest.mark.parametrize("name", list(RESAMPLING))
+@pytest.mark.parametrize("dtype", [torch.float32, torch.bfloat16])
+@pytest.mark.parametrize("channels_last", [False, True])
+def test_group_norm_pooling_and_upsampling_gradients(name, dtype, channels_last):
+    x = rand(2, 6, 7, 6, dtype=dtype, channels_last=channels_last)
+    check(RESAMPLING[name], [x, rand(6, dtype=dtype, seed=1) + 1.0, rand(6, dtype=dtype, seed=2)], dtype)

@@ -211,6 +211,62 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor> native_group_norm(
           wrap(cast(rstd, type), x.scalar_type(), {n, groups})};
 }
 
+// group norm's gradient by the CPU kernel's formula, on [N, G, D = C/G, HxW] views: per channel
+// ds = sum(dy * x), db = sum(dy); per group ds_g = sum(ds * gamma), db_g = sum(db * gamma) over its
+// channels; dx = gamma * rstd * dy + b * x + c with b = (db_g * mean - ds_g) * rstd^3 / (D * HxW) and
+// c = -b * mean - db_g * rstd / (D * HxW); dgamma = sum over N of (ds - db * mean) * rstd, dbeta = sum
+// over N of db.
+std::tuple<at::Tensor, at::Tensor, at::Tensor> native_group_norm_backward(
+    const at::Tensor& grad, const at::Tensor& x, const at::Tensor& mean_in, const at::Tensor& rstd_in,
+    const std::optional<at::Tensor>& weight, c10::SymInt n_sym, c10::SymInt c_sym, c10::SymInt hw_sym, int64_t groups,
+    std::array<bool, 3> mask) {
+  const at::Tensor* w = weight && weight->defined() ? &*weight : nullptr;
+  device_of({&grad, &x, &mean_in, &rstd_in, w});
+  check_float(x);
+  const int64_t n = n_sym.expect_int(), c = c_sym.expect_int(), hw = hw_sym.expect_int();
+  if (x.numel() == 0 || groups <= 0 || c % groups != 0) decline("an empty or ungroupable group norm gradient");
+  if (grad.scalar_type() != x.scalar_type() || grad.sizes() != x.sizes()) decline("a group norm gradient of another dtype or shape");
+  const int64_t d = c / groups;
+  auto shaped = [](const TtTensor& t, std::vector<int64_t> shape) {
+    return ops::call1("reshape", {{"input_tensor", t}, {"shape", std::move(shape)}});
+  };
+  auto as_float = [&](const at::Tensor& t, std::vector<int64_t> shape) {
+    return shaped(cast(to_tt(t.contiguous()), DataType::FLOAT32), std::move(shape));
+  };
+  auto sum_over = [](const TtTensor& t, int64_t dim) {
+    return ops::call1("sum", {{"input_tensor", t}, {"dim", std::vector<int64_t>{dim}}, {"keepdim", true}});
+  };
+  const TtTensor dy = as_float(grad, {n, groups, d, hw}), input = as_float(x, {n, groups, d, hw});
+  const TtTensor mean = as_float(mean_in, {n, groups, 1, 1}), rstd = as_float(rstd_in, {n, groups, 1, 1});
+  const TtTensor ds = sum_over(call_binary("multiply", dy, input), 3), db = sum_over(dy, 3);  // [N, G, D, 1]
+  const TtTensor gamma = w ? shaped(resident_cast(*w, DataType::FLOAT32), {1, groups, d, 1}) : TtTensor{};
+  const DataType type = math_type(x.scalar_type());
+  at::Tensor grad_input, grad_weight, grad_bias;
+  if (mask[0]) {
+    const double scale = 1.0 / static_cast<double>(d * hw);
+    const TtTensor ds_g = sum_over(w ? call_binary("multiply", ds, gamma) : ds, 2);  // [N, G, 1, 1]
+    const TtTensor db_g = sum_over(w ? call_binary("multiply", db, gamma) : db, 2);
+    const TtTensor rstd_cubed = call_binary("multiply", call_binary("multiply", rstd, rstd), rstd);
+    const TtTensor b = call_binary("multiply", call_binary("multiply", call_binary("subtract", call_binary("multiply", db_g, mean), ds_g),
+                                                           rstd_cubed), scale);
+    const TtTensor c_term = call_binary("subtract", ops::call1("neg", {{"input_tensor", call_binary("multiply", b, mean)}}),
+                                        call_binary("multiply", call_binary("multiply", db_g, rstd), scale));
+    const TtTensor dy_scale = w ? call_binary("multiply", gamma, rstd) : rstd;
+    const TtTensor dx = call_binary("add", call_binary("add", call_binary("multiply", dy, dy_scale), call_binary("multiply", input, b)), c_term);
+    grad_input = wrap(cast(dx, type), x.scalar_type(), x.sizes());
+  }
+  if (mask[1] && w) {
+    const TtTensor centred = call_binary("subtract", ds, call_binary("multiply", db, mean));
+    const TtTensor dgamma = sum_over(call_binary("multiply", centred, rstd), 0);
+    grad_weight = wrap(cast(dgamma, math_type(w->scalar_type())), w->scalar_type(), w->sizes());
+  }
+  if (mask[2]) {
+    const c10::ScalarType bias_type = w ? w->scalar_type() : x.scalar_type();
+    grad_bias = wrap(cast(sum_over(db, 0), math_type(bias_type)), bias_type, {c});
+  }
+  return {grad_input, grad_weight, grad_bias};
+}
+
 #define TTNN_NATIVE(name, op, fn) m.impl(name, TORCH_FN((Native<op, fn>::call)))
 
 TORCH_LIBRARY_IMPL(aten, PrivateUse1, m) {
@@ -219,6 +275,8 @@ TORCH_LIBRARY_IMPL(aten, PrivateUse1, m) {
   TTNN_NATIVE("_log_softmax", ATEN_OP(_log_softmax), &log_softmax);
   TTNN_NATIVE("_weight_norm_interface", ATEN_OP(_weight_norm_interface), &weight_norm_interface);
   m.impl("native_group_norm", TORCH_FN((Native<ATEN_OP(native_group_norm), &native_group_norm, true>::call)));
+  m.impl("native_group_norm_backward",
+         TORCH_FN((Native<ATEN_OP(native_group_norm_backward), &native_group_norm_backward, true>::call)));
   m.impl("native_layer_norm", TORCH_FN((Native<ATEN_OP(native_layer_norm), &native_layer_norm, true>::call)));
   m.impl("native_layer_norm_backward",
          TORCH_FN((Native<ATEN_OP(native_layer_norm_backward), &native_layer_norm_backward, true>::call)));

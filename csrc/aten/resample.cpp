@@ -6,78 +6,12 @@
 #include <ATen/ATen.h>
 #include <torch/library.h>
 
-#include <cmath>
-
 #include "aten/operands.h"
-#include "aten/positions.h"
+#include "aten/resample_taps.h"
 #include "ops/dispatch.h"
 
 namespace ttnn_device::aten {
 namespace {
-
-enum class Mode { kNearest, kBilinear, kBicubic };
-
-TtTensor unary(const char* op, const TtTensor& t) { return ops::call1(op, {{"input_tensor", t}}); }
-TtTensor binary(const char* op, const ops::Value& a, const ops::Value& b) {
-  return ops::call1(op, {{"input_tensor_a", a}, {"input_tensor_b", b}});
-}
-TtTensor clamp(const TtTensor& t, double lo, double hi) {
-  return ops::call1("clamp", {{"input_tensor", t}, {"min", lo}, {"max", hi}});
-}
-
-// torch's source-to-destination scale of one dim (input / output, or 1 / the given scale factor).
-double scale_of(int64_t in, int64_t out, bool align_corners, std::optional<double> given) {
-  if (align_corners) return out > 1 ? static_cast<float>(in - 1) / static_cast<float>(out - 1) : 0.0;
-  if (given && *given > 0) return static_cast<float>(1.0 / *given);
-  return static_cast<float>(in) / static_cast<float>(out);
-}
-
-// Cubic convolution weights (A = -0.75, as torch uses) of the four taps around a fraction t.
-std::vector<TtTensor> cubic_weights(const TtTensor& t) {
-  constexpr double A = -0.75;
-  auto near = [&](const TtTensor& x) {  // ((A + 2) x - (A + 3)) x^2 + 1, for |x| <= 1
-    TtTensor inner = affine(x, A + 2, -(A + 3));
-    return affine(binary("multiply", binary("multiply", inner, x), x), 1.0, 1.0);
-  };
-  auto far = [&](const TtTensor& x) {  // ((A x - 5A) x + 8A) x - 4A, for 1 < |x| < 2
-    TtTensor inner = affine(binary("multiply", affine(x, A, -5 * A), x), 1.0, 8 * A);
-    return affine(binary("multiply", inner, x), 1.0, -4 * A);
-  };
-  return {far(affine(t, 1.0, 1.0)), near(t), near(affine(t, -1.0, 1.0)), far(affine(t, -1.0, 2.0))};
-}
-
-// `t` (FLOAT32) resampled along `dim` from `in` to `out` positions.
-TtTensor resample_dim(const TtTensor& t, int64_t dim, int64_t in, int64_t out, Mode mode, bool align_corners,
-                      std::optional<double> given, c10::Device device) {
-  const int64_t rank = static_cast<int64_t>(t.shape.size());
-  const double scale = scale_of(in, out, align_corners, given);
-  const double last = static_cast<double>(in - 1);
-  TtTensor p = positions(out, device);
-  if (mode == Mode::kNearest) {
-    TtTensor source = clamp(unary("floor", affine(p, scale, 0.0)), 0.0, last);
-    return gather_positions(t, dim, source);
-  }
-  TtTensor source = align_corners ? affine(p, scale, 0.0) : affine(affine(p, 1.0, 0.5), scale, -0.5);
-  if (mode == Mode::kBilinear) {
-    if (!align_corners) source = clamp(source, 0.0, std::numeric_limits<double>::infinity());
-    TtTensor first = unary("floor", source);
-    TtTensor frac = binary("subtract", source, first);
-    TtTensor second = clamp(affine(first, 1.0, 1.0), 0.0, last);
-    TtTensor w0 = along(affine(frac, -1.0, 1.0), dim, rank), w1 = along(frac, dim, rank);
-    return binary("add", binary("multiply", w0, gather_positions(t, dim, first)),
-                  binary("multiply", w1, gather_positions(t, dim, second)));
-  }
-  // Taps at floor(source) - 1 .. + 2, read clamped at the border (the weights use the unclamped fraction).
-  TtTensor first = unary("floor", source);
-  const auto weights = cubic_weights(binary("subtract", source, first));
-  TtTensor sum;
-  for (int k = 0; k < 4; ++k) {
-    TtTensor tap = gather_positions(t, dim, clamp(affine(first, 1.0, k - 1.0), 0.0, last));
-    TtTensor term = binary("multiply", tap, along(weights[k], dim, rank));
-    sum = k == 0 ? term : binary("add", sum, term);
-  }
-  return sum;
-}
 
 std::vector<int64_t> nhwc_order() { return {0, 2, 3, 1}; }
 
@@ -106,8 +40,8 @@ at::Tensor upsample(const at::Tensor& x, c10::SymIntArrayRef output_sym, Mode mo
   const int64_t hd = std::find(order.begin(), order.end(), 2) - order.begin();
   const int64_t wd = std::find(order.begin(), order.end(), 3) - order.begin();
   TtTensor t = cast(to_tt(*in_order(x, 4, order)), DataType::FLOAT32);
-  t = resample_dim(t, wd, w, ow, mode, align_corners, scale_w, x.device());
-  t = resample_dim(t, hd, h, oh, mode, align_corners, scale_h, x.device());
+  t = apply_taps(t, wd, upsample_taps(w, ow, mode, align_corners, scale_w, x.device()));
+  t = apply_taps(t, hd, upsample_taps(h, oh, mode, align_corners, scale_h, x.device()));
   return wrap_in_order(cast(t, math_type(x.scalar_type())), x.scalar_type(), sizes, order);
 }
 
