@@ -185,3 +185,19 @@ def test_scatter_add_sums_repeated_indices(dtype):
     assert_same_as_cpu(lambda b, i, s: b.scatter_add(0, i, s), base, index, src)
     assert_same_as_cpu(lambda b, i, s: b.clone().scatter_add_(0, i, s), base, index, src)
     assert_same_as_cpu(lambda b, i, s: b.scatter(0, i, s, reduce="add"), base, index, src)
+
+
+@pytest.mark.parametrize("accumulate", [False, True])
+def test_index_put_with_several_index_tensors(accumulate):
+    """Adjacent and separated index tensors (negative ones counted from the end), as x[rows, cols] = v and
+    x[rows, :, cols] = v write them; with accumulate, a repeated position sums its values."""
+    x = sparse_values((4, 5, 6))
+    rows = torch.tensor([0, 3, -1, 0 if accumulate else 1])
+    mids, cols = torch.tensor([1, 2, 4, 1]), torch.tensor([5, 0, 2, 5])
+    cases = [
+        lambda t, r, m, c: t.clone().index_put_((r, m), torch.arange(24.0, device=t.device).reshape(4, 6), accumulate=accumulate),
+        lambda t, r, m, c: t.clone().index_put_((r, m, c), torch.arange(4.0, device=t.device), accumulate=accumulate),
+        lambda t, r, m, c: torch.ops.aten.index_put(t, [r, None, c], torch.arange(20.0, device=t.device).reshape(4, 5), accumulate),
+    ]
+    for fn in cases:
+        assert_same_as_cpu(fn, x, rows, mids, cols)

@@ -84,6 +84,30 @@ std::vector<at::Tensor> mask_as_indices(const at::Tensor& self, const at::Tensor
   return columns;
 }
 
+// Broadcast index tensors of self's adjacent dims [first, first + k) as one index into those dims
+// flattened: idx_0 * n_1 * ... + ... + idx_k (each wrapped where negative).
+TtTensor linear_index(const at::Tensor& self, int64_t first, const std::vector<at::Tensor>& broadcast) {
+  TtTensor linear;
+  for (size_t i = 0; i < broadcast.size(); ++i) {
+    const int64_t size = self.size(first + static_cast<int64_t>(i));
+    TtTensor idx = index_into(broadcast[i], size, true);
+    linear = i == 0 ? idx
+                    : ops::call1("add", {{"input_tensor_a", ops::call1("multiply", {{"input_tensor_a", linear},
+                                                                                    {"input_tensor_b", static_cast<double>(size)}})},
+                                         {"input_tensor_b", idx}});
+  }
+  return linear;
+}
+
+// The dims of `rank` with `first_dims` moved to the front, the others after them in order.
+std::vector<int64_t> moved_to_front(const std::vector<int64_t>& first_dims, int64_t rank) {
+  std::vector<int64_t> order = first_dims;
+  for (int64_t d = 0; d < rank; ++d) {
+    if (std::find(first_dims.begin(), first_dims.end(), d) == first_dims.end()) order.push_back(d);
+  }
+  return order;
+}
+
 // x[..., idx, ...] with integer index tensors on the adjacent dims [first, first + given.size()) (the
 // other dims taken whole). Several index tensors broadcast together and pick one element of those dims
 // each: as one index into them flattened, idx_0 * n_1 * ... + ... + idx_k.
@@ -99,16 +123,7 @@ at::Tensor index_adjacent(const at::Tensor& self, int64_t first, const std::vect
   }
   if (given.size() == 1) return take_along(self, first, index_into(given[0], self.size(first), true), given[0].sizes());
   const std::vector<at::Tensor> broadcast = at::broadcast_tensors(given);
-  TtTensor linear;
-  for (size_t i = 0; i < broadcast.size(); ++i) {
-    const int64_t size = self.size(first + static_cast<int64_t>(i));
-    TtTensor idx = index_into(broadcast[i], size, true);
-    linear = i == 0 ? idx
-                    : ops::call1("add", {{"input_tensor_a", ops::call1("multiply", {{"input_tensor_a", linear},
-                                                                                    {"input_tensor_b", static_cast<double>(size)}})},
-                                         {"input_tensor_b", idx}});
-  }
-  return take_along(self.flatten(first, last), first, linear, broadcast[0].sizes());
+  return take_along(self.flatten(first, last), first, linear_index(self, first, broadcast), broadcast[0].sizes());
 }
 
 // x[indices]: integer index tensors, or boolean masks as their nonzero positions. Index tensors on dims
@@ -134,11 +149,7 @@ at::Tensor index_tensor(const at::Tensor& self, const c10::List<std::optional<at
   if (given.empty()) decline("indexing without an index tensor");
   if (self.dim() == 0) decline("indexing a 0-d tensor");
   if (dims.back() - dims.front() + 1 == static_cast<int64_t>(dims.size())) return index_adjacent(self, dims.front(), given);
-  std::vector<int64_t> order = dims;
-  for (int64_t d = 0; d < self.dim(); ++d) {
-    if (std::find(dims.begin(), dims.end(), d) == dims.end()) order.push_back(d);
-  }
-  return index_adjacent(self.permute(order), 0, given);
+  return index_adjacent(self.permute(moved_to_front(dims, self.dim())), 0, given);
 }
 
 // self with src's values written at `index` along dim (torch.scatter without reduce), as a new tensor.
@@ -249,42 +260,59 @@ at::Tensor put_rows(const at::Tensor& self, int64_t dim, const at::Tensor& idx, 
   return wrap(result, self.scalar_type(), moved.sizes().vec()).movedim(0, dim);
 }
 
-// self[..., idx, ...] = values (+= with accumulate) for one integer index tensor or one boolean mask (its
-// dims flattened into one, indexed at the mask's true positions).
+// self[indices] = values (+= with accumulate): integer index tensors (several are put as one linear index
+// into their dims flattened; dims that are not adjacent are moved to the front first, as indexing puts
+// them), or one boolean mask (its dims flattened into one, indexed at its true positions).
 at::Tensor& index_put_impl(at::Tensor& self, const c10::List<std::optional<at::Tensor>>& indices, const at::Tensor& values,
                            bool accumulate, bool /*unsafe*/) {
-  int64_t dim = -1;
+  std::vector<at::Tensor> given;
+  std::vector<int64_t> dims;
   for (size_t i = 0; i < indices.size(); ++i) {
     const std::optional<at::Tensor> idx = indices[i];
     if (!idx.has_value() || !idx->defined()) continue;
-    if (dim >= 0) decline("index_put_ with several index tensors");
-    dim = static_cast<int64_t>(i);
+    dims.push_back(static_cast<int64_t>(i));
+    given.push_back(*idx);
   }
-  if (dim < 0) decline("index_put_ without an index tensor");
-  const at::Tensor idx = *indices[dim];
-  device_of({&self, &idx, &values});
+  if (given.empty()) decline("index_put_ without an index tensor");
+  for (const at::Tensor& idx : given) device_of({&self, &idx, &values});
+  const bool mask = given[0].scalar_type() == c10::kBool || given[0].scalar_type() == c10::kByte;
+  if (mask && given.size() > 1) decline("index_put_ with a mask and other index tensors");
   if (values.scalar_type() != self.scalar_type()) decline("index_put_ of values of another dtype");
-  if (idx.numel() == 0) return self;  // nothing picked, nothing written
+  std::vector<int64_t> picked = given[0].sizes().vec();
+  for (const at::Tensor& idx : given) picked = at::infer_size(picked, idx.sizes());
+  if (c10::multiply_integers(picked) == 0) return self;  // nothing picked, nothing written
   if (self.dim() == 0 || self.numel() == 0) decline("index_put_ into a 0-d or empty tensor");
   if (accumulate && !at::isFloatingType(self.scalar_type()) && self.scalar_type() != c10::kInt) {
     decline("an accumulating index_put_ of integers other than int32");
   }
   if (accumulate) math_type(self.scalar_type());
   // int64 / float64 elements are put as their two 32-bit words (one more dim, last, untouched).
-  auto put = [&](const at::Tensor& target, const at::Tensor& index) {
+  auto put = [&](const at::Tensor& target, int64_t dim, const at::Tensor& index) {
     if (accumulate || !moves_as_words(target)) return put_rows(target, dim, index, values, accumulate);
     const at::Tensor on_device = core::is_ttnn(values) ? values : values.to(target.device());
     return from_words(put_rows(as_words(target), dim, index, as_words(on_device), false), target.scalar_type());
   };
-  if (idx.scalar_type() != c10::kBool && idx.scalar_type() != c10::kByte) {
-    self.copy_(put(self, idx));
+  if (mask) {
+    const at::Tensor& idx = given[0];
+    const int64_t dim = dims[0];
+    check_mask(self, idx, dim, static_cast<size_t>(dim));
+    const at::Tensor flat_self = self.flatten(dim, dim + idx.dim() - 1);
+    const at::Tensor positions = mask_as_indices(flat_self, idx.reshape({-1}), dim, static_cast<size_t>(dim))[0];
+    if (positions.numel() == 0) return self;  // nothing to write
+    self.copy_(put(flat_self, dim, positions).unflatten(dim, idx.sizes()));
     return self;
   }
-  check_mask(self, idx, dim, static_cast<size_t>(dim));
-  const at::Tensor flat_self = self.flatten(dim, dim + idx.dim() - 1);
-  const at::Tensor positions = mask_as_indices(flat_self, idx.reshape({-1}), dim, static_cast<size_t>(dim))[0];
-  if (positions.numel() == 0) return self;  // nothing to write
-  self.copy_(put(flat_self, positions).unflatten(dim, idx.sizes()));
+  if (given.size() == 1) {
+    self.copy_(put(self, dims[0], given[0]));
+    return self;
+  }
+  const bool adjacent = dims.back() - dims.front() + 1 == static_cast<int64_t>(dims.size());
+  at::Tensor target = adjacent ? self : self.permute(moved_to_front(dims, self.dim()));  // a view: writes reach self
+  const int64_t first = adjacent ? dims.front() : 0, count = static_cast<int64_t>(given.size());
+  const std::vector<at::Tensor> broadcast = at::broadcast_tensors(given);
+  const at::Tensor flat_index = wrap(linear_index(target, first, broadcast), c10::kInt, broadcast[0].sizes());
+  const std::vector<int64_t> spanned(target.sizes().begin() + first, target.sizes().begin() + first + count);
+  target.copy_(put(target.flatten(first, first + count - 1), first, flat_index).unflatten(first, spanned));
   return self;
 }
 

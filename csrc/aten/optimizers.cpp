@@ -31,17 +31,19 @@ at::Tensor effective_grad(const at::Tensor& grad, const std::optional<at::Tensor
   return maximize ? -g : g;
 }
 
-void adam_step(at::TensorList params, at::TensorList grads, at::TensorList exp_avgs, at::TensorList exp_avg_sqs,
-               at::TensorList max_exp_avg_sqs, at::TensorList state_steps, double lr, double beta1, double beta2,
-               double weight_decay, double eps, bool amsgrad, bool maximize, const std::optional<at::Tensor>& grad_scale,
-               const std::optional<at::Tensor>& found_inf, bool decoupled) {
-  check_lists(params, {grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, state_steps}, decoupled ? "fused AdamW" : "fused Adam");
+// Adam (kDecoupled: AdamW, whose weight decay shrinks the parameter instead of adding to the gradient).
+template <bool kDecoupled>
+void fused_adam(at::TensorList params, at::TensorList grads, at::TensorList exp_avgs, at::TensorList exp_avg_sqs,
+                at::TensorList max_exp_avg_sqs, at::TensorList state_steps, double lr, double beta1, double beta2,
+                double weight_decay, double eps, bool amsgrad, bool maximize, const std::optional<at::Tensor>& grad_scale,
+                const std::optional<at::Tensor>& found_inf) {
+  check_lists(params, {grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, state_steps}, kDecoupled ? "fused AdamW" : "fused Adam");
   if (skipped(found_inf)) return;
   for (size_t i = 0; i < params.size(); ++i) {
     at::Tensor param = params[i];
     at::Tensor grad = effective_grad(grads[i], grad_scale, maximize);
     if (weight_decay != 0.0) {
-      if (decoupled) {
+      if (kDecoupled) {
         param.mul_(1.0 - lr * weight_decay);
       } else {
         grad = grad + param * weight_decay;
@@ -62,22 +64,6 @@ void adam_step(at::TensorList params, at::TensorList grads, at::TensorList exp_a
     const at::Tensor denom = second.sqrt() / correction2_sqrt + eps;
     param.sub_(exp_avg / denom * step_size);
   }
-}
-
-void fused_adam(at::TensorList params, at::TensorList grads, at::TensorList exp_avgs, at::TensorList exp_avg_sqs,
-                at::TensorList max_exp_avg_sqs, at::TensorList state_steps, double lr, double beta1, double beta2,
-                double weight_decay, double eps, bool amsgrad, bool maximize, const std::optional<at::Tensor>& grad_scale,
-                const std::optional<at::Tensor>& found_inf) {
-  adam_step(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, state_steps, lr, beta1, beta2, weight_decay, eps,
-            amsgrad, maximize, grad_scale, found_inf, /*decoupled=*/false);
-}
-
-void fused_adamw(at::TensorList params, at::TensorList grads, at::TensorList exp_avgs, at::TensorList exp_avg_sqs,
-                 at::TensorList max_exp_avg_sqs, at::TensorList state_steps, double lr, double beta1, double beta2,
-                 double weight_decay, double eps, bool amsgrad, bool maximize, const std::optional<at::Tensor>& grad_scale,
-                 const std::optional<at::Tensor>& found_inf) {
-  adam_step(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, state_steps, lr, beta1, beta2, weight_decay, eps,
-            amsgrad, maximize, grad_scale, found_inf, /*decoupled=*/true);
 }
 
 void fused_sgd(at::TensorList params, at::TensorList grads, at::TensorList momentum_buffers, double weight_decay,
@@ -133,8 +119,8 @@ at::Tensor& update_scale(at::Tensor& scale, at::Tensor& growth_tracker, const at
 #define TTNN_NATIVE(name, op, fn) m.impl(name, TORCH_FN((Native<op, fn>::call)))
 
 TORCH_LIBRARY_IMPL(aten, PrivateUse1, m) {
-  TTNN_NATIVE("_fused_adam_", ATEN_OP(_fused_adam_), &fused_adam);
-  TTNN_NATIVE("_fused_adamw_", ATEN_OP(_fused_adamw_), &fused_adamw);
+  TTNN_NATIVE("_fused_adam_", ATEN_OP(_fused_adam_), &fused_adam<false>);
+  TTNN_NATIVE("_fused_adamw_", ATEN_OP(_fused_adamw_), &fused_adam<true>);
   TTNN_NATIVE("_fused_sgd_", ATEN_OP(_fused_sgd_), &fused_sgd);
   TTNN_NATIVE("_amp_foreach_non_finite_check_and_unscale_", ATEN_OP(_amp_foreach_non_finite_check_and_unscale_),
               &non_finite_check_and_unscale);
