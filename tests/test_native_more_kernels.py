@@ -520,3 +520,26 @@ def test_generation_integer_ops_run_on_the_device_exactly():
         actual = actual if isinstance(actual, tuple) else (actual,)
         for a, e in zip(actual, expected):
             assert a.dtype == e.dtype and torch.equal(a.cpu(), e)
+
+
+@pytest.mark.parametrize("fn", [torch.sum, torch.mean, torch.amax, lambda t: torch.argmax(t), lambda t: t.any(),
+                                lambda t: torch.sum(t, dim=0, keepdim=True), lambda t: torch.amax(t, dim=-1),
+                                lambda t: torch.argmax(t, dim=0, keepdim=True)],
+                         ids=["sum", "mean", "amax", "argmax", "any", "sum_dim_keepdim", "amax_dim", "argmax_dim_keepdim"])
+def test_reductions_of_a_0d_tensor_stay_0d(fn):
+    x = torch.tensor(-2.5)
+    actual = fn(x.to("ttnn")).cpu()
+    expected = fn(x)
+    assert actual.shape == expected.shape == () and actual.dtype == expected.dtype and torch.equal(actual, expected)
+
+
+def test_index_add_and_the_gradient_of_index_select():
+    x, source = torch.zeros(5, 3), torch.arange(12.0).reshape(4, 3)
+    index = torch.tensor([4, 0, 4, 2])
+    assert torch.equal(x.to("ttnn").index_add(0, index.to("ttnn"), source.to("ttnn"), alpha=2).cpu(),
+                       x.index_add(0, index, source, alpha=2))
+    table = torch.randn(5, 3, generator=torch.Generator().manual_seed(8))
+    leaves = [table.clone().requires_grad_(), table.clone().to("ttnn").requires_grad_()]
+    for t in leaves:
+        (t.index_select(0, index.to(t.device)) * source.to(t.device)).sum().backward()
+    torch.testing.assert_close(leaves[1].grad.cpu(), leaves[0].grad)

@@ -260,6 +260,27 @@ at::Tensor put_rows(const at::Tensor& self, int64_t dim, const at::Tensor& idx, 
   return wrap(result, self.scalar_type(), moved.sizes().vec()).movedim(0, dim);
 }
 
+// index_add: source's slices along dim (times alpha) added into self at `index` (index_select's gradient).
+at::Tensor index_add_kernel(const at::Tensor& self, int64_t dim, const at::Tensor& index, const at::Tensor& source,
+                            const at::Scalar& alpha) {
+  device_of({&self, &index, &source});
+  if (index.dim() != 1 || self.dim() == 0 || index.numel() == 0) decline("an index_add with a 0-d self or a 0-d or empty index");
+  if (source.scalar_type() != self.scalar_type()) decline("an index_add of another dtype");
+  if (!at::isFloatingType(self.scalar_type()) && self.scalar_type() != c10::kInt) decline("an index_add of integers other than int32");
+  dim = c10::maybe_wrap_dim(dim, self.dim());
+  TORCH_CHECK_INDEX(source.dim() == self.dim() && source.size(dim) == index.numel(),
+                    "index_add_(): source and index must agree along dim ", dim);
+  const bool unscaled = alpha.isIntegral(true) ? alpha.toLong() == 1 : alpha.toDouble() == 1.0;
+  return put_rows(self, dim, index, unscaled ? source : source * alpha, /*accumulate=*/true);
+}
+at::Tensor& index_add_out(const at::Tensor& self, int64_t dim, const at::Tensor& index, const at::Tensor& source,
+                          const at::Scalar& alpha, at::Tensor& out) {
+  return copy_out(out, index_add_kernel(self, dim, index, source, alpha));
+}
+at::Tensor& index_add_(at::Tensor& self, int64_t dim, const at::Tensor& index, const at::Tensor& source, const at::Scalar& alpha) {
+  return index_add_out(self, dim, index, source, alpha, self);
+}
+
 // self[indices] = values (+= with accumulate): integer index tensors (several are put as one linear index
 // into their dims flattened; dims that are not adjacent are moved to the front first, as indexing puts
 // them), or one boolean mask (its dims flattened into one, indexed at its true positions).
@@ -322,6 +343,9 @@ TORCH_LIBRARY_IMPL(aten, PrivateUse1, m) {
   TTNN_NATIVE("index_select", ATEN_OP(index_select), &index_select);
   TTNN_NATIVE("index.Tensor", ATEN_OP2(index, Tensor), &index_tensor);
   TTNN_NATIVE("take", ATEN_OP(take), &take);
+  TTNN_NATIVE("index_add", ATEN_OP(index_add), &index_add_kernel);
+  TTNN_NATIVE("index_add.out", ATEN_OP2(index_add, out), &index_add_out);
+  TTNN_NATIVE("index_add_", ATEN_OP(index_add_), &index_add_);
   TTNN_NATIVE("_index_put_impl_", ATEN_OP(_index_put_impl_), &index_put_impl);
   TTNN_NATIVE("scatter.src", ATEN_OP2(scatter, src), &scatter_src);
   TTNN_NATIVE("scatter.reduce", ATEN_OP2(scatter, reduce), &scatter_reduce_two);

@@ -1,7 +1,7 @@
 // Random kernels through TT-NN's random ops (rand, randn): uniform_, normal_, bernoulli_, exponential_,
-// multinomial (sampling in generate()), and dropout with its gradient. Each call takes a fresh seed from the device's generator (or the one passed), so
-// torch.manual_seed / torch.ttnn.manual_seed make runs reproducible; the streams are the device's own, not
-// the CPU's (as on CUDA).
+// multinomial (sampling in generate()), and dropout with its gradient. Each call takes a fresh seed from
+// the device's generator (or the one passed), so torch.manual_seed / torch.ttnn.manual_seed make runs
+// reproducible; the streams are the device's own, not the CPU's (as on CUDA).
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/library.h>
@@ -80,7 +80,8 @@ at::Tensor& exponential(at::Tensor& self, double lambd, std::optional<at::Genera
 // Category indices drawn from the rows of `probs` (1-d or 2-d, unnormalised weights). One sample, or
 // several without replacement: the largest p / q for q ~ Exp(1) (the exponential race, as the CPU's
 // kernel draws them); several with replacement: how many entries of the row's running sum lie at or
-// below a uniform draw scaled to the row's total (inverse CDF).
+// below a uniform draw scaled to the row's total (inverse CDF). Rows that are no distribution (negative,
+// non-finite or all zero) are not refused: that would read every row back per call.
 at::Tensor multinomial(const at::Tensor& probs, int64_t samples, bool replacement, std::optional<at::Generator> generator) {
   check_floating(probs, "multinomial");
   TORCH_CHECK(probs.dim() == 1 || probs.dim() == 2, "prob_dist must be 1 or 2 dim");

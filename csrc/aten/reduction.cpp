@@ -15,16 +15,20 @@ namespace ttnn_device::aten {
 namespace {
 
 // A reduction of `x` over `dims` (all dims when none are given), set up in x's memory order.
+// A 0-d tensor reduces as its one element in a 1-d tensor (dim 0 or -1, as torch allows), back to 0-d.
 struct Reduction {
-  at::Tensor x;
+  bool scalar;                       // a 0-d input
+  at::Tensor x;                      // the input (1-d for a 0-d one)
   std::vector<int64_t> dims;         // logical dims reduced
   std::vector<int64_t> order;        // x's memory order
   std::vector<int64_t> memory_dims;  // the reduced dims as the TT tensor numbers them
   TtTensor input;                    // x in memory order, in its math type
 
-  Reduction(const at::Tensor& t, at::OptionalIntArrayRef dims_in, bool memory_layout = true) : x(t) {
+  Reduction(const at::Tensor& t_in, at::OptionalIntArrayRef dims_in, bool memory_layout = true)
+      : scalar(t_in.dim() == 0), x(t_in.dim() == 0 ? t_in.reshape({1}) : t_in) {
+    const at::Tensor& t = x;
     device_of({&t});
-    if (t.dim() == 0 || t.numel() == 0) decline("a reduction of a 0-d or empty tensor");
+    if (t.numel() == 0) decline("a reduction of an empty tensor");
     if (dims_in.has_value() && !dims_in->empty()) {
       for (int64_t d : *dims_in) dims.push_back(c10::maybe_wrap_dim(d, t.dim()));
     } else {
@@ -53,6 +57,7 @@ struct Reduction {
     const auto sizes = kept();
     at::Tensor value = dtype == c10::kLong ? wrap_int64(result, sizes, strides_for(sizes, order))
                                            : wrap_in_order(std::move(result), dtype, sizes, order);
+    if (scalar) return value.reshape({});
     return keepdim ? value : value.squeeze(dims);
   }
 };
@@ -165,7 +170,7 @@ at::Tensor arg_reduce(const at::Tensor& x, std::optional<int64_t> dim, bool keep
     TtTensor flat = ops::call1("reshape", {{"input_tensor", values}, {"shape", std::vector<int64_t>{x.numel()}}});
     TtTensor index = ops::call1("argmax", {{"input_tensor", flat}, {"dim", int64_t{0}}, {"keepdim", true}});
     at::Tensor value = wrap_int64(index, {1});
-    return keepdim ? value.reshape(r.kept()) : value.reshape({});
+    return keepdim && !r.scalar ? value.reshape(r.kept()) : value.reshape({});
   }
   TtTensor index = ops::call1("argmax", {{"input_tensor", values}, {"dim", r.memory_dims[0]}, {"keepdim", true}});
   return r.finish(index, c10::kLong, keepdim);

@@ -1,7 +1,7 @@
-// Data-dependent selections: nonzero (and nonzero_static), masked_select and masked_scatter_, whose result sizes depend on the values (so, as on
-// CUDA, they read one number back: how many elements were picked). The picked positions are written in
-// order by a scatter: each hit goes to the slot its running count gives it, misses to one spare slot that
-// is cut off.
+// Data-dependent selections: nonzero (and nonzero_static), masked_select and masked_scatter_. Their
+// result sizes depend on the values, so (as on CUDA) they read one number back: how many elements were
+// picked. The picked positions are written in order by a scatter: each hit goes to the slot its running
+// count gives it, misses to one spare slot that is cut off.
 #include <ATen/ATen.h>
 #include <torch/library.h>
 
