@@ -89,7 +89,39 @@ bool exact_count(const at::Tensor& x, std::optional<c10::ScalarType> dtype) {
   return static_cast<double>(x.numel()) * (t == c10::kBool ? 1.0 : 255.0) < 2147483648.0;
 }
 
+// Sums of integers into int64 (as torch sums them), exact for every int64 result: the reduced dims moved
+// last and flattened, the int64 running sum along them (int64_cumsum, by 16-bit halves and carries), its
+// last element.
+at::Tensor integer_sum(const at::Tensor& x_in, at::OptionalIntArrayRef dims_in, bool keepdim) {
+  device_of({&x_in});
+  if (x_in.numel() == 0) decline("a sum of an empty integer tensor");
+  const at::Tensor x = x_in.dim() == 0 ? x_in.reshape({1}) : x_in;
+  std::vector<bool> reduced(x.dim(), !dims_in.has_value() || dims_in->empty());
+  if (dims_in.has_value()) {
+    for (int64_t d : *dims_in) reduced[c10::maybe_wrap_dim(d, x.dim())] = true;
+  }
+  std::vector<int64_t> order, kept_sizes, result_sizes;
+  for (int64_t d = 0; d < x.dim(); ++d) {
+    if (!reduced[d]) {
+      order.push_back(d);
+      kept_sizes.push_back(x.size(d));
+    }
+    if (!reduced[d] || keepdim) result_sizes.push_back(reduced[d] ? 1 : x.size(d));
+  }
+  for (int64_t d = 0; d < x.dim(); ++d) {
+    if (reduced[d]) order.push_back(d);
+  }
+  std::vector<int64_t> rows = kept_sizes;
+  rows.push_back(-1);
+  const at::Tensor moved = x.permute(order).reshape(rows).contiguous();
+  const at::Tensor total = int64_cumsum(moved, moved.dim() - 1).select(-1, -1);
+  return x_in.dim() == 0 ? total.reshape({}) : total.reshape(result_sizes);
+}
+
 at::Tensor sum_of(const at::Tensor& x, at::OptionalIntArrayRef dims, bool keepdim, std::optional<c10::ScalarType> dtype) {
+  const c10::ScalarType t = x.scalar_type();
+  const bool integral = at::isIntegralType(t, /*includeBool=*/true) && (t == c10::kLong || t == c10::kInt || t == c10::kByte || t == c10::kBool);
+  if (integral && !exact_count(x, dtype) && (!dtype || *dtype == c10::kLong)) return integer_sum(x, dims, keepdim);
   if (exact_count(x, dtype)) {
     Reduction r(x, dims);
     return r.finish(ops::call1("sum", r.args(cast(r.input, DataType::INT32))), c10::kLong, keepdim);
