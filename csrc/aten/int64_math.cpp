@@ -148,6 +148,22 @@ Words multiply_words(const Words& a, const Words& b) {
   return {join(limb[0], limb[1]), join(limb[2], limb[3])};
 }
 
+// 1 in words of w's shape.
+Words one_like(const Words& w) {
+  return {call("add", call("multiply", w.low, 0.0), 1.0), call("multiply", w.high, 0.0)};
+}
+
+// 1/0: where w is not zero.
+TtTensor nonzero_of(const Words& w) { return call("ne", call("bitwise_or", w.low, w.high), 0.0); }
+
+// A bool condition broadcast to `sizes` as INT32 1/0 (0-d kept 0-d).
+TtTensor condition_pick(const at::Tensor& condition, c10::IntArrayRef sizes) {
+  const at::Tensor spread = condition.expand(sizes);
+  TtTensor pick = cast(to_tt(sizes.empty() ? spread.reshape({1}) : spread, /*math=*/false), DataType::INT32);
+  if (sizes.empty()) pick = ops::call1("reshape", {{"input_tensor", pick}, {"shape", std::vector<int64_t>{}}});
+  return pick;
+}
+
 at::Tensor wrap_words(const Words& w, c10::IntArrayRef sizes) {
   return wrap_int64_words(to_sizes(w.low, sizes), to_sizes(w.high, sizes), sizes);
 }
@@ -196,12 +212,11 @@ std::pair<Words, Words> floor_divide_words(const Words& a, const Words& b) {
   Words q = estimate(a);
   for (int step = 0; step < 2; ++step) q = add_words(q, estimate(subtract_words(a, multiply_words(q, b))));
   Words r = subtract_words(a, multiply_words(q, b));
-  const Words one{call("add", call("multiply", b.low, 0.0), 1.0), call("multiply", b.high, 0.0)};  // 1, in b's shape
+  const Words one = one_like(b);
   const TtTensor negative_divisor = call("lt", b.high, 0.0);
   auto is_negative = [](const Words& w) { return call("lt", w.high, 0.0); };
   // r on the wrong side of zero: one less (r + b).
-  const TtTensor left = call("ne", call("bitwise_or", r.low, r.high), 0.0);  // a remainder is left
-  const TtTensor below = call("logical_and", left, call("ne", is_negative(r), negative_divisor));
+  const TtTensor below = call("logical_and", nonzero_of(r), call("ne", is_negative(r), negative_divisor));
   const TtTensor step_down = cast(below, DataType::INT32);
   q = pick_words(step_down, subtract_words(q, one), q);
   r = pick_words(step_down, add_words(r, b), r);
@@ -242,11 +257,9 @@ at::Tensor int64_binary(const char* op_name, const at::Tensor& a, const at::Tens
     auto [q, r] = floor_divide_words(wa, wb);
     if (op == "remainder" || (op == "divide" && mode == "floor")) return wrap_words(op == "divide" ? q : r, sizes);
     // Toward zero: where a remainder is left and a and b differ in sign, floor went one further.
-    const TtTensor inexact = call("ne", call("bitwise_or", r.low, r.high), 0.0);
-    const TtTensor fix = cast(call("logical_and", inexact, call("ne", call("lt", wa.high, 0.0), call("lt", wb.high, 0.0))),
+    const TtTensor fix = cast(call("logical_and", nonzero_of(r), call("ne", call("lt", wa.high, 0.0), call("lt", wb.high, 0.0))),
                               DataType::INT32);
-    const Words one{call("add", call("multiply", q.low, 0.0), 1.0), call("multiply", q.high, 0.0)};
-    return op == "divide" ? wrap_words(pick_words(fix, add_words(q, one), q), sizes)
+    return op == "divide" ? wrap_words(pick_words(fix, add_words(q, one_like(q)), q), sizes)
                           : wrap_words(pick_words(fix, subtract_words(r, wb), r), sizes);
   }
   if (op == "minimum") return wrap_words(pick_words(less(wa, wb), wa, wb), sizes);
@@ -276,11 +289,10 @@ at::Tensor int64_cumsum(const at::Tensor& x, int64_t dim) {
   if (x.size(dim) > kMaxExactCumsum) decline("an int64 cumulative sum along more than 32768 elements");
   const Words w = words_of(x, x.device());
   auto cumsum = [&](const TtTensor& t) { return ops::call1("cumsum", {{"input", t}, {"dim", dim}}); };
-  auto low_half = [](const TtTensor& t) { return call("bitwise_and", t, 65535.0); };
   auto shifted_down = [](const TtTensor& t) { return call("bitwise_right_shift", t, 16.0); };
-  const TtTensor sum_b = cumsum(low_half(w.low));
-  const TtTensor middle = call("add", cumsum(low_half(shifted_down(w.low))), shifted_down(sum_b));
-  const TtTensor low = call("bitwise_or", call("bitwise_left_shift", middle, 16.0), low_half(sum_b));
+  const TtTensor sum_b = cumsum(field(w.low, 0, 16));
+  const TtTensor middle = call("add", cumsum(field(w.low, 16, 16)), shifted_down(sum_b));
+  const TtTensor low = call("bitwise_or", call("bitwise_left_shift", middle, 16.0), field(sum_b, 0, 16));
   const TtTensor high = call("add", cumsum(w.high), shifted_down(middle));
   return wrap_int64_words(low, high, x.sizes());
 }
@@ -291,9 +303,9 @@ at::Tensor int64_cumsum(const at::Tensor& x, int64_t dim) {
 at::Tensor int64_extreme(const at::Tensor& x, bool largest) {
   if (x.numel() == 0) decline("the max/min of an empty tensor");  // the CPU raises
   const Words w = words_of(x, x.device());
-  auto shifted_down = [](const TtTensor& t) { return call("bitwise_right_shift", t, 16.0); };
-  auto low_half = [](const TtTensor& t) { return call("bitwise_and", t, 65535.0); };
-  const TtTensor limbs[4] = {shifted_down(w.high), low_half(w.high), low_half(shifted_down(w.low)), low_half(w.low)};
+  // The top limb keeps the sign (an arithmetic shift); the others are unsigned 16-bit fields.
+  const TtTensor limbs[4] = {call("bitwise_right_shift", w.high, 16.0), field(w.high, 0, 16), field(w.low, 16, 16),
+                             field(w.low, 0, 16)};
   auto all = [&](const TtTensor& t) {
     std::vector<int64_t> dims(t.rank());
     for (int64_t d = 0; d < t.rank(); ++d) dims[d] = d;
@@ -317,9 +329,7 @@ at::Tensor int64_extreme(const at::Tensor& x, bool largest) {
 
 at::Tensor int64_masked_fill(const at::Tensor& self, const at::Tensor& mask, int64_t value) {
   const Words w = words_of(self, self.device());
-  const at::Tensor spread = self.dim() == 0 ? mask.reshape({1}) : mask.expand(self.sizes());
-  TtTensor keep = call("eq", cast(to_tt(spread, /*math=*/false), DataType::INT32), 0.0);
-  if (self.dim() == 0) keep = ops::call1("reshape", {{"input_tensor", keep}, {"shape", std::vector<int64_t>{}}});
+  const TtTensor keep = call("eq", condition_pick(mask, self.sizes()), 0.0);
   const uint64_t bits = static_cast<uint64_t>(value);
   const double low_word = static_cast<int32_t>(static_cast<uint32_t>(bits));
   const double high_word = static_cast<int32_t>(static_cast<uint32_t>(bits >> 32));
@@ -346,10 +356,7 @@ at::Tensor int64_unary(const char* op, const at::Tensor& x) {
 at::Tensor int64_where(const at::Tensor& condition, const at::Tensor& a, const at::Tensor& b) {
   const c10::Device device = core::is_ttnn(a) ? a.device() : core::is_ttnn(b) ? b.device() : condition.device();
   const auto sizes = at::infer_size(at::infer_size(condition.sizes(), a.sizes()), b.sizes());
-  const at::Tensor spread = condition.expand(sizes);
-  TtTensor pick = cast(to_tt(sizes.empty() ? spread.reshape({1}) : spread, /*math=*/false), DataType::INT32);
-  if (sizes.empty()) pick = ops::call1("reshape", {{"input_tensor", pick}, {"shape", std::vector<int64_t>{}}});
-  return wrap_words(pick_words(pick, words_of(a, device), words_of(b, device)), sizes);
+  return wrap_words(pick_words(condition_pick(condition, sizes), words_of(a, device), words_of(b, device)), sizes);
 }
 
 }  // namespace ttnn_device::aten

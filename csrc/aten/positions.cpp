@@ -21,13 +21,15 @@ TtTensor along(const TtTensor& vector, int64_t dim, int64_t rank) {
   return ops::call1("reshape", {{"input_tensor", vector}, {"shape", line}});
 }
 
+TtTensor index_along(const TtTensor& index, int64_t dim, const std::vector<int64_t>& shape) {
+  return ops::call1("expand", {{"input_tensor", along(cast(index, DataType::INT32), dim, static_cast<int64_t>(shape.size()))},
+                               {"output_shape", shape}});
+}
+
 TtTensor gather_positions(const TtTensor& t, int64_t dim, const TtTensor& index) {
-  const int64_t rank = static_cast<int64_t>(t.shape.size());
   std::vector<int64_t> full = t.shape;
   full[dim] = index.numel();
-  TtTensor expanded = ops::call1("expand", {{"input_tensor", along(cast(index, DataType::INT32), dim, rank)},
-                                            {"output_shape", full}});
-  return ops::call1("gather", {{"input", t}, {"dim", dim}, {"index", expanded}});
+  return ops::call1("gather", {{"input", t}, {"dim", dim}, {"index", index_along(index, dim, full)}});
 }
 
 }  // namespace ttnn_device::aten

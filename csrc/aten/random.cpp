@@ -93,16 +93,14 @@ at::Tensor multinomial(const at::Tensor& probs, int64_t samples, bool replacemen
   const at::Tensor p = probs.to(at::kFloat);
   if (!replacement || samples == 1) {
     at::Tensor q = at::empty(p.sizes(), p.options());
-    fill_from(q, exponential_values(q, 1.0, generator));
-    at::Tensor race = p / q;
+    at::Tensor race = p / exponential(q, 1.0, generator);
     return samples == 1 ? race.argmax(-1, /*keepdim=*/true) : std::get<1>(race.topk(samples, -1));
   }
   const at::Tensor running = p.cumsum(-1);
   std::vector<int64_t> draw_sizes = p.sizes().vec();
   draw_sizes.back() = samples;
   at::Tensor u = at::empty(draw_sizes, p.options());
-  fill_from(u, uniform_values(u, 0.0, 1.0, generator));
-  const at::Tensor threshold = (u * running.narrow(-1, categories - 1, 1)).unsqueeze(-1);
+  const at::Tensor threshold = (uniform(u, 0.0, 1.0, generator) * running.narrow(-1, categories - 1, 1)).unsqueeze(-1);
   // Counted in FLOAT32 (exact below 2^24 categories), where clamping is a vocabulary op.
   const at::Tensor below = running.unsqueeze(-2).le(threshold).to(at::kFloat).sum(-1);
   return below.clamp_max(static_cast<double>(categories - 1)).to(at::kInt).to(at::kLong);

@@ -39,12 +39,6 @@ std::vector<TtTensor> cubic_weights(const TtTensor& t) {
   return {far(affine(t, 1.0, 1.0)), near(t), near(affine(t, -1.0, 1.0)), far(affine(t, -1.0, 2.0))};
 }
 
-// An INT32 index of `shape` holding `source` along `dim` (the same position for every other index).
-TtTensor index_along(const TtTensor& source, int64_t dim, const std::vector<int64_t>& shape) {
-  return ops::call1("expand", {{"input_tensor", along(cast(source, DataType::INT32), dim, static_cast<int64_t>(shape.size()))},
-                               {"output_shape", shape}});
-}
-
 }  // namespace
 
 std::vector<Tap> upsample_taps(int64_t in, int64_t out, Mode mode, bool align_corners, std::optional<double> given,
