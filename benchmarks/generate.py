@@ -3,10 +3,11 @@ run `generate()` greedily and with sampling from a fixed seed, on the CPU and on
 mode, with the KV cache.
 
 Per run: the new tokens' agreement with the CPU's, the ops that ran on the CPU (fallback calls), the
-device->host reads per new token, and whether a second run from the same seed repeats the tokens. The
-device draws from its own random stream (like CUDA), so sampled tokens are not the CPU's; instead every
-sampled token is checked against the CPU: it must be one the CPU's own logits processors (temperature,
-top-k, top-p) allow after the same prefix, computed by the CPU model on the device's sequence.
+device->host reads per new token, and whether a second run from the same seed repeats the tokens.
+Sampling draws its noise from the CPU generator's engine run on the device, so with the same seed the
+sampled tokens can be the CPU's; each sampled token is also checked on its own: it must be one the CPU's
+logits processors (temperature, top-k, top-p) allow after the same prefix, computed by the CPU model on
+the device's sequence.
 
     python -m benchmarks.generate [--models a,b] [--new-tokens N] [--out DIR] [--no-docs]
 
@@ -118,8 +119,9 @@ def main(argv=None) -> int:
         f"Qwen2 models (random weights, {args.new_tokens} new tokens, KV cache, batch 1), greedy and sampling "
         f"({', '.join(f'{k}={v}' for k, v in SAMPLING.items())}) after `torch.manual_seed({SEED})`, on the CPU and on "
         "ttnn in each numerics mode.\n\n"
-        "*tokens = CPU's*: the fraction of new tokens equal to the CPU run's. The device draws from its own "
-        "random stream (as CUDA does), so sampled tokens are not expected to be the CPU's; *allowed by the CPU* "
+        "*tokens = CPU's*: the fraction of new tokens equal to the CPU run's. Sampling draws its noise from "
+        "the CPU generator's engine (the Mersenne Twister) computed on the device, so a seed gives the CPU's "
+        "draws (exponential draws within 1 ulp of the CPU's float32 values); *allowed by the CPU* "
         "is the fraction of sampled tokens the CPU's own processors give a nonzero probability after the same "
         "prefix (the CPU model run on the device's sequence). *repeats*: a second run from the same seed gave "
         "the same tokens. *ops on the CPU*: fallback calls in the run. *reads / token*: device->host reads "

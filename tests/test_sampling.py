@@ -1,8 +1,9 @@
 """Sampling on the device (what generate(do_sample=True) draws with): torch.multinomial with and without
-replacement and exponential_, with the CPU fallback forbidden. The device's random stream is its own (not
-the CPU's), so draws are checked for reproducibility under manual_seed and against the distribution they
-sample: a chi-square statistic of the drawn counts against the probabilities, with a bound that a sampler
-off by a few percent on one category exceeds."""
+replacement and exponential_, with the CPU fallback forbidden. exponential_ (so multinomial's exponential
+race) draws from the CPU generator's engine computed on the device: its values and samples are checked
+against the CPU's for the same seed, and the generator's state against the CPU's after the draws. Every
+draw is also checked against the distribution it samples: a chi-square statistic of the drawn counts
+against the probabilities, with a bound that a sampler off by a few percent on one category exceeds."""
 
 from __future__ import annotations
 
@@ -89,3 +90,61 @@ def test_exponential_has_its_mean_and_no_zero():
     torch.manual_seed(9)
     x = torch.empty(400, 500, device="ttnn").exponential_(2.0).cpu()
     assert x.min() > 0 and abs(x.mean().item() - 0.5) < 0.005 and abs(x.std().item() - 0.5) < 0.01
+
+
+def ulps_apart(a, b):
+    return (a.view(torch.int32).long() - b.view(torch.int32).long()).abs().max().item()
+
+
+@pytest.mark.parametrize("sizes", [(5,), (311,), (2, 1000), (50257,)])
+def test_exponential_draws_are_the_cpus_for_the_same_seed(sizes):
+    # Sizes inside the first state, across one twist of the engine, and a vocabulary's worth; a second
+    # draw continues where the first left the engine.
+    torch.manual_seed(1234)
+    cpu = [torch.empty(sizes).exponential_(), torch.empty(7).exponential_(0.5)]
+    torch.manual_seed(1234)
+    dev = [torch.empty(sizes, device="ttnn").exponential_(), torch.empty(7, device="ttnn").exponential_(0.5)]
+    for c, d in zip(cpu, dev):
+        d = d.cpu()
+        assert ulps_apart(d, c) <= 1  # float32 math on the device, the CPU's in double rounded once
+        assert (d == c).float().mean() > 0.5
+
+
+def test_the_generators_state_is_the_cpus_after_device_draws():
+    torch.manual_seed(77)
+    torch.empty(3000).exponential_()
+    expected = torch.get_rng_state()
+    torch.manual_seed(77)
+    torch.empty(3000, device="ttnn").exponential_()
+    assert torch.equal(torch.ttnn.get_rng_state(), expected)
+    # Re-seeding drops the state the device held: the next draws start from the seed again.
+    torch.manual_seed(77)
+    first = torch.empty(9).exponential_()
+    torch.manual_seed(77)
+    assert ulps_apart(torch.empty(9, device="ttnn").exponential_().cpu(), first) <= 1
+
+
+def test_multinomial_samples_are_the_cpus_for_the_same_seed():
+    logits = torch.randn(3, 1000, generator=torch.Generator().manual_seed(4)) * 3
+    p = torch.softmax(logits, -1)
+    for dtype in (torch.float32, torch.bfloat16):
+        for samples in (1, 5):
+            torch.manual_seed(21)
+            expected = [torch.multinomial(p.to(dtype), samples) for _ in range(3)]
+            torch.manual_seed(21)
+            got = [torch.multinomial(p.to(dtype).to("ttnn"), samples).cpu() for _ in range(3)]
+            for e, g in zip(expected, got):
+                assert torch.equal(g, e), (dtype, samples)
+
+
+def test_explicit_generators_draw_the_cpus_stream():
+    p = probabilities(100)
+    # A CPU generator passed to a device op advances exactly as the CPU op advances it.
+    g_cpu, g_dev = torch.Generator().manual_seed(8), torch.Generator().manual_seed(8)
+    for _ in range(2):
+        assert torch.equal(torch.multinomial(p.to("ttnn"), 1, generator=g_dev).cpu(), torch.multinomial(p, 1, generator=g_cpu))
+    assert torch.equal(g_dev.get_state(), g_cpu.get_state())
+    # A ttnn generator of its own seed gives the CPU generator's draws of that seed.
+    g_ttnn = torch.Generator(device="ttnn").manual_seed(8)
+    g_cpu.manual_seed(8)
+    assert torch.equal(torch.multinomial(p.to("ttnn"), 4, generator=g_ttnn).cpu(), torch.multinomial(p, 4, generator=g_cpu))

@@ -1,7 +1,8 @@
-// Random kernels through TT-NN's random ops (rand, randn): uniform_, normal_, bernoulli_, exponential_,
-// multinomial (sampling in generate()), and dropout with its gradient. Each call takes a fresh seed from
-// the device's generator (or the one passed), so torch.manual_seed / torch.ttnn.manual_seed make runs
-// reproducible; the streams are the device's own, not the CPU's (as on CUDA).
+// Random kernels: uniform_, normal_, bernoulli_ and dropout with its gradient through TT-NN's random ops
+// (rand, randn), each call seeded from the device's generator (or the one passed), so torch.manual_seed /
+// torch.ttnn.manual_seed make runs reproducible, with the device's own values (as on CUDA).
+// exponential_ and multinomial (sampling in generate()) draw from the generator's CPU engine computed on
+// the device (engine_stream.h): the CPU's draws for the same seed, so generate() samples the CPU's tokens.
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/library.h>
@@ -9,6 +10,7 @@
 #include <limits>
 #include <mutex>
 
+#include "aten/engine_stream.h"
 #include "aten/operands.h"
 #include "core/generator.h"
 #include "ops/dispatch.h"
@@ -61,13 +63,11 @@ at::Tensor& normal(at::Tensor& self, double mean, double std, std::optional<at::
   return fill_from(self, ops::call1("add", {{"input_tensor_a", scaled}, {"input_tensor_b", mean}}));
 }
 
-// Exp(lambd) draws of t's shape, FLOAT32: -log(v) / lambd for v uniform in (0, 1], kept above half an
-// epsilon as the CPU's transformation keeps them (a draw of 0 would make multinomial's p / q infinite).
+// Exp(lambd) draws of t's shape, FLOAT32, from the CPU generator's engine run on the device
+// (engine_stream.h): the CPU's exponential_ values for the same seed.
 TtTensor exponential_values(const at::Tensor& t, double lambd, const std::optional<at::Generator>& generator) {
-  TtTensor v = ops::call1("subtract", {{"input_tensor_a", uniform_values(t, 0.0, 1.0, generator)}, {"input_tensor_b", 1.0}});
-  TtTensor draws = ops::call1("multiply", {{"input_tensor_a", ops::call1("log", {{"input_tensor", ops::call1("neg", {{"input_tensor", v}})}})},
-                                           {"input_tensor_b", -1.0 / lambd}});
-  return ops::call1("maximum", {{"input_tensor_a", draws}, {"input_tensor_b", std::numeric_limits<float>::epsilon() / 2 / lambd}});
+  const TtTensor draws = engine_exponential(generator, t.device(), shape_of(t));
+  return lambd == 1.0 ? draws : ops::call1("multiply", {{"input_tensor_a", draws}, {"input_tensor_b", 1.0 / lambd}});
 }
 
 at::Tensor& exponential(at::Tensor& self, double lambd, std::optional<at::Generator> generator) {
@@ -78,9 +78,10 @@ at::Tensor& exponential(at::Tensor& self, double lambd, std::optional<at::Genera
 }
 
 // Category indices drawn from the rows of `probs` (1-d or 2-d, unnormalised weights). One sample, or
-// several without replacement: the largest p / q for q ~ Exp(1) (the exponential race, as the CPU's
-// kernel draws them); several with replacement: how many entries of the row's running sum lie at or
-// below a uniform draw scaled to the row's total (inverse CDF). Rows that are no distribution (negative,
+// several without replacement: the largest p / q for q ~ Exp(1) in probs' dtype (the exponential race
+// with the CPU kernel's draws, so the CPU's samples); several with replacement: how many entries of the
+// row's running sum lie at or below a uniform draw scaled to the row's total (inverse CDF, TT-NN's rand:
+// not the CPU's samples). Rows that are no distribution (negative,
 // non-finite or all zero) are not refused: that would read every row back per call.
 at::Tensor multinomial(const at::Tensor& probs, int64_t samples, bool replacement, std::optional<at::Generator> generator) {
   check_floating(probs, "multinomial");
@@ -90,12 +91,12 @@ at::Tensor multinomial(const at::Tensor& probs, int64_t samples, bool replacemen
   TORCH_CHECK(replacement || samples <= categories,
               "cannot sample n_sample > prob_dist.size(-1) samples without replacement");
   if (probs.numel() == 0) decline("multinomial of an empty distribution");
-  const at::Tensor p = probs.to(at::kFloat);
   if (!replacement || samples == 1) {
-    at::Tensor q = at::empty(p.sizes(), p.options());
-    at::Tensor race = p / exponential(q, 1.0, generator);
+    at::Tensor q = at::empty_like(probs, at::MemoryFormat::Contiguous);
+    at::Tensor race = probs / exponential(q, 1.0, generator);
     return samples == 1 ? race.argmax(-1, /*keepdim=*/true) : std::get<1>(race.topk(samples, -1));
   }
+  const at::Tensor p = probs.to(at::kFloat);
   const at::Tensor running = p.cumsum(-1);
   std::vector<int64_t> draw_sizes = p.sizes().vec();
   draw_sizes.back() = samples;

@@ -5,7 +5,16 @@
 #include <ATen/core/Generator.h>
 #include <ATen/CPUGeneratorImpl.h>
 
+#include <memory>
+
 namespace ttnn_device::core {
+
+// The newer part of a generator's engine state held elsewhere (the CPU engine's stream computed on the
+// device keeps its state there between draws): `catch_up` writes it into the host engine.
+struct PendingEngine {
+  virtual ~PendingEngine() = default;
+  virtual void catch_up(at::CPUGeneratorImpl& engine) = 0;
+};
 
 class TtnnGenerator final : public c10::GeneratorImpl {
  public:
@@ -18,12 +27,19 @@ class TtnnGenerator final : public c10::GeneratorImpl {
   void set_state(const c10::TensorImpl& new_state) override;
   c10::intrusive_ptr<c10::TensorImpl> get_state() const override;
   static c10::DeviceType device_type() { return c10::DeviceType::PrivateUse1; }
-  // The CPU generator that CPU kernels running for this device use.
-  const at::Generator& cpu_generator() const { return cpu_; }
+  // The CPU generator that CPU kernels running for this device use, its engine up to date (see
+  // PendingEngine). Call with this generator's mutex held.
+  const at::Generator& cpu_generator() const;
+  // The engine state a device stream left ahead of the host engine (null if none); holding one makes the
+  // host engine stale until it is read through cpu_generator(). Re-seeding or setting the state drops it.
+  const std::shared_ptr<PendingEngine>& pending_engine() const { return pending_; }
+  void set_pending_engine(std::shared_ptr<PendingEngine> pending) { pending_ = std::move(pending); }
 
  private:
   TtnnGenerator* clone_impl() const override;
+  void catch_up() const;
   at::Generator cpu_;
+  mutable std::shared_ptr<PendingEngine> pending_;
 };
 
 const at::Generator& default_generator(c10::DeviceIndex device);
