@@ -9,6 +9,7 @@
 #include <ATen/core/Tensor.h>
 #include <c10/util/Exception.h>
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -82,38 +83,51 @@ py::object exact_compute_config() {
   return *config;
 }
 
-// Contents for a buffer that was never written (torch.empty): zeros, as the reference device reads it.
+// Contents for buffers that were never written (torch.empty): zeros, as the reference device reads them.
 // A buffer still holding untyped bytes (a storage torch wrote as bytes) read as elements is named first, so
 // that its tensor holds those elements (on the reference device the bytes are read in place).
-void materialize(const TtTensor& t) {
-  core::DeviceBuffer* buffer = t.buffer();
-  if (!buffer) return;
-  const auto desc = buffer->desc();
-  if (desc.data_type == DataType::RAW && t.host_type != DataType::RAW && t.layout == Layout::ROW_MAJOR) {
-    const size_t size = host_element_size(t.host_type);
-    buffer->set_element_type(t.host_type, static_cast<uint32_t>(size),
-                             {static_cast<int64_t>(buffer->logical_bytes() / size)});
+void materialize(const std::vector<const TtTensor*>& tensors) {
+  for (const TtTensor* t : tensors) {
+    core::DeviceBuffer* buffer = t->buffer();
+    if (!buffer) continue;
+    const auto desc = buffer->desc();
+    if (desc.data_type == DataType::RAW && t->host_type != DataType::RAW && t->layout == Layout::ROW_MAJOR) {
+      const size_t size = host_element_size(t->host_type);
+      buffer->set_element_type(t->host_type, static_cast<uint32_t>(size),
+                               {static_cast<int64_t>(buffer->logical_bytes() / size)});
+    }
   }
+  std::vector<core::DeviceBuffer*> unwritten;
   {
-    py::gil_scoped_acquire gil;
-    if (!HardwareDevice::tensor_of(buffer->block()).is_none()) return;
+    py::gil_scoped_acquire gil;  // once for all operands: the GIL hand-off is part of every op's cost
+    for (const TtTensor* t : tensors) {
+      core::DeviceBuffer* buffer = t->buffer();
+      if (buffer && HardwareDevice::tensor_of(buffer->block()).is_none() &&
+          std::find(unwritten.begin(), unwritten.end(), buffer) == unwritten.end()) {
+        unwritten.push_back(buffer);
+      }
+    }
   }
-  std::vector<uint8_t> zeros(buffer->logical_bytes(), 0);
-  buffer->write(0, zeros.size(), zeros.data());
+  for (core::DeviceBuffer* buffer : unwritten) {
+    std::vector<uint8_t> zeros(buffer->logical_bytes(), 0);
+    buffer->write(0, zeros.size(), zeros.data());
+  }
 }
 
 void materialize_all(const Args& args, int& device) {
+  std::vector<const TtTensor*> tensors;
   for (const auto& [name, value] : args.items()) {
     if (const auto* t = std::get_if<TtTensor>(&value)) {
-      materialize(*t);
+      tensors.push_back(t);
       if (t->buffer()) device = t->device().index();
     } else if (const auto* ts = std::get_if<std::vector<TtTensor>>(&value)) {
       for (const auto& x : *ts) {
-        materialize(x);
+        tensors.push_back(&x);
         if (x.buffer()) device = x.device().index();
       }
     }
   }
+  materialize(tensors);
   if (device < 0) {
     if (const auto* d = args.find("device")) {
       if (const auto* i = std::get_if<int64_t>(d)) device = static_cast<int>(*i);
@@ -192,7 +206,11 @@ void collect(const py::handle& out, std::vector<Result>& results) {
   }
   if (out.is_none()) return;
   Result r;
-  for (const auto& d : out.attr("shape")) r.shape.push_back(d.cast<int64_t>());
+  // By index: iterating a ttnn.Shape ends in a C++ exception inside nanobind, a cost paid per op.
+  const py::object shape = out.attr("shape");
+  const size_t rank = py::len(shape);
+  r.shape.reserve(rank);
+  for (size_t i = 0; i < rank; ++i) r.shape.push_back(shape[py::int_(i)].cast<int64_t>());
   r.layout = layout_of(out.attr("layout"));
   r.dtype = data_type_of(out.attr("dtype"));
   r.tensor = py::reinterpret_borrow<py::object>(out);

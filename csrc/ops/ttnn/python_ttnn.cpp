@@ -2,6 +2,7 @@
 
 #include <Python.h>
 
+#include <iterator>
 #include <mutex>
 #include <stdexcept>
 #include <unordered_map>
@@ -44,37 +45,73 @@ py::object function(const std::string& dotted) {
   return cache->emplace(dotted, obj).first->second;
 }
 
-py::object to_ttnn(DataType type) {
+namespace {
+
+constexpr DataType kDataTypes[] = {DataType::BFLOAT16, DataType::FLOAT32,   DataType::INT32,    DataType::UINT32,
+                                   DataType::UINT16,   DataType::UINT8,     DataType::BFLOAT8_B, DataType::BFLOAT4_B};
+
+const char* ttnn_name(DataType type) {
   switch (type) {
-    case DataType::BFLOAT16: return ttnn().attr("bfloat16");
-    case DataType::FLOAT32: return ttnn().attr("float32");
-    case DataType::INT32: return ttnn().attr("int32");
-    case DataType::UINT32: return ttnn().attr("uint32");
-    case DataType::UINT16: return ttnn().attr("uint16");
+    case DataType::BFLOAT16: return "bfloat16";
+    case DataType::FLOAT32: return "float32";
+    case DataType::INT32: return "int32";
+    case DataType::UINT32: return "uint32";
+    case DataType::UINT16: return "uint16";
     case DataType::UINT8:
-    case DataType::RAW: return ttnn().attr("uint8");  // RAW bytes are held as a row of uint8
-    case DataType::BFLOAT8_B: return ttnn().attr("bfloat8_b");
-    case DataType::BFLOAT4_B: return ttnn().attr("bfloat4_b");
+    case DataType::RAW: return "uint8";  // RAW bytes are held as a row of uint8
+    case DataType::BFLOAT8_B: return "bfloat8_b";
+    case DataType::BFLOAT4_B: return "bfloat4_b";
   }
   throw std::logic_error("unknown data type");
 }
 
-py::object to_ttnn(Layout layout) {
-  return ttnn().attr(layout == Layout::TILE ? "TILE_LAYOUT" : "ROW_MAJOR_LAYOUT");
+// ttnn's data type and layout enum values, looked up once: every op call converts its results' types,
+// and a module attribute lookup per conversion is a measurable part of the backend's per-op cost.
+struct Enums {
+  py::object data_types[std::size(kDataTypes)];
+  py::object tile, row_major;
+};
+
+const Enums& enums() {
+  static Enums* cached = nullptr;  // held for the process's life, like the module
+  if (!cached) {
+    auto* e = new Enums();
+    for (size_t i = 0; i < std::size(kDataTypes); ++i) e->data_types[i] = ttnn().attr(ttnn_name(kDataTypes[i]));
+    e->tile = ttnn().attr("TILE_LAYOUT");
+    e->row_major = ttnn().attr("ROW_MAJOR_LAYOUT");
+    cached = e;
+  }
+  return *cached;
 }
 
+}  // namespace
+
+py::object to_ttnn(DataType type) {
+  if (type == DataType::RAW) type = DataType::UINT8;
+  for (size_t i = 0; i < std::size(kDataTypes); ++i) {
+    if (kDataTypes[i] == type) return enums().data_types[i];
+  }
+  throw std::logic_error("unknown data type");
+}
+
+py::object to_ttnn(Layout layout) { return layout == Layout::TILE ? enums().tile : enums().row_major; }
+
 DataType data_type_of(const py::handle& ttnn_dtype) {
-  for (DataType t : {DataType::BFLOAT16, DataType::FLOAT32, DataType::INT32, DataType::UINT32, DataType::UINT16,
-                     DataType::UINT8, DataType::BFLOAT8_B, DataType::BFLOAT4_B}) {
-    if (ttnn_dtype.equal(to_ttnn(t))) return t;
+  const Enums& e = enums();
+  for (size_t i = 0; i < std::size(kDataTypes); ++i) {  // enum values are singletons: identity first
+    if (ttnn_dtype.is(e.data_types[i])) return kDataTypes[i];
+  }
+  for (size_t i = 0; i < std::size(kDataTypes); ++i) {
+    if (ttnn_dtype.equal(e.data_types[i])) return kDataTypes[i];
   }
   throw std::runtime_error("ttnn returned a tensor of data type " + py::str(ttnn_dtype).cast<std::string>() +
                            ", which the device does not hold");
 }
 
 Layout layout_of(const py::handle& ttnn_layout) {
-  if (ttnn_layout.equal(to_ttnn(Layout::TILE))) return Layout::TILE;
-  if (ttnn_layout.equal(to_ttnn(Layout::ROW_MAJOR))) return Layout::ROW_MAJOR;
+  const Enums& e = enums();
+  if (ttnn_layout.is(e.tile) || ttnn_layout.equal(e.tile)) return Layout::TILE;
+  if (ttnn_layout.is(e.row_major) || ttnn_layout.equal(e.row_major)) return Layout::ROW_MAJOR;
   throw std::runtime_error("ttnn returned a tensor of layout " + py::str(ttnn_layout).cast<std::string>());
 }
 
