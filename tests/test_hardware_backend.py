@@ -20,8 +20,6 @@ SUBSET = ["tests/test_native_kernels.py", "tests/test_native_more_kernels.py", "
           "tests/test_copies.py", "tests/test_fallback.py", "tests/test_memory.py", "tests/test_modules.py",
           "tests/test_serialization.py", "tests/test_hardware_host_path.py", "tests/test_golden_contract.py",
           "tests/test_table_ops_through_aten.py"]
-# Table ops the emulator does not emulate (ttnn_emulator.py says why), so no test reaches them there.
-NOT_EMULATED = {"group_norm"}
 # Left out, with the reason: a dtype bit view (Tensor.view(dtype)) is refused by the hardware backend (a
 # TT-NN tensor has one data type; the reference device reads the bytes as they are).
 NOT_IN_SUBSET = "not view_dtype"
@@ -66,5 +64,5 @@ def test_emulated_device_runs_the_subset_through_the_hardware_backend(real_ttnn,
     import json
 
     exercised = set(json.loads(called.read_text()))
-    missing = [row["op"] for row in ttnn_device.op_table() if row["op"] not in exercised | NOT_EMULATED]
+    missing = [row["op"] for row in ttnn_device.op_table() if row["op"] not in exercised]
     assert not missing, f"op-table entries no test ran through the hardware backend: {missing}"

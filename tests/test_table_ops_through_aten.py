@@ -59,3 +59,15 @@ def test_batch_norm_and_clone_as_vocabulary_ops():
                                                                    input_h=h, input_w=w, channels=c, output_size=[2, 3]))
     expected = nn.functional.adaptive_max_pool2d(X, (2, 3)).permute(0, 2, 3, 1).reshape(1, 1, n * 6, c)
     assert torch.equal(pooled.cpu().reshape(expected.shape), expected)
+
+
+def test_group_norm_as_a_vocabulary_op():
+    # TT-NN's convention: channels-last input [N, 1, HxW, C], weight and bias per channel.
+    n, c, h, w = X.shape
+    stats = torch.Generator().manual_seed(4)
+    weight, bias = torch.randn(c, generator=stats), torch.randn(c, generator=stats)
+    nhwc = X.permute(0, 2, 3, 1).reshape(n, 1, h * w, c).contiguous()
+    [out] = ttnn_device._C._call_op("group_norm", dict(input_tensor=nhwc.to("ttnn"), num_groups=4, epsilon=1e-5,
+                                                       weight=weight.to("ttnn"), bias=bias.to("ttnn")))
+    expected = nn.functional.group_norm(X, 4, weight, bias, eps=1e-5).permute(0, 2, 3, 1).reshape(n, 1, h * w, c)
+    torch.testing.assert_close(out.cpu(), expected, atol=1e-4, rtol=1e-4)

@@ -31,7 +31,7 @@ _TILE_OUTPUT = {"gelu_bw", "conv2d", "conv_transpose2d", "matmul", "linear", "so
                 "prod", "var", "std"}
 _ROW_MAJOR_OUTPUT = {"argmax", "embedding", "arange", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d",
                      "adaptive_max_pool2d"}
-_NOT_EMULATED = {"group_norm"}
+_NOT_EMULATED: set[str] = set()
 
 
 class EmulatedDevice:
@@ -131,6 +131,9 @@ GOLDEN_CALLS = {
                                  bias=k.get("bias")),
     "rms_norm": lambda g, k: g(k["input_tensor"], k.get("weight"), epsilon=k.get("epsilon", 1e-12),
                                bias=k.get("bias")),
+    # Channels-last [N, 1, HxW, C] input; weight and bias per channel.
+    "group_norm": lambda g, k: g(k["input_tensor"], num_groups=k["num_groups"], epsilon=k.get("epsilon", 1e-5),
+                                 weight=k.get("weight"), bias=k.get("bias")),
     "batch_norm": lambda g, k: g(k["input"], running_mean=k.get("running_mean"), running_var=k.get("running_var"),
                                  eps=k.get("eps", 1e-5), weight=k.get("weight"), bias=k.get("bias")),
     **{op: (lambda g, k: g(k["input_tensor"], dim=_dims(k.get("dim")), keepdim=k.get("keepdim", False)))
