@@ -4,7 +4,7 @@ results, mixed CPU-scalar / Python-scalar arguments, factory ops, convolution fo
 convolution_overrideable, and the host <-> device transfers one fallback costs.
 
 Counting tests use float64 / int64 tensors where the op must keep falling back: TT-NN has no float64 or
-int64 format, so a future native kernel declines them (DESIGN invariant 3)."""
+int64 format, so a future native kernel declines them (docs/design.md, invariant 3)."""
 
 from __future__ import annotations
 

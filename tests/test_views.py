@@ -1,4 +1,4 @@
-"""Views alias their base on ttnn exactly as on the CPU (DESIGN invariant 1): view ops keep storage,
+"""Views alias their base on ttnn exactly as on the CPU (docs/design.md, invariant 1): view ops keep storage,
 offset and strides; writes through a view reach the base and writes to the base show in the view;
 in-place ops (native and fallback) through views; views of TILE-format storages; resize_, every set_
 overload, storage_offset."""

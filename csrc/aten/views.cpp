@@ -1,4 +1,4 @@
-// View ops: metadata only, the result shares its base's storage (DESIGN invariant 1). Most view ops are
+// View ops: metadata only, the result shares its base's storage (docs/design.md, invariant 1). Most view ops are
 // composites over as_strided/view; these are the ones torch leaves to each backend.
 #include <ATen/ATen.h>
 #include <ATen/NativeFunctions.h>

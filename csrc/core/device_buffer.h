@@ -1,7 +1,7 @@
 // One torch storage's device memory: a DRAM block holding the storage's bytes in a TT-NN physical format.
 // It is the DataPtr context of every ttnn storage. Torch only ever sees logical bytes (what the storage
 // would hold on the CPU); this class translates them to and from the physical format (ROW_MAJOR or TILE,
-// plain or block-float), so the format stays invisible to torch (DESIGN invariant 2).
+// plain or block-float), so the format stays invisible to torch (docs/design.md, invariant 2).
 #pragma once
 
 #include <cstddef>

@@ -1,6 +1,6 @@
 // The counted CPU fallback: any aten op without a ttnn kernel runs on the CPU with its ttnn arguments
 // copied over and its results (and mutated arguments) copied back, so every model runs while the
-// counts say what still leaves the device (DESIGN invariant 3).
+// counts say what still leaves the device (docs/design.md, invariant 3).
 #pragma once
 
 #include <ATen/core/dispatch/Dispatcher.h>

@@ -1,4 +1,4 @@
-// Counts of data crossing host <-> device, by direction (DESIGN invariant 5: transfers are measurable).
+// Counts of data crossing host <-> device, by direction (docs/design.md invariant 5: transfers are measurable).
 #pragma once
 
 #include <cstdint>
