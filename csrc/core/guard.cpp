@@ -1,8 +1,9 @@
 // Device guard for PrivateUse1: lets torch.device contexts, DeviceGuard and torch.accelerator switch the
-// current ttnn device. The reference device executes synchronously, so there is one default stream.
+// current ttnn device, and gives torch.Stream / torch.Event their meaning here (core/streams.h).
 #include <c10/core/impl/DeviceGuardImplInterface.h>
 
 #include "core/device_state.h"
+#include "core/streams.h"
 #include "runtime/device.h"
 
 namespace ttnn_device::core {
@@ -34,17 +35,34 @@ struct Guard final : public c10::impl::DeviceGuardImplInterface {
     }
   }
 
-  c10::Stream getStream(c10::Device device) const noexcept override {
-    return c10::Stream(c10::Stream::DEFAULT, device);
-  }
+  c10::Stream getStream(c10::Device device) const noexcept override { return current_stream(device); }
 
   c10::Stream getDefaultStream(c10::Device device) const override {
     return c10::Stream(c10::Stream::DEFAULT, device);
   }
 
-  c10::Stream exchangeStream(c10::Stream stream) const noexcept override {
-    return c10::Stream(c10::Stream::DEFAULT, stream.device());
+  c10::Stream getStreamFromGlobalPool(c10::Device device, bool) const override { return pool_stream(device); }
+
+  c10::Stream getNewStream(c10::Device device, int) const override { return pool_stream(device); }
+
+  c10::Stream exchangeStream(c10::Stream stream) const noexcept override { return exchange_stream(stream); }
+
+  void record(void** event, const c10::Stream& stream, const c10::DeviceIndex device,
+              const c10::EventFlag flag) const override {
+    record_event(event, stream, device, flag);
   }
+
+  void block(void* event, const c10::Stream&) const override { wait_for_event(event); }
+
+  bool queryEvent(void* event) const override { return event_done(event); }
+
+  void synchronizeEvent(void* event) const override { wait_for_event(event); }
+
+  double elapsedTime(void* start, void* end, const c10::DeviceIndex) const override {
+    return event_elapsed_ms(start, end);
+  }
+
+  void destroyEvent(void* event, const c10::DeviceIndex) const noexcept override { destroy_event(event); }
 
   c10::DeviceIndex deviceCount() const noexcept override { return device_count(); }
 
