@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import importlib.metadata
+import time
 
 import pytest
 import torch
@@ -379,3 +380,85 @@ def test_autoload_without_importing_ttnn_device(run_py):
         import_device=False,
     )
     assert out.stdout.split() == ["ttnn:0", "True", "1"]
+
+
+# Streams and events, as torch.cuda documents them.
+def test_streams_follow_torch_cuda_semantics():
+    default = torch.ttnn.default_stream()
+    assert isinstance(default, torch.Stream) and default.stream_id == 0 and default.device == torch.device("ttnn", 0)
+    assert torch.ttnn.current_stream() == default  # the default stream is current until another is made so
+    s, t = torch.ttnn.Stream(), torch.ttnn.Stream()
+    assert s.device == torch.device("ttnn", 0) and s.stream_id != 0 and s != t
+    with torch.ttnn.stream(s):
+        assert torch.ttnn.current_stream() == s
+        y = torch.ones(64, 64, device="ttnn") * 3
+    assert torch.ttnn.current_stream() == default
+    with torch.ttnn.stream(None):  # None: no change, as torch.cuda.stream(None)
+        assert torch.ttnn.current_stream() == default
+    torch.ttnn.set_stream(t)
+    assert torch.ttnn.current_stream() == t
+    torch.ttnn.set_stream(default)
+    s.wait_stream(t)
+    s.synchronize()
+    assert s.query() and torch.equal(y.cpu(), torch.full((64, 64), 3.0))
+
+
+def test_events_time_the_work_between_them():
+    start, end = torch.ttnn.Event(enable_timing=True), torch.ttnn.Event(enable_timing=True)
+    assert isinstance(start, torch.ttnn.Event) and isinstance(start, torch.Event)
+    x = torch.randn(256, 256, device="ttnn")
+    t0 = time.perf_counter()
+    start.record()
+    for _ in range(5):
+        x = x @ x / 16
+    end.record()
+    end.synchronize()
+    wall_ms = (time.perf_counter() - t0) * 1e3
+    elapsed = start.elapsed_time(end)
+    assert 0 < elapsed <= wall_ms and end.query()
+    # Recorded on a stream, waited on by another.
+    s = torch.ttnn.Stream()
+    marker = s.record_event()
+    torch.ttnn.current_stream().wait_event(marker)
+    assert marker.query()
+
+
+def test_event_timing_errors_are_cudas():
+    untimed, timed = torch.ttnn.Event(), torch.ttnn.Event(enable_timing=True)
+    untimed.record()
+    timed.record()
+    with pytest.raises((RuntimeError, ValueError), match="enable_timing"):
+        untimed.elapsed_time(timed)
+    never_recorded = torch.ttnn.Event(enable_timing=True)
+    with pytest.raises((RuntimeError, ValueError), match="recorded"):
+        timed.elapsed_time(never_recorded)
+    with pytest.raises(RuntimeError, match="interprocess"):
+        torch.ttnn.Event(interprocess=True)
+
+
+def test_memory_snapshot_and_summary_agree_with_the_statistics():
+    torch.ttnn.empty_cache()
+    keep = torch.randn(300, 700, device="ttnn")
+    dropped = torch.randn(50, device="ttnn")
+    del dropped  # its block stays cached, reserved and free
+    stats = torch.ttnn.memory_stats()
+    segments = torch.ttnn.memory_snapshot()
+    active = [s for s in segments if s["blocks"][0]["state"] == "active_allocated"]
+    assert sum(s["total_size"] for s in active) == stats["allocated_bytes.all.current"]
+    assert sum(s["total_size"] for s in segments) == stats["reserved_bytes.all.current"]
+    mine = [s for s in active if s["address"] == keep.data_ptr()]
+    assert len(mine) == 1 and mine[0]["requested_size"] == keep.nbytes and mine[0]["total_size"] >= keep.nbytes
+    assert any(s["blocks"][0]["state"] == "inactive" for s in segments)
+    summary = torch.ttnn.memory_summary()
+    allocated_row = next(line for line in summary.splitlines() if line.startswith("Allocated memory"))
+    value, unit = allocated_row.split("|")[1].split()  # current usage, printed with 2 decimals
+    scale = {"B": 1, "KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30}[unit]
+    assert abs(float(value) * scale - stats["allocated_bytes.all.current"]) <= 0.005 * scale
+    assert "Reserved memory" in summary and "Allocations" not in torch.ttnn.memory_summary(abbreviated=True)
+
+
+def test_device_properties_are_attributes_like_cudas():
+    props = torch.ttnn.get_device_properties()
+    assert props.total_memory == torch.ttnn.mem_get_info()[1] == props["total_memory"]
+    assert props.name and props.arch and props.backend in ("sim", "ttnn")
+    assert "total_memory=" in repr(props)

@@ -224,6 +224,20 @@ std::pair<size_t, size_t> CachingAllocator::getMemoryInfo(c10::DeviceIndex devic
   return {dev.capacity() - dev.used(), dev.capacity()};
 }
 
+std::vector<SnapshotBlock> memory_snapshot(c10::DeviceIndex device) {
+  check_device_index(device);
+  auto& p = pool(device);
+  std::vector<SnapshotBlock> blocks;
+  {
+    std::lock_guard<std::mutex> lock(p.mutex);
+    for (const auto& [address, buffer] : p.buffers) {
+      blocks.push_back({address, buffer->block().bytes, buffer->logical_bytes(), true});
+    }
+  }
+  for (uint64_t size : p.cache.cached_block_sizes()) blocks.push_back({0, size, 0, false});
+  return blocks;
+}
+
 REGISTER_ALLOCATOR(c10::DeviceType::PrivateUse1, &caching_allocator());
 
 }  // namespace ttnn_device::core

@@ -6,6 +6,8 @@
 
 #include "core/device_buffer.h"
 
+#include <vector>
+
 namespace ttnn_device::core {
 
 class CachingAllocator final : public c10::DeviceAllocator {
@@ -23,6 +25,17 @@ class CachingAllocator final : public c10::DeviceAllocator {
 };
 
 CachingAllocator& caching_allocator();
+
+// One device block as torch.cuda.memory_snapshot describes a segment (blocks are never split here, so
+// each segment is one block): live ones hold a storage (its address and the bytes torch asked for),
+// cached ones are reserved and free.
+struct SnapshotBlock {
+  uint64_t address = 0;    // the storage's data pointer (0 for a cached block)
+  uint64_t size = 0;       // bytes reserved on the device
+  uint64_t requested = 0;  // bytes torch asked for (0 for a cached block)
+  bool active = false;
+};
+std::vector<SnapshotBlock> memory_snapshot(c10::DeviceIndex device);
 // The buffer behind a ttnn data pointer (a storage's base or any address inside it); nullptr if none.
 DeviceBuffer* buffer_at(const void* address);
 c10::Device device_of_address(const void* address);

@@ -111,6 +111,18 @@ PYBIND11_MODULE(_C, m) {
   m.def("_reset_peak_memory_stats", [](int device) { caching_allocator().resetPeakStats(device); });
   m.def("_reset_accumulated_memory_stats", [](int device) { caching_allocator().resetAccumulatedStats(device); });
   m.def("_empty_cache", [] { caching_allocator().emptyCache(); });
+  m.def("_memory_snapshot", [](int device) {
+    py::list out;
+    for (const auto& b : memory_snapshot(static_cast<c10::DeviceIndex>(device))) {
+      py::dict d;
+      d["address"] = b.address;
+      d["size"] = b.size;
+      d["requested_size"] = b.requested;
+      d["active"] = b.active;
+      out.append(d);
+    }
+    return out;
+  });
   m.def("_mem_get_info", [](int device) { return caching_allocator().getMemoryInfo(device); });
   m.def("_fallback_counts", [] { return fallback_counts(); });
   m.def("_reset_fallback_counts", [] { reset_fallback_counts(); });

@@ -88,6 +88,14 @@ BlockCacheStats BlockCache::stats() const {
   return stats_;
 }
 
+std::vector<uint64_t> BlockCache::cached_block_sizes() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<uint64_t> sizes;
+  sizes.reserve(cached_.size());
+  for (const auto& [size, block] : cached_) sizes.push_back(block.bytes);
+  return sizes;
+}
+
 uint64_t BlockCache::cached_bytes() const {
   std::lock_guard<std::mutex> lock(mutex_);
   uint64_t total = 0;

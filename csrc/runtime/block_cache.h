@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <vector>
 
 #include "runtime/device.h"
 #include "runtime/node_reserve.h"
@@ -65,6 +66,7 @@ class BlockCache {
 
   BlockCacheStats stats() const;
   uint64_t cached_bytes() const;  // bytes of blocks held in the cache (reserved, not in use)
+  std::vector<uint64_t> cached_block_sizes() const;  // each cached block's bytes, smallest first
   void reset_peak();
   void reset_accumulated();
 

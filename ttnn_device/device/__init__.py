@@ -10,7 +10,9 @@ from .memory import (
     mem_get_info,
     memory_allocated,
     memory_reserved,
+    memory_snapshot,
     memory_stats,
+    memory_summary,
     reset_accumulated_memory_stats,
     reset_max_memory_allocated,
     reset_peak_memory_stats,
@@ -26,6 +28,7 @@ from .random import (
     set_rng_state,
     set_rng_state_all,
 )
+from .streams import Event, Stream, StreamContext, current_stream, default_stream, set_stream, stream
 from ._index import device_index as _device_index
 
 
@@ -75,13 +78,32 @@ def get_device_name(device=None):
     return f"Tenstorrent {board['name']} ({board['arch']}, {_C._backend_name(current_device() if device is None else _device_index(device))} backend)"
 
 
+class DeviceProperties:
+    """What ``get_device_properties`` returns, as torch.cuda's ``_CudaDeviceProperties`` does: attributes
+    ``name`` (the board), ``arch``, ``total_memory`` (DRAM bytes), ``chips``, ``dram_banks``,
+    ``dram_alignment`` and ``backend`` ("sim" or "ttnn"). Indexing by name (``props["total_memory"]``)
+    works too."""
+
+    def __init__(self, facts: dict):
+        self._facts = dict(facts)
+        for key, value in self._facts.items():
+            setattr(self, key, value)
+
+    def __getitem__(self, key):
+        return self._facts[key]
+
+    def __repr__(self):
+        return (f"_TtnnDeviceProperties(name='{self.name}', arch='{self.arch}', "
+                f"total_memory={self.total_memory // (1 << 20)}MB, chips={self.chips}, backend='{self.backend}')")
+
+
 def get_device_properties(device=None):
-    """Board facts of ``device``: name, arch, chips, DRAM bytes, banks, alignment, backend."""
+    """Board facts of ``device`` (default: the current one) as a DeviceProperties."""
     index = _device_index(device, optional=True, default=current_device())
-    props = dict(_C._board())
-    props["backend"] = _C._backend_name(index)
-    props["total_memory"] = props["dram_bytes"]
-    return props
+    facts = dict(_C._board())
+    facts["backend"] = _C._backend_name(index)
+    facts["total_memory"] = facts["dram_bytes"]
+    return DeviceProperties(facts)
 
 
 def get_amp_supported_dtype():
