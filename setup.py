@@ -33,6 +33,7 @@ setup(
     cmdclass={"build_ext": BuildExtension.with_options(use_ninja=True)},
     entry_points={
         "torch.backends": ["ttnn_device = ttnn_device:_autoload"],
+        "torch_dynamo_backends": ["ttnn = ttnn_device.compile:ttnn_backend"],
         "console_scripts": [
             "ttnn-conformance = ttnn_device.conformance.__main__:main",
             "ttnn-zoo = benchmarks.run_zoo:main",

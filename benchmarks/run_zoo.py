@@ -1,8 +1,8 @@
 """Runs the model zoo (or part of it) on ttnn, one subprocess per model, and writes the report.
 
     python -m benchmarks.run_zoo [names/tags/families...] [--dtypes float32,bfloat16] [--timeout S]
-                                 [--numerics tt|exact] [--backends sim,ttnn] [--out benchmarks/results/zoo.json]
-                                 [--markdown docs/models.md]
+                                 [--numerics tt|exact] [--backends sim,ttnn] [--compile]
+                                 [--out benchmarks/results/zoo.json] [--markdown docs/models.md]
 
 Writes the JSON after every model (a killed run keeps what it has), then the markdown table, a PNG plot
 beside it, and prints one summary line. `--report-only` re-renders markdown and plot from an existing JSON.
@@ -43,6 +43,9 @@ def parse_args(argv):
                         help="comma-separated backends to run each model on, side by side (e.g. sim,ttnn; with "
                              "TTNN_DEVICE_EMULATE=1 the ttnn backend runs on the emulated device); the first "
                              "one fills the main table (default: the environment's backend only)")
+    parser.add_argument("--compile", action="store_true",
+                        help="run each model eagerly and compiled (torch.compile(model, backend=\"ttnn\")), side by "
+                             "side; eager fills the main table")
     parser.add_argument("--report-only", action="store_true", help="re-render markdown and plot from --out")
     return parser.parse_args(argv)
 
@@ -69,12 +72,18 @@ def run(args, argv):
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     dtypes = [d for d in args.dtypes.split(",") if d]
     backends = [b for b in (args.backends or "").split(",") if b] or [None]
+    # Each variant is measured in a process of its own: (name in the side-by-side table, backend, compiled).
+    if args.compile:
+        variants = [("eager", backends[0], False), ("compiled", backends[0], True)]
+    else:
+        variants = [(b, b, False) for b in backends]
     specs = catalog.select(args.selectors, args.specs)
     meta = results.context(REPO)
     meta.update(command="python -m benchmarks.run_zoo " + shlex.join(sys.argv[1:] if argv is None else argv),
                 selectors=args.selectors, dtypes=dtypes, timeout_s=args.timeout, runs=args.runs,
                 budget_s=args.budget, threads=args.threads, numerics=_requested_numerics(args),
-                backends=[b for b in backends if b], elapsed_s=0.0,
+                backends=[name for name, _, _ in variants if name], side_by_side="compile" if args.compile else "backend",
+                elapsed_s=0.0,
                 finished=False)
     document = {"meta": meta, "models": []}
     log_dir = Path(args.out).parent / "logs"
@@ -84,15 +93,15 @@ def run(args, argv):
         for spec in specs:
             bar.begin(spec.name)
             model = None
-            for backend in backends:
+            for name, backend, compiled in variants:
                 measured = isolate.run(spec, catalog.origin(spec, args.specs), dtypes, log_dir, args.timeout,
                                        args.runs, args.budget, args.threads, not args.no_train and model is None,
-                                       args.numerics, backend)
+                                       args.numerics, backend, compile_backend="ttnn" if compiled else None)
                 if model is None:
                     model = measured
-                if len(backends) > 1:
-                    model.setdefault("backends", {})[backend] = {"device": measured.get("device"),
-                                                                 "rows": measured["rows"]}
+                if len(variants) > 1:
+                    model.setdefault("backends", {})[name] = {"device": measured.get("device"),
+                                                              "rows": measured["rows"]}
             document["models"].append(model)
             meta["elapsed_s"] = time.monotonic() - start
             results.write(args.out, document)

@@ -240,3 +240,23 @@ def test_counting_pass_records_vocabulary_ops_conversions_and_numerics(counters)
     assert row["vocabulary_ops"] == ops and row["vocabulary_calls"] == sum(ops.values()) > 0
     assert row["conversions"] == {"count": conversions["count"], "mb": pytest.approx(conversions["bytes"] / 1e6)}
     assert row["conversions"]["count"] > 0
+
+
+def test_eager_and_compiled_side_by_side(tmp_path):
+    """--compile measures each model eagerly and under torch.compile(backend="ttnn"), each in its own
+    process, and the report shows both with their CPU ops and PCC against the CPU."""
+    out, md = tmp_path / "zoo.json", tmp_path / "models.md"
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH")) if p))
+    cmd = [sys.executable, "-m", "benchmarks.run_zoo", "tiny_mlp", "--specs", str(REPO / "tests" / "zoo_test_specs.py"),
+           "--dtypes", "float32", "--timeout", "240", "--runs", "2", "--no-train", "--compile",
+           "--out", str(out), "--markdown", str(md)]
+    proc = subprocess.run(cmd, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=400)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    model = json.loads(out.read_text())["models"][0]
+    assert set(model["backends"]) == {"eager", "compiled"}
+    for variant in ("eager", "compiled"):
+        row = model["backends"][variant]["rows"]["float32"]
+        assert row["status"] == "✅" and row["fallback_calls"] == 0 and row["pcc"] > 0.999 and row["ratio"] > 0
+    table = md.read_text()
+    assert "## Eager and compiled side by side" in table
+    assert "| tiny_mlp | float32 | ✅ | 0 |" in table.split("## Eager and compiled side by side")[1]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import copy
 import gc
+import os
 import statistics
 
 import torch
@@ -40,6 +41,8 @@ def measure(spec, pristine, inputs, reference, dtype_name, runs, budget_s, row, 
             on_device = model.to(device)
             if cast is not None:
                 on_device = on_device.to(cast)
+            if os.environ.get("TTNN_ZOO_COMPILE"):  # the compiled variant: the first call compiles
+                on_device = torch.compile(on_device, backend=os.environ["TTNN_ZOO_COMPILE"])
             device_inputs = trees.to_device(inputs, device, cast)
             return on_device, device_inputs, trees.call(spec, on_device, device_inputs)
 

@@ -17,16 +17,19 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
+COMPILE_ENV = "TTNN_ZOO_COMPILE"  # the torch.compile backend a model's process wraps the model in
 
 
 def run(spec, source, dtypes, log_dir, timeout, runs=3, budget_s=5.0, threads=2, train=True, numerics=None,
-        backend=None):
+        backend=None, compile_backend=None):
     """{"name", ..., "rows": {dtype: row}, "train": row or None, "wall_s"} for `spec`, measured in a child
     whose device runs in `numerics` ("tt" or "exact"; None: as this process's environment says) on
-    `backend` (TTNN_DEVICE_BACKEND: "sim" or "ttnn"; None: as the environment says)."""
+    `backend` (TTNN_DEVICE_BACKEND: "sim" or "ttnn"; None: as the environment says), the model wrapped in
+    torch.compile(backend=compile_backend) when one is named."""
     log_dir = Path(log_dir)
     log_dir.mkdir(parents=True, exist_ok=True)
     stem = re.sub(r"[^A-Za-z0-9_.-]", "_", spec.name) + (f".{backend}" if backend else "")  # a name is no file name
+    stem += ".compiled" if compile_backend else ""
     records_path, log_path = log_dir / f"{stem}.jsonl", log_dir / f"{stem}.log"
     records_path.unlink(missing_ok=True)
     cmd = [sys.executable, "-m", "benchmarks.measure", spec.name, "--out", str(records_path),
@@ -37,7 +40,8 @@ def run(spec, source, dtypes, log_dir, timeout, runs=3, budget_s=5.0, threads=2,
     with open(log_path, "wb") as log:
         # A session of its own, so that a timeout kills the model's process group and nothing else.
         proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                env=child_env(threads, numerics, backend=backend), cwd=os.getcwd(),
+                                env=child_env(threads, numerics, backend=backend, compile_backend=compile_backend),
+                                cwd=os.getcwd(),
                                 start_new_session=True)
         try:
             returncode, timed_out = proc.wait(timeout=timeout), False
@@ -54,10 +58,14 @@ def run(spec, source, dtypes, log_dir, timeout, runs=3, budget_s=5.0, threads=2,
                     _tail(log_path))
 
 
-def child_env(threads, numerics=None, base=None, backend=None):
+def child_env(threads, numerics=None, base=None, backend=None, compile_backend=None):
     """The child's environment: `base` (default: this process's) with the repo importable, BLAS held to
-    `threads`, and the numerics mode and backend set when asked for (the device reads them when it starts)."""
+    `threads`, and the numerics mode, backend and torch.compile backend set when asked for (the device and
+    inference.measure read them when they start)."""
     env = dict(os.environ if base is None else base)
+    env.pop(COMPILE_ENV, None)
+    if compile_backend is not None:
+        env[COMPILE_ENV] = compile_backend
     if backend is not None:
         env["TTNN_DEVICE_BACKEND"] = backend
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH")) if p)

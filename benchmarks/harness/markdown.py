@@ -56,16 +56,25 @@ def render(document):
 
 
 def _backends(document):
-    """The side-by-side table of a run on several backends: per model and dtype, each backend's status,
-    speed against the CPU and PCC (the first backend's row is the one in the main table)."""
+    """The side-by-side table of a run on several backends, or eager and compiled: per model and dtype,
+    each variant's status, ops left on the CPU, speed against the CPU and PCC (the first variant's row is
+    the one in the main table)."""
     names = document["meta"].get("backends") or []
     if len(names) < 2:
         return []
-    header = "| model | dtype | " + " | ".join(f"{b} status | {b} ttnn/CPU | {b} PCC" for b in names) + " |"
-    lines = ["", "## Backends side by side", "",
-             "Each model measured once per backend, in its own process (`TTNN_DEVICE_BACKEND`); on the emulated "
-             "device (`TTNN_DEVICE_EMULATE=1`) the ttnn backend's speed is the emulator's (TT-NN's golden "
-             "functions on the host), not a card's.", "", header, "|" + "---|" * header.count(" |")]
+    header = "| model | dtype | " + " | ".join(f"{b} status | {b} CPU ops | {b} ttnn/CPU | {b} PCC" for b in names) + " |"
+    if document["meta"].get("side_by_side") == "compile":
+        title, note = "Eager and compiled side by side", (
+            "Each model measured eagerly and as `torch.compile(model, backend=\"ttnn\")` (the captured graph "
+            "through the device's kernels, ops without a kernel decomposed), each in its own process; *CPU ops* "
+            "are fallback calls per inference. Models whose call is `generate()` run their forward eagerly in "
+            "both (torch.compile wraps the module's forward only).")
+    else:
+        title, note = "Backends side by side", (
+            "Each model measured once per backend, in its own process (`TTNN_DEVICE_BACKEND`); on the emulated "
+            "device (`TTNN_DEVICE_EMULATE=1`) the ttnn backend's speed is the emulator's (TT-NN's golden "
+            "functions on the host), not a card's.")
+    lines = ["", f"## {title}", "", note, "", header, "|" + "---|" * header.count(" |")]
     for model in document["models"]:
         by_backend = model.get("backends") or {}
         dtypes = list(dict.fromkeys(d for b in names for d in (by_backend.get(b) or {}).get("rows", {})))
@@ -73,7 +82,9 @@ def _backends(document):
             cells = []
             for b in names:
                 row = (by_backend.get(b) or {}).get("rows", {}).get(dtype, {})
-                cells += [row.get("status", "—"), _sig(row.get("ratio")), _num(row.get("pcc"), ".6f")]
+                cpu_ops = row.get("fallback_calls")
+                cells += [row.get("status", "—"), "—" if cpu_ops is None else str(cpu_ops), _sig(row.get("ratio")),
+                          _num(row.get("pcc"), ".6f")]
             lines.append(f"| {model['name']} | {dtype} | " + " | ".join(cells) + " |")
     return lines
 

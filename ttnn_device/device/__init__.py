@@ -138,3 +138,16 @@ class device_of(device):
 
 
 default_generators = tuple(_C._default_generator(i) for i in range(device_count()))
+
+
+# Inductor looks these up on a custom device's module to generate code for it; the device has none, so
+# it gets generators that refuse with a message naming the torch.compile backends that work.
+_INDUCTOR_CODEGEN = {"Scheduling", "PythonWrapperCodegen", "CppWrapperCodegen", "WrapperFxCodegen"}
+
+
+def __getattr__(name):
+    if name in _INDUCTOR_CODEGEN:
+        from ..compile import refusing_codegen
+
+        return refusing_codegen()
+    raise AttributeError(f"module 'torch.ttnn' has no attribute '{name}'")
