@@ -70,6 +70,14 @@ def decompositions() -> dict:
 def _run_eagerly(gm: torch.fx.GraphModule, example_inputs):
     from torch._functorch.aot_autograd import make_boxed_func
 
+    # The graph's views were traced on tensors with the strides PyTorch's meta functions give; a ttnn
+    # kernel may return another memory order for the same values (elementwise results follow their
+    # operands' order, convolutions keep their own). The graph is functional, so a view of an intermediate
+    # is as good as a reshape, which copies only when the strides do not allow a view.
+    for node in gm.graph.nodes:
+        if node.op == "call_function" and node.target is torch.ops.aten.view.default:
+            node.target = torch.ops.aten.reshape.default
+    gm.recompile()
     return make_boxed_func(gm.forward)
 
 
