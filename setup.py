@@ -1,10 +1,18 @@
-"""Builds ttnn_device and its native extension ttnn_device._C (torch.utils.cpp_extension + ninja)."""
+"""Builds the native extension ttnn_device._C (torch.utils.cpp_extension + ninja).
+
+The package's metadata, dependencies, extras and entry points are in pyproject.toml; only the extension,
+which needs torch to be described, is here.
+"""
 
 import glob
 import os
 
-from setuptools import find_packages, setup
-from torch.utils.cpp_extension import BuildExtension, CppExtension
+from setuptools import setup
+
+# Building must not load an installed ttnn_device through torch's backend autoload: after a pull, an
+# editable install's old extension may no longer load against the new sources.
+os.environ.setdefault("TORCH_DEVICE_BACKEND_AUTOLOAD", "0")
+from torch.utils.cpp_extension import BuildExtension, CppExtension  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -16,12 +24,6 @@ def sources():
 
 
 setup(
-    name="ttnn_device",
-    version="0.1.0",
-    description="A PyTorch device for Tenstorrent accelerators, dispatching into TT-NN",
-    packages=find_packages(include=["ttnn_device", "ttnn_device.*", "benchmarks", "benchmarks.*"]),
-    package_data={"ttnn_device.testing": ["mock_clusters/*.yaml"]},
-    python_requires=">=3.10",
     ext_modules=[
         CppExtension(
             name="ttnn_device._C",
@@ -31,12 +33,4 @@ setup(
         )
     ],
     cmdclass={"build_ext": BuildExtension.with_options(use_ninja=True)},
-    entry_points={
-        "torch.backends": ["ttnn_device = ttnn_device:_autoload"],
-        "torch_dynamo_backends": ["ttnn = ttnn_device.compile:ttnn_backend"],
-        "console_scripts": [
-            "ttnn-conformance = ttnn_device.conformance.__main__:main",
-            "ttnn-zoo = benchmarks.run_zoo:main",
-        ],
-    },
 )

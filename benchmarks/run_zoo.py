@@ -24,7 +24,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def parse_args(argv):
-    parser = argparse.ArgumentParser(prog="ttnn-zoo", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.run_zoo", description=__doc__.splitlines()[0])
     parser.add_argument("selectors", nargs="*", help="model names, tags or families (default: the whole zoo)")
     parser.add_argument("--dtypes", default="float32,bfloat16")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per model before it is killed")
