@@ -29,6 +29,7 @@ from .counters import (conversion_counts, fallback_counts, fallback_reasons, op_
 from .fallback_mode import get_fallback_mode, set_fallback_mode
 from .ops import get_numerics, op_table, set_numerics
 from .physical import physical_format, set_physical_format
+from .profiling import profile
 
 __all__ = [
     "backend_info",
@@ -46,6 +47,7 @@ __all__ = [
     "set_fallback_mode",
     "physical_format",
     "set_physical_format",
+    "profile",
 ]
 
 

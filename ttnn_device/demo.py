@@ -1,12 +1,14 @@
 """Runs a real model on the ttnn device and compares it with the CPU.
 
-    python -m ttnn_device.demo [--model resnet18|transformer] [--batch N]
+    python -m ttnn_device.demo [--model resnet18|transformer] [--batch N] [--profile]
 
 Prints the output device, the agreement with CPU float32 (max abs error, PCC, top-1), which ops ran on the
-CPU through the fallback, and what crossed host <-> device.
+CPU through the fallback, and what crossed host <-> device; with --profile, also ttnn_device.profile()'s
+table of the device forward.
 """
 
 import argparse
+import contextlib
 import time
 
 import torch
@@ -34,6 +36,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default="resnet18")
     parser.add_argument("--batch", type=int, default=2)
+    parser.add_argument("--profile", action="store_true", help="print ttnn_device.profile()'s table of the forward")
     args = parser.parse_args(argv)
 
     model, shape = build(args.model)
@@ -44,7 +47,8 @@ def main(argv=None):
         device_inputs = inputs.to("ttnn")
         ttnn_device.reset_fallback_counts()
         start = time.perf_counter()
-        result = model(device_inputs)
+        with ttnn_device.profile() if args.profile else contextlib.nullcontext() as prof:
+            result = model(device_inputs)
         seconds = time.perf_counter() - start
     got = result.cpu()
     print(f"model {args.model}, batch {args.batch}, output {tuple(result.shape)} on {result.device} "
@@ -60,6 +64,9 @@ def main(argv=None):
     transfers = ttnn_device.transfer_counts()
     for direction, figures in transfers.items():
         print(f"{direction.replace('_', ' ')}: {figures['count']} transfers, {figures['bytes'] / 1e6:.2f} MB")
+    if prof is not None:
+        print()
+        print(prof.table(row_limit=15))
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@
 
 #include "core/device_state.h"
 #include "core/generator.h"
+#include "core/profile_log.h"
 #include "core/tensor_access.h"
 
 namespace ttnn_device::core {
@@ -192,13 +193,20 @@ void note_fallback(const std::string& op) {
     }
     if (mode == FallbackMode::kWarn) first_warning = s.warned.insert(op).second;
   }
+  if (profile_log::on()) {
+    const int64_t t = profile_log::now_ns();
+    profile_log::record({profile_log::Kind::kFallback, op, reason, 0, t, t});
+  }
   TORCH_CHECK_NOT_IMPLEMENTED(mode != FallbackMode::kError, "The operator '", op,
                               "' has no ttnn kernel for these arguments (", reason, ") and would run on the CPU, which "
                               "TTNN_DEVICE_FALLBACK=error forbids. Unset it (or set allow/warn) to run it on "
                               "the CPU.");
   if (first_warning) {
-    TORCH_WARN("The operator '", op, "' has no ttnn kernel for these arguments; it runs on the CPU (fallback). ",
-               "This warning is shown once per operator.");
+    TORCH_WARN("The operator '", op, "' runs on the CPU (fallback): ", reason,
+               ". Its inputs are copied to the host and its results back. To ask for a ttnn kernel, report the "
+               "operator, this reason, and its input shapes and dtypes in an issue of the ttnn_device project; "
+               "ttnn_device.profile() shows what every fallback costs, ttnn_device.fallback_reasons() lists "
+               "them all. This warning is shown once per operator.");
   }
 }
 

@@ -1,11 +1,11 @@
 // PrivateUse1 hooks: how torch asks the ttnn device about availability, devices, generators, pointers
 // and storage resizing.
 #include <ATen/detail/PrivateUse1HooksInterface.h>
-#include <c10/core/CPUAllocator.h>
 
 #include "core/caching_allocator.h"
 #include "core/device_state.h"
 #include "core/generator.h"
+#include "core/pinned_host.h"
 #include "core/storage_resize.h"
 
 namespace ttnn_device::core {
@@ -29,9 +29,8 @@ struct Hooks final : public at::PrivateUse1HooksInterface {
   }
   at::Generator getNewGenerator(c10::DeviceIndex device) const override { return new_generator(device); }
   at::Device getDeviceFromPtr(void* data) const override { return device_of_address(data); }
-  bool isPinnedPtr(const void*) const override { return false; }
-  // The reference device reads host memory directly, so ordinary host memory serves as "pinned".
-  at::Allocator* getPinnedMemoryAllocator() const override { return c10::GetCPUAllocator(); }
+  bool isPinnedPtr(const void* data) const override { return is_pinned_host(data); }
+  at::Allocator* getPinnedMemoryAllocator() const override { return pinned_host_allocator(); }
   void resizePrivateUse1Bytes(const c10::Storage& storage, size_t new_bytes) const override {
     resize_storage_bytes(storage, new_bytes);
   }

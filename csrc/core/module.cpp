@@ -13,6 +13,8 @@
 #include "core/fallback.h"
 #include "core/generator.h"
 #include "core/physical_format.h"
+#include "core/pinned_host.h"
+#include "core/profile_log.h"
 #include "core/transfers.h"
 #include "aten/call_op.h"
 #include "ops/bind_ops.h"
@@ -131,6 +133,25 @@ PYBIND11_MODULE(_C, m) {
   m.def("_set_fallback_mode", [](const std::string& mode) { set_fallback_mode(parse_fallback_mode(mode)); });
   m.def("_transfer_counts", [] { return transfer_dict(); });
   m.def("_reset_transfer_counts", [] { reset_transfer_counts(); });
+  m.def("_pinned_host_stats", [] {
+    const auto s = pinned_host_stats();
+    py::dict d;
+    d["blocks"] = s.blocks;
+    d["bytes"] = s.bytes;
+    d["locked_bytes"] = s.locked_bytes;
+    return d;
+  });
+  // ttnn_device.profile(): the event log, handed over as (kind, name, detail, bytes, start_ns, end_ns).
+  m.def("_profile_start", [] { profile_log::start(); });
+  m.def("_profile_size", [] { return profile_log::size(); });
+  m.def("_profile_stop", [] {
+    static const char* kinds[] = {"vocab", "fallback", "host_to_device", "device_to_host"};
+    py::list out;
+    for (const auto& e : profile_log::stop()) {
+      out.append(py::make_tuple(kinds[static_cast<int>(e.kind)], e.name, e.detail, e.bytes, e.start_ns, e.end_ns));
+    }
+    return out;
+  });
   m.def("_physical_format", [](const at::Tensor& t) {
     const auto f = physical_format_of(t);
     py::dict d;

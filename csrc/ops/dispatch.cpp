@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <unordered_map>
 
+#include "core/profile_log.h"
 #include "ops/op_table.h"
 #include "runtime/device.h"
 
@@ -39,7 +40,6 @@ const std::string& active_backend() {
 struct OpCounter {
   static constexpr int kChecked = 24;
   const OpSpec* spec;
-  std::string profiler_name;  // "ttnn::<op>"
   Impl impl;
   GenericImpl generic;
   std::atomic<uint64_t> calls{0};
@@ -66,7 +66,6 @@ OpCounter& find_slot(const char* op) {
   if (it != c.by_op.end()) return *it->second;
   auto entry = std::make_unique<OpCounter>();
   entry->spec = &op_spec(op);
-  entry->profiler_name = "ttnn::" + entry->spec->op;
   {
     Registry& r = registry();
     std::lock_guard<std::mutex> rlock(r.mutex);
@@ -141,15 +140,23 @@ std::vector<TtTensor> call(const char* op, const Args& args) {
     throw std::logic_error("the " + active_backend() + " backend does not implement vocabulary op " + counter.spec->op);
   }
   counter.calls.fetch_add(1, std::memory_order_relaxed);
+  uint64_t converted_bytes = 0;
   if (is_conversion(counter.spec->op)) {
     const char* input = counter.spec->op == "to_layout" ? "tensor" : "input_tensor";
     const TtTensor& t = args.tensor(input);
+    converted_bytes = t.buffer() ? t.buffer()->logical_bytes() : 0;
     counters().conversions.fetch_add(1, std::memory_order_relaxed);
-    counters().conversion_bytes.fetch_add(t.buffer() ? t.buffer()->logical_bytes() : 0, std::memory_order_relaxed);
+    counters().conversion_bytes.fetch_add(converted_bytes, std::memory_order_relaxed);
   }
-  // Seen by torch.profiler as "ttnn::<op>": what each vocabulary op costs inside the aten kernels.
-  RECORD_FUNCTION(counter.profiler_name.c_str(), c10::ArrayRef<const c10::IValue>{});
-  return counter.impl ? counter.impl(args) : counter.generic(*counter.spec, args);
+  // Seen by torch.profiler under the TT-NN function's name ("ttnn.matmul"): what each vocabulary op costs
+  // inside the aten kernels.
+  RECORD_FUNCTION(counter.spec->ttnn.c_str(), c10::ArrayRef<const c10::IValue>{});
+  if (!core::profile_log::on()) return counter.impl ? counter.impl(args) : counter.generic(*counter.spec, args);
+  const int64_t start = core::profile_log::now_ns();
+  auto out = counter.impl ? counter.impl(args) : counter.generic(*counter.spec, args);
+  core::profile_log::record({core::profile_log::Kind::kVocabOp, counter.spec->op, counter.spec->ttnn,
+                             converted_bytes, start, core::profile_log::now_ns()});
+  return out;
 }
 
 TtTensor call1(const char* op, const Args& args) {
