@@ -1,7 +1,7 @@
 """Copies CPU -> ttnn, ttnn -> CPU, ttnn -> ttnn and ttnn:0 -> ttnn:1: every torch dtype bit-exact,
 non-contiguous sources and destinations, broadcasting copy_, dtype conversion with the CPU's results,
 transfer accounting, and storages re-laid out in TT-NN physical formats (TILE, BFLOAT16, BFLOAT8_B,
-BFLOAT4_B) whose values are checked against the spec formulas (ttnn_semantics.md §2.2, §2.3) and against
+BFLOAT4_B) whose values are checked against the spec formulas (shared exponents, round to nearest even) and against
 the goldens the real ttnn produced (tests/golden)."""
 
 from __future__ import annotations
@@ -497,7 +497,7 @@ def test_default_physical_format_is_natural_row_major():
 
 
 def bfloat16_reference(x: torch.Tensor) -> torch.Tensor:
-    """ttnn_semantics.md §2.3: float32 -> BFLOAT16 rounds to nearest even, denormals kept, overflow to inf,
+    """float32 -> BFLOAT16 rounds to nearest even, denormals kept, overflow to inf,
     any NaN -> 0x7FC0; returned as the float32 the device decodes it to."""
     b = x.contiguous().view(torch.int32).to(torch.int64) & 0xFFFFFFFF
     rounded = ((b + 0x7FFF + ((b >> 16) & 1)) >> 16) & 0xFFFF
@@ -511,7 +511,7 @@ def _from_u32(u: torch.Tensor) -> torch.Tensor:
 
 
 def bfp_reference(x: torch.Tensor, mantissa_bits: int) -> torch.Tensor:
-    """BFLOAT8_B (mantissa_bits=7) / BFLOAT4_B (3) per ttnn_semantics.md §2.2, from float32 values laid
+    """BFLOAT8_B (mantissa_bits=7) / BFLOAT4_B (3) per block-float packing, from float32 values laid
     out as TT-NN tiles them: the last two dims padded with 0 to multiples of 32 (a 1-D tensor is one row);
     a group is 16 consecutive elements of a tile row within one face, i.e. a 16-aligned run of a padded
     row. Shared exponent E = largest biased exponent in the group; m = round_half_even(|x| 2^(M-1) / 2^(E-127))

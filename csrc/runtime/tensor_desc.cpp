@@ -46,7 +46,7 @@ std::string describe(const TensorDesc& d) {
   return std::string(to_string(d.host_type)) + " -> " + to_string(d.data_type) + " in " + to_string(d.layout);
 }
 
-// The lossy encodings TT-NN's host conversion performs (ttnn_semantics §2.2, §2.3).
+// The lossy encodings TT-NN's host conversion performs (float32 to BFLOAT16, BFLOAT8_B, BFLOAT4_B).
 bool supported_conversion(DataType host, DataType physical) {
   if (physical == DataType::BFLOAT16) return host == DataType::FLOAT32;
   if (is_block_float(physical)) return host == DataType::FLOAT32 || host == DataType::BFLOAT16;

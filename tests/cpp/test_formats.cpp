@@ -1,5 +1,5 @@
 // Physical formats of the reference device: byte-exact against goldens from the real ttnn 0.81.1
-// (tests/golden, made by make_golden.py), plus the spec facts of ttnn_semantics §1-§2 and round trips.
+// (tests/golden, made by make_golden.py), plus TT-NN's documented format facts and round trips.
 // Usage: test_formats [golden_dir]   (default: the source tree's tests/golden)
 
 #include <algorithm>
@@ -126,7 +126,7 @@ TEST(golden_vectors_match_ttnn) {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Names, sizes and shapes (ttnn_semantics §1.1, §1.5)
+// Names, sizes and shapes of TT-NN's data types and tiles
 
 TEST(data_type_names_parse_and_print) {
   for (DataType t : {DataType::BFLOAT16, DataType::FLOAT32, DataType::INT32, DataType::UINT32, DataType::UINT16,
@@ -352,7 +352,7 @@ TEST(bfp_zero_sign_denormals_and_specials) {
   CHECK_EQ(page[64 + 0], 0x40);
   CHECK_EQ(page[64 + 1], 0xC0);
   CHECK_EQ(page[64 + 2], 0x60);
-  // Not zeroed, contrary to ttnn_semantics §2.2: ttnn packs finite neighbours against E = 0xFF like any
+  // Not zeroed, contrary to what one might expect from the format's description: ttnn packs finite neighbours against E = 0xFF like any
   // group, so 3e38 = 1.76 * 2^127 keeps 56/64 * 2^128 (golden tile_float32_to_bfloat8_b_edges_32x32).
   CHECK_EQ(page[64 + 3], 0x38);
   CHECK_EQ(page[64 + 4], 0);

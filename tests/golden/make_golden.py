@@ -162,7 +162,7 @@ def random_ints(rng, np_type, shape) -> np.ndarray:
 
 
 def bfp_edge_tile(mantissa_bits: int) -> np.ndarray:
-    """A 32x32 float32 tile whose face rows (block-float groups) each test one rule of ttnn_semantics §2.2.
+    """A 32x32 float32 tile whose face rows (block-float groups) each test one rule of block-float packing.
 
     Row r, columns 0..15 is group r of face 0 (or face 2 for r >= 16); columns 16..31 give face 1/3 groups."""
     step = 2.0 ** -(mantissa_bits - 1)  # one mantissa step at exponent 0 (1/64 for BFP8, 1/4 for BFP4)
@@ -218,7 +218,7 @@ def bfp_edge_tile(mantissa_bits: int) -> np.ndarray:
 
 
 def bf16_edge_values() -> np.ndarray:
-    """Float32 values exercising RNE to bfloat16 (ttnn_semantics §2.3)."""
+    """Float32 values exercising round-to-nearest-even to bfloat16."""
     lsb = 2.0**-7
     vals = [
         1.0, -1.0, 0.0, -0.0,

@@ -1,4 +1,4 @@
-// float32 <-> bfloat16 bit conversions with TT-NN's host rounding (ttnn_semantics §2.3). Torch-free.
+// float32 <-> bfloat16 bit conversions with TT-NN's host rounding (to nearest even, as ttnn.from_torch rounds). Torch-free.
 #pragma once
 
 #include <cstdint>

@@ -1,4 +1,4 @@
-// TT-NN's block-float tile pages, BFLOAT8_B and BFLOAT4_B (ttnn_semantics §2.2), one tile at a time. Torch-free.
+// TT-NN's block-float tile pages, BFLOAT8_B and BFLOAT4_B (16 values share an exponent byte), one tile at a time. Torch-free.
 //
 // A page holds one 32x32 tile in tile order (see tilize.h): 64 shared-exponent bytes, one per group of 16
 // consecutive elements (a face row), then the elements: BFP8 one byte each (sign + 7-bit magnitude with an

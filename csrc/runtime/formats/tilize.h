@@ -1,4 +1,4 @@
-// Row-major <-> TILE element order for any element size (ttnn_semantics §1.3). Torch-free.
+// Row-major <-> TILE element order for any element size (32x32 tiles of four 16x16 faces). Torch-free.
 //
 // A tile is 32x32 elements stored as four 16x16 faces (top-left, top-right, bottom-left, bottom-right), each
 // face row-major: element (r, c) of a tile lives at ((r/16)*2 + c/16)*256 + (r%16)*16 + c%16. The tiles of
