@@ -26,6 +26,9 @@ import torch
 # the reference device in exact numerics (IEEE math, rounding only to the storage dtype); tests of TT-NN's
 # own numerics switch to "tt" themselves. Set before the extension loads, so subprocesses inherit it.
 os.environ.setdefault("TTNN_DEVICE_NUMERICS", "exact")
+# Host mirrors (host copies of device storages that CPU kernels only read) are mapped read-only, so a
+# kernel that writes one faults in the test that does it instead of silently corrupting later reads.
+os.environ.setdefault("TTNN_DEVICE_CHECK_HOST_MIRRORS", "1")
 
 from ttnn_oracle import DEFAULT_CLUSTER_DESC, load_ttnn  # noqa: E402
 

@@ -1,6 +1,7 @@
 """Host mirrors: a storage that ops on the CPU read again and again without it changing (a parameter)
 crosses to the host once; any change on the device makes the next CPU run see the new contents."""
 
+import pytest
 import torch
 import torch.nn.functional as F
 
@@ -61,14 +62,42 @@ def test_every_change_reaches_the_cpu_side(counters):
         assert torch.equal(F.linear(xd, wd).cpu(), expected), what
 
 
-def test_mirror_is_not_written_by_an_in_place_op(counters):
-    w = torch.randn(8, 8, dtype=F64)
-    wd = w.to("ttnn")
-    for _ in range(3):
-        (wd * 2).cpu()  # reads wd: mirrored from the second time
-    wd.add_(1)  # in place: runs on a private copy, written back to the device
-    assert torch.equal(wd.cpu(), w + 1)
-    assert torch.equal((wd * 2).cpu(), (w + 1) * 2)
+def test_mirrors_are_read_only_in_the_checking_mode(run_py):
+    """The control for the test below: with TTNN_DEVICE_CHECK_HOST_MIRRORS=1 (the suite's setting) a write
+    into a mirror faults (SIGSEGV) instead of passing unseen; without it the same write goes through."""
+    code = """
+        w = torch.randn(8, 8, dtype=torch.float64).to("ttnn")
+        assert ttnn_device._C._host_mirror_view(w) is None  # the first read makes none
+        view = ttnn_device._C._host_mirror_view(w)
+        assert view is not None and view.device.type == "cpu" and torch.equal(view, w.cpu())
+        print("writing", flush=True)
+        view.add_(1)
+        print("written", flush=True)
+        """
+    checked = run_py(code, env={"TTNN_DEVICE_CHECK_HOST_MIRRORS": "1"}, check=False)
+    assert checked.returncode == -11 and "writing" in checked.stdout and "written" not in checked.stdout, checked
+    unchecked = run_py(code, env={"TTNN_DEVICE_CHECK_HOST_MIRRORS": "0"}, check=False)
+    assert unchecked.returncode == 0 and "written" in unchecked.stdout, unchecked
+
+
+@pytest.mark.parametrize("op", ["add_", "mul_ through the fallback", "index_put_", "copy_"])
+def test_mirror_is_not_written_by_an_in_place_op(run_py, op):
+    """In-place ops on a mirrored storage run on a private host copy (or natively), never on the mirror:
+    in the checking mode a write into the mirror would kill the child process."""
+    change = {"add_": "wd.add_(1); w.add_(1)",
+              "mul_ through the fallback": "wd.mul_(0.5); w.mul_(0.5)",
+              "index_put_": "wd[torch.tensor([1, 3])] = 7.0; w[torch.tensor([1, 3])] = 7.0",
+              "copy_": "wd[2].copy_(wd[5]); w[2].copy_(w[5])"}[op]
+    run_py(f"""
+        w = torch.randn(8, 8, dtype=torch.float64)
+        wd = w.to("ttnn")
+        for _ in range(3):
+            torch.nn.functional.linear(torch.ones(2, 8, dtype=torch.float64).to("ttnn"), wd).cpu()
+        assert ttnn_device._C._host_mirror_view(wd) is not None  # mirrored now
+        {change}
+        assert torch.equal(wd.cpu(), w)
+        assert torch.equal((wd * 2).cpu(), w * 2)
+        """, env={"TTNN_DEVICE_CHECK_HOST_MIRRORS": "1"})
 
 
 def test_budget_zero_turns_mirrors_off(run_py):

@@ -1,5 +1,8 @@
 #include "core/device_buffer.h"
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
@@ -394,6 +397,30 @@ bool reserve_mirror(uint64_t bytes) {
   return true;
 }
 
+// TTNN_DEVICE_CHECK_HOST_MIRRORS=1 (the test suite sets it): mirrors live in pages mapped without write
+// permission, so a CPU kernel that writes what its schema says it only reads faults at once instead of
+// corrupting the cache every later read would see.
+bool read_only_mirrors() {
+  static const bool on = [] {
+    const char* env = std::getenv("TTNN_DEVICE_CHECK_HOST_MIRRORS");
+    return env && std::string(env) == "1";
+  }();
+  return on;
+}
+
+std::shared_ptr<const uint8_t[]> read_only_copy(const uint8_t* data, uint64_t bytes) {
+  const uint64_t page = static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+  const uint64_t mapped = (bytes + page - 1) / page * page;
+  void* region = mmap(nullptr, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (region == MAP_FAILED) throw std::bad_alloc();
+  std::memcpy(region, data, bytes);
+  mprotect(region, mapped, PROT_READ);
+  return std::shared_ptr<const uint8_t[]>(static_cast<const uint8_t*>(region), [bytes, mapped](const uint8_t* p) {
+    munmap(const_cast<uint8_t*>(p), mapped);
+    mirrored_bytes -= bytes;
+  });
+}
+
 }  // namespace
 
 DeviceBuffer::HostMirror DeviceBuffer::host_mirror() const {
@@ -406,6 +433,10 @@ DeviceBuffer::HostMirror DeviceBuffer::host_mirror() const {
   if (logical_bytes_ == 0 || !reserve_mirror(logical_bytes_)) return {};
   const uint64_t bytes = logical_bytes_;
   Staging logical = read_all_logical();
+  if (read_only_mirrors()) {
+    mirror_ = read_only_copy(logical.get(), bytes);
+    return {mirror_, true};
+  }
   mirror_ = std::shared_ptr<const uint8_t[]>(logical.release(), [bytes](const uint8_t* p) {
     delete[] p;
     mirrored_bytes -= bytes;

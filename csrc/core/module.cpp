@@ -15,6 +15,7 @@
 #include "core/physical_format.h"
 #include "core/pinned_host.h"
 #include "core/profile_log.h"
+#include "core/tensor_access.h"
 #include "core/transfers.h"
 #include "aten/call_op.h"
 #include "ops/bind_ops.h"
@@ -140,6 +141,11 @@ PYBIND11_MODULE(_C, m) {
     d["bytes"] = s.bytes;
     d["locked_bytes"] = s.locked_bytes;
     return d;
+  });
+  // For the tests of the host mirrors: the CPU view an op that only reads `t` would get (None without one).
+  m.def("_host_mirror_view", [](const at::Tensor& t) -> py::object {
+    at::Tensor view = mirrored_view(t);
+    return view.defined() ? py::cast(view) : py::none();
   });
   // ttnn_device.profile(): the event log, handed over as (kind, name, detail, bytes, start_ns, end_ns).
   m.def("_profile_start", [] { profile_log::start(); });
