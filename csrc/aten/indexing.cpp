@@ -268,8 +268,9 @@ at::Tensor index_add_kernel(const at::Tensor& self, int64_t dim, const at::Tenso
   if (source.scalar_type() != self.scalar_type()) decline("an index_add of another dtype");
   if (!at::isFloatingType(self.scalar_type()) && self.scalar_type() != c10::kInt) decline("an index_add of integers other than int32");
   dim = c10::maybe_wrap_dim(dim, self.dim());
-  TORCH_CHECK_INDEX(source.dim() == self.dim() && source.size(dim) == index.numel(),
-                    "index_add_(): source and index must agree along dim ", dim);
+  bool shapes_agree = source.dim() == self.dim() && source.size(dim) == index.numel();
+  for (int64_t d = 0; shapes_agree && d < self.dim(); ++d) shapes_agree = d == dim || source.size(d) == self.size(d);
+  if (!shapes_agree) decline("an index_add whose source does not fit self (torch raises)");
   const bool unscaled = alpha.isIntegral(true) ? alpha.toLong() == 1 : alpha.toDouble() == 1.0;
   return put_rows(self, dim, index, unscaled ? source : source * alpha, /*accumulate=*/true);
 }

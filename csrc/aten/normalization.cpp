@@ -95,6 +95,7 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor> native_layer_norm(const at::Tenso
   device_of({&x, weight ? &*weight : nullptr, bias ? &*bias : nullptr});
   check_float(x);
   const auto normalized = C10_AS_INTARRAYREF_SLOW(shape_sym);
+  if (normalized.empty()) decline("layer norm over no dims (torch raises)");
   const int64_t axis = x.dim() - static_cast<int64_t>(normalized.size());
   if (axis < 0 || x.numel() == 0) decline("layer norm of an empty or too small tensor");
   for (const auto* p : {weight ? &*weight : nullptr, bias ? &*bias : nullptr}) {

@@ -138,6 +138,8 @@ at::Tensor roll(const at::Tensor& self, c10::IntArrayRef shifts, c10::IntArrayRe
   TORCH_CHECK(!shifts.empty(), "`shifts` required");
   TORCH_CHECK(dims.empty() ? shifts.size() == 1 : shifts.size() == dims.size(), "shifts and dimensions must align. shifts: ",
               shifts.size(), ", dims:", dims.size());
+  // The CPU's IndexError for a dim out of range (a 0-d tensor has no dim 0 to roll).
+  for (const int64_t d : dims) c10::maybe_wrap_dim(d, self.dim(), /*wrap_scalar=*/false);
   if (self.numel() == 0) decline("rolling an empty tensor");
   const bool math = has_math_type(self.scalar_type());
   TtTensor t = to_tt(self, math);

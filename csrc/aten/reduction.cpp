@@ -152,8 +152,13 @@ at::Tensor amax(const at::Tensor& x, c10::IntArrayRef dims, bool keepdim) {
   check_ordered(x);
   return reduce("max", x, dims, keepdim);
 }
+// An out= of another dtype is an error the CPU kernel raises with torch's message.
+void check_same_dtype_out(const at::Tensor& x, const at::Tensor& out) {
+  if (out.scalar_type() != x.scalar_type()) decline("amax/amin into an out= of another dtype");
+}
 at::Tensor& amax_out(const at::Tensor& x, c10::IntArrayRef dims, bool keepdim, at::Tensor& out) {
   check_ordered(x);
+  check_same_dtype_out(x, out);
   return copy_out(out, reduce("max", x, dims, keepdim));
 }
 at::Tensor amin(const at::Tensor& x, c10::IntArrayRef dims, bool keepdim) {
@@ -162,6 +167,7 @@ at::Tensor amin(const at::Tensor& x, c10::IntArrayRef dims, bool keepdim) {
 }
 at::Tensor& amin_out(const at::Tensor& x, c10::IntArrayRef dims, bool keepdim, at::Tensor& out) {
   check_ordered(x);
+  check_same_dtype_out(x, out);
   return copy_out(out, reduce("min", x, dims, keepdim));
 }
 at::Tensor max_all(const at::Tensor& x) {

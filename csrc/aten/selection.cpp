@@ -3,6 +3,7 @@
 // picked. The picked positions are written in order by a scatter: each hit goes to the slot its running
 // count gives it, misses to one spare slot that is cut off.
 #include <ATen/ATen.h>
+#include <ATen/MemoryOverlap.h>
 #include <torch/library.h>
 
 #include "aten/operands.h"
@@ -86,6 +87,11 @@ at::Tensor& masked_scatter_(at::Tensor& self, const at::Tensor& mask, const at::
 }
 
 at::Tensor& masked_select_out(const at::Tensor& self, const at::Tensor& mask, at::Tensor& out) {
+  // An out= sharing memory with an input is an error, raised as the CPU raises it (the fallback could
+  // not: it copies each argument to the host on its own, so the overlap would vanish there).
+  at::assert_no_internal_overlap(out);
+  at::assert_no_overlap(out, self);
+  at::assert_no_overlap(out, mask);
   return copy_out(out, masked_elements(self, mask));
 }
 

@@ -110,6 +110,7 @@ void check_input(const UnaryOp& op, const at::Tensor& x) {
     decline("bitwise_not of bool or floating tensors");
   }
   if (std::string(op.ttnn) == "sign" && x.scalar_type() == c10::kBool) decline("sign of a bool tensor");
+  if (std::string(op.ttnn) == "neg" && x.scalar_type() == c10::kBool) decline("neg of a bool tensor (torch raises)");
   if ((std::string(op.ttnn) == "abs" || std::string(op.ttnn) == "neg") && x.scalar_type() == c10::kByte) {
     decline("abs/neg of uint8 wraps in torch");
   }
@@ -150,6 +151,8 @@ at::Tensor& bitwise_not_kernel_(at::Tensor& x) { return bitwise_not_kernel_out(x
 
 // Ops with parameters: the aten arguments as TT-NN's.
 ops::Args gelu_args(c10::string_view approximate) {
+  // Any other value is an error the CPU kernel raises with torch's message.
+  if (approximate != "none" && approximate != "tanh") decline("gelu with an unknown approximate value");
   return {{"fast_and_approximate_mode", approximate == "tanh"}};
 }
 at::Tensor gelu(const at::Tensor& x, c10::string_view approximate) {
