@@ -106,7 +106,20 @@ void deleter(void* context) {
 
 }  // namespace
 
+namespace {
+std::atomic<int64_t> injected_fault_countdown{0};
+std::atomic<uint64_t> acquisitions{0};
+}  // namespace
+
+void inject_out_of_memory(int64_t nth) { injected_fault_countdown.store(std::max<int64_t>(nth, 0)); }
+uint64_t block_acquisitions() { return acquisitions.load(); }
+
 Block acquire_block(int device, uint64_t bytes) {
+  acquisitions.fetch_add(1, std::memory_order_relaxed);
+  if (injected_fault_countdown.load(std::memory_order_relaxed) > 0 && injected_fault_countdown.fetch_sub(1) == 1) {
+    TORCH_CHECK_WITH(OutOfMemoryError, false, "ttnn out of memory on device ttnn:", device, ": tried to allocate ",
+                     bytes, " bytes (a fault injected by the tests)");
+  }
   auto& p = pool(device);
   try {
     return p.cache.acquire(bytes);

@@ -38,6 +38,12 @@ struct SnapshotBlock {
 std::vector<SnapshotBlock> memory_snapshot(c10::DeviceIndex device);
 // The buffer behind a ttnn data pointer (a storage's base or any address inside it); nullptr if none.
 DeviceBuffer* buffer_at(const void* address);
+
+// Fault injection for the tests: the `nth` device block acquired from now on (1 = the next) raises
+// torch.OutOfMemoryError as a full device would; 0 disarms it. acquisitions() counts every block acquired
+// (tensor storages, intermediate results, re-layouts), so a test can fail each allocation of a forward in turn.
+void inject_out_of_memory(int64_t nth);
+uint64_t block_acquisitions();
 c10::Device device_of_address(const void* address);
 
 }  // namespace ttnn_device::core
