@@ -3,7 +3,9 @@
 #include <c10/core/Allocator.h>
 #include <c10/util/Exception.h>
 
+#include <algorithm>
 #include <atomic>
+#include <iterator>
 #include <map>
 #include <mutex>
 #include <sstream>
@@ -30,12 +32,19 @@ constexpr uint64_t kAddressAlignment = 4096;
 
 // The caching policy and its statistics live in the device's BlockCache; what is per storage (the
 // address window, the buffers by address and the bytes torch asked for) is kept here, under one lock.
+// How much of each window addresses are handed out from: all of it, unless a test shrinks it to make the
+// wrap-around below happen within a few allocations.
+std::atomic<uint64_t> address_window_limit{uint64_t{1} << kAddressWindowBits};
+
+uint64_t address_span(uint64_t bytes) { return (std::max<uint64_t>(bytes, 1) + kAddressAlignment - 1) / kAddressAlignment * kAddressAlignment; }
+
 struct DevicePool {
   DevicePool(runtime::Device& device, int index)
-      : cache(device), next_address(static_cast<uint64_t>(index + 1) << kAddressWindowBits) {}
+      : cache(device), window_base(static_cast<uint64_t>(index + 1) << kAddressWindowBits), next_address(window_base) {}
   BlockCache cache;
   std::mutex mutex;  // guards the fields below
   c10::CachingAllocator::Stat requested_bytes;
+  const uint64_t window_base;
   uint64_t next_address;
   using Buffers = std::map<uint64_t, DeviceBuffer*>;
   Buffers buffers;  // by address
@@ -140,6 +149,39 @@ CachingAllocator& caching_allocator() {
   return allocator;
 }
 
+namespace {
+// Addresses are handed out upwards; at the end of the window they start again from the lowest gap between
+// live buffers big enough, so no process lifetime can run one device's addresses into the next device's
+// window or give two live storages overlapping addresses. With p.mutex held.
+// Once addresses have wrapped around, the next one up may belong to a live buffer.
+bool range_is_free(const DevicePool& p, uint64_t start, uint64_t span) {
+  auto above = p.buffers.lower_bound(start);
+  if (above != p.buffers.end() && above->first < start + span) return false;
+  if (above == p.buffers.begin()) return true;
+  auto below = std::prev(above);
+  return below->first + address_span(below->second->logical_bytes()) <= start;
+}
+
+uint64_t take_address(DevicePool& p, uint64_t bytes) {
+  const uint64_t span = address_span(bytes);
+  const uint64_t window_end = p.window_base + address_window_limit.load(std::memory_order_relaxed);
+  if (p.next_address + span <= window_end && range_is_free(p, p.next_address, span)) return p.next_address;
+  uint64_t cursor = p.window_base;
+  for (const auto& [address, buffer] : p.buffers) {
+    if (address >= cursor + span) break;
+    cursor = std::max(cursor, address + address_span(buffer->logical_bytes()));
+  }
+  TORCH_CHECK_WITH(OutOfMemoryError, cursor + span <= window_end, "ttnn: no free range of ", span,
+                   " bytes left in the device's address window");
+  return cursor;
+}
+}  // namespace
+
+void set_address_window_limit(uint64_t bytes) {
+  const uint64_t full = uint64_t{1} << kAddressWindowBits;
+  address_window_limit.store(bytes == 0 || bytes > full ? full : bytes);
+}
+
 c10::DataPtr CachingAllocator::allocate(size_t bytes) {
   const c10::DeviceIndex device = current_device();
   check_device_index(device);
@@ -150,9 +192,15 @@ c10::DataPtr CachingAllocator::allocate(size_t bytes) {
   DeviceBuffer* buffer;
   uint64_t address;
   {
-    std::lock_guard<std::mutex> lock(p.mutex);
-    address = p.next_address;
-    p.next_address += (bytes + kAddressAlignment - 1) / kAddressAlignment * kAddressAlignment;
+    std::unique_lock<std::mutex> lock(p.mutex);
+    try {
+      address = take_address(p, bytes);
+    } catch (...) {
+      lock.unlock();
+      release_block(device, block);  // the block must not leak when no address is left for it
+      throw;
+    }
+    p.next_address = address + address_span(bytes);
     buffer = new DeviceBuffer(device, address, bytes, block);
     p.spare_nodes.insert(p.buffers, address, buffer);
     p.requested_bytes.increase(bytes);

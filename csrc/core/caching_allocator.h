@@ -43,6 +43,9 @@ DeviceBuffer* buffer_at(const void* address);
 // torch.OutOfMemoryError as a full device would; 0 disarms it. acquisitions() counts every block acquired
 // (tensor storages, intermediate results, re-layouts), so a test can fail each allocation of a forward in turn.
 void inject_out_of_memory(int64_t nth);
+// For the tests: hand out addresses from only the first `bytes` of each device's address window (0: all
+// of it, 2^48 bytes), so that the wrap-around to the gaps between live buffers happens early.
+void set_address_window_limit(uint64_t bytes);
 uint64_t block_acquisitions();
 c10::Device device_of_address(const void* address);
 

@@ -116,6 +116,7 @@ PYBIND11_MODULE(_C, m) {
   m.def("_empty_cache", [] { caching_allocator().emptyCache(); });
   m.def("_inject_out_of_memory", [](int64_t nth) { inject_out_of_memory(nth); });
   m.def("_block_acquisitions", [] { return block_acquisitions(); });
+  m.def("_set_address_window_limit", [](uint64_t bytes) { set_address_window_limit(bytes); });
   m.def("_memory_snapshot", [](int device) {
     py::list out;
     for (const auto& b : memory_snapshot(static_cast<c10::DeviceIndex>(device))) {
