@@ -4,6 +4,7 @@ every existing tensor exact, returns device memory to the pre-forward figure, an
 the CPU's result."""
 
 import copy
+import gc
 import threading
 
 import pytest
@@ -14,6 +15,7 @@ import ttnn_device._C as _C
 
 @pytest.fixture(autouse=True)
 def disarm():
+    gc.collect()  # earlier tests' garbage must not be freed mid-test, under a baseline taken before it
     yield
     _C._inject_out_of_memory(0)
 
@@ -67,7 +69,6 @@ def test_out_of_memory_during_training_step_leaves_parameters_exact():
         dev(xd).sum().backward()
         opt.step()
     opt.zero_grad(set_to_none=True)
-    import gc
     gc.collect()
     assert torch.ttnn.memory_allocated() == baseline
     assert all(torch.equal(v, weights[k]) for k, v in _state(dev).items())
@@ -105,7 +106,6 @@ def test_keyboard_interrupt_during_a_long_fallback_op():
     timer.cancel()
     assert time.perf_counter() - start < 30
     del y
-    import gc
     gc.collect()
     assert torch.ttnn.memory_allocated() == baseline
     z = torch.arange(4.0).to("ttnn")
