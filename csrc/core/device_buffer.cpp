@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "core/block_pool.h"
+#include "runtime/config.h"
 #include "runtime/repeat_pattern.h"
 
 namespace ttnn_device::core {
@@ -380,11 +381,7 @@ std::atomic<uint64_t> mirrored_bytes{0};
 
 uint64_t mirror_budget() {
   static const uint64_t budget = [] {
-    const char* env = std::getenv("TTNN_DEVICE_HOST_MIRROR_MB");
-    if (!env || !*env) return uint64_t{4096} << 20;
-    char* end = nullptr;
-    const unsigned long long mb = std::strtoull(env, &end, 10);
-    return (end != env && *end == '\0' && env[0] != '-') ? uint64_t{mb} << 20 : uint64_t{4096} << 20;
+    return runtime::config::megabytes("TTNN_DEVICE_HOST_MIRROR_MB", uint64_t{4096} << 20, /*allow_zero=*/true);
   }();
   return budget;
 }
@@ -402,8 +399,7 @@ bool reserve_mirror(uint64_t bytes) {
 // corrupting the cache every later read would see.
 bool read_only_mirrors() {
   static const bool on = [] {
-    const char* env = std::getenv("TTNN_DEVICE_CHECK_HOST_MIRRORS");
-    return env && std::string(env) == "1";
+    return runtime::config::choice("TTNN_DEVICE_CHECK_HOST_MIRRORS", {"0", "1"}, "0") == "1";
   }();
   return on;
 }

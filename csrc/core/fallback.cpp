@@ -12,6 +12,7 @@
 #include "core/device_state.h"
 #include "core/generator.h"
 #include "core/profile_log.h"
+#include "runtime/config.h"
 #include "core/tensor_access.h"
 
 namespace ttnn_device::core {
@@ -29,8 +30,7 @@ struct FallbackState {
 FallbackState& state() {
   static auto* instance = [] {
     auto* s = new FallbackState();
-    const char* env = std::getenv("TTNN_DEVICE_FALLBACK");
-    s->mode = (env && *env) ? parse_fallback_mode(env) : FallbackMode::kAllow;
+    s->mode = parse_fallback_mode(runtime::config::choice("TTNN_DEVICE_FALLBACK", {"allow", "warn", "error"}, "allow"));
     return s;
   }();
   return *instance;

@@ -1,5 +1,7 @@
 #include "core/physical_format.h"
 
+#include "runtime/config.h"
+
 #include <cstdlib>
 
 #include "core/tensor_access.h"
@@ -12,14 +14,7 @@ namespace {
 
 runtime::Layout default_layout() {
   static const runtime::Layout layout = [] {
-    const char* env = std::getenv("TTNN_DEVICE_LAYOUT");
-    if (!env || !*env) return runtime::Layout::ROW_MAJOR;
-    try {
-      return runtime::parse_layout(env);
-    } catch (const std::exception&) {
-      TORCH_WARN("TTNN_DEVICE_LAYOUT must be ROW_MAJOR or TILE, got '", env, "'; using ROW_MAJOR");
-      return runtime::Layout::ROW_MAJOR;
-    }
+    return runtime::parse_layout(runtime::config::choice("TTNN_DEVICE_LAYOUT", {"ROW_MAJOR", "TILE"}, "ROW_MAJOR"));
   }();
   return layout;
 }

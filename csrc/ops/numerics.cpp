@@ -1,5 +1,7 @@
 #include "ops/numerics.h"
 
+#include "runtime/config.h"
+
 #include <ATen/Context.h>
 
 #include <atomic>
@@ -10,8 +12,7 @@ namespace ttnn_device::ops {
 namespace {
 std::atomic<Numerics>& mode() {
   static std::atomic<Numerics> m = [] {
-    const char* env = std::getenv("TTNN_DEVICE_NUMERICS");
-    return env && *env ? parse_numerics(env) : Numerics::kTt;
+    return parse_numerics(runtime::config::choice("TTNN_DEVICE_NUMERICS", {"tt", "exact"}, "tt"));
   }();
   return m;
 }

@@ -1,5 +1,9 @@
 #include "runtime/board.h"
 
+#include <algorithm>
+
+#include "runtime/config.h"
+
 #include <cstdint>
 #include <cstdlib>
 #include <stdexcept>
@@ -24,27 +28,13 @@ const std::vector<BoardProfile>& known_boards() {
 }
 
 BoardProfile board_from_environment() {
-  const char* name_env = std::getenv("TTNN_DEVICE_BOARD");
-  std::string name = (name_env && *name_env) ? name_env : "n150";
-  const BoardProfile* found = nullptr;
-  std::string names;
-  for (const auto& board : known_boards()) {
-    if (board.name == name) found = &board;
-    names += (names.empty() ? "" : ", ") + board.name;
-  }
-  if (!found) {
-    throw std::invalid_argument("TTNN_DEVICE_BOARD=" + name + " is not a known board; known boards: " + names);
-  }
-  BoardProfile board = *found;
-  if (const char* mb = std::getenv("TTNN_DEVICE_DRAM_MB"); mb && *mb) {
-    char* end = nullptr;
-    unsigned long long value = std::strtoull(mb, &end, 10);
-    // strtoull accepts "-5" (wrapping it); reject signs and values whose byte count would overflow.
-    if (end == mb || *end != '\0' || value == 0 || mb[0] == '-' || mb[0] == '+' || value > (UINT64_MAX >> 20)) {
-      throw std::invalid_argument(std::string("TTNN_DEVICE_DRAM_MB must be a positive integer, got '") + mb + "'");
-    }
-    board.dram_bytes = value << 20;
-  }
+  std::vector<std::string> names;
+  for (const auto& board : known_boards()) names.push_back(board.name);
+  const std::string name = config::choice("TTNN_DEVICE_BOARD", names, "n150");
+  BoardProfile board = *std::find_if(known_boards().begin(), known_boards().end(),
+                                     [&](const BoardProfile& b) { return b.name == name; });
+  // The board's own capacity unless TTNN_DEVICE_DRAM_MB shrinks (or grows) it.
+  board.dram_bytes = config::megabytes("TTNN_DEVICE_DRAM_MB", board.dram_bytes, /*allow_zero=*/false);
   return board;
 }
 

@@ -1,5 +1,7 @@
 #include "runtime/device.h"
 
+#include "runtime/config.h"
+
 #include <cstdlib>
 #include <map>
 
@@ -30,8 +32,8 @@ std::map<std::string, BackendFactory>& factories() {
 }
 
 std::string backend_from_environment() {
-  const char* env = std::getenv("TTNN_DEVICE_BACKEND");
-  const std::string name = (env && *env) ? env : "sim";
+  // ttnn_device.backend resolves "auto" before the registry is used; read alone, it is the reference device.
+  const std::string name = config::choice("TTNN_DEVICE_BACKEND", {"auto", "sim", "ttnn"}, "sim");
   return name == "auto" ? "sim" : name;
 }
 }  // namespace

@@ -2,6 +2,8 @@
 // bfloat16.h through a tile-order staging buffer) and the choice of the table conversions use.
 #include "runtime/formats/tile_codec.h"
 
+#include "runtime/config.h"
+
 #include <cstdlib>
 #include <cstring>
 
@@ -100,9 +102,10 @@ const TileCodec kPortable = {
 };
 
 const TileCodec& choose() {
-  const char* env = std::getenv("TTNN_DEVICE_SIMD");
-  if (env && std::strcmp(env, "portable") == 0) return kPortable;
-  const bool avx2_asked = env && std::strcmp(env, "avx2") == 0;
+  // "auto" (and "avx512") take the fastest kernels the processor has.
+  const std::string wanted = config::choice("TTNN_DEVICE_SIMD", {"auto", "portable", "avx2", "avx512"}, "auto");
+  if (wanted == "portable") return kPortable;
+  const bool avx2_asked = wanted == "avx2";
   if (const TileCodec* fast = avx512_tile_codec(); fast && !avx2_asked) return *fast;
   if (const TileCodec* fast = avx2_tile_codec()) return *fast;
   return kPortable;
