@@ -30,14 +30,17 @@ constexpr int kAggregate = 0;
 constexpr int kAddressWindowBits = 48;
 constexpr uint64_t kAddressAlignment = 4096;
 
-// The caching policy and its statistics live in the device's BlockCache; what is per storage (the
-// address window, the buffers by address and the bytes torch asked for) is kept here, under one lock.
 // How much of each window addresses are handed out from: all of it, unless a test shrinks it to make the
-// wrap-around below happen within a few allocations.
+// wrap-around (take_address) happen within a few allocations.
 std::atomic<uint64_t> address_window_limit{uint64_t{1} << kAddressWindowBits};
 
-uint64_t address_span(uint64_t bytes) { return (std::max<uint64_t>(bytes, 1) + kAddressAlignment - 1) / kAddressAlignment * kAddressAlignment; }
+// The addresses a storage of `bytes` occupies in its window.
+uint64_t address_span(uint64_t bytes) {
+  return (std::max<uint64_t>(bytes, 1) + kAddressAlignment - 1) / kAddressAlignment * kAddressAlignment;
+}
 
+// The caching policy and its statistics live in the device's BlockCache; what is per storage (the
+// address window, the buffers by address and the bytes torch asked for) is kept here, under one lock.
 struct DevicePool {
   DevicePool(runtime::Device& device, int index)
       : cache(device), window_base(static_cast<uint64_t>(index + 1) << kAddressWindowBits), next_address(window_base) {}
@@ -150,10 +153,8 @@ CachingAllocator& caching_allocator() {
 }
 
 namespace {
-// Addresses are handed out upwards; at the end of the window they start again from the lowest gap between
-// live buffers big enough, so no process lifetime can run one device's addresses into the next device's
-// window or give two live storages overlapping addresses. With p.mutex held.
-// Once addresses have wrapped around, the next one up may belong to a live buffer.
+// Whether no live buffer occupies [start, start + span): once addresses have wrapped around, the next one
+// up may belong to a live buffer. With p.mutex held.
 bool range_is_free(const DevicePool& p, uint64_t start, uint64_t span) {
   auto above = p.buffers.lower_bound(start);
   if (above != p.buffers.end() && above->first < start + span) return false;
@@ -162,6 +163,9 @@ bool range_is_free(const DevicePool& p, uint64_t start, uint64_t span) {
   return below->first + address_span(below->second->logical_bytes()) <= start;
 }
 
+// Addresses are handed out upwards; at the end of the window they start again from the lowest gap between
+// live buffers big enough, so no process lifetime can run one device's addresses into the next device's
+// window or give two live storages overlapping addresses. With p.mutex held.
 uint64_t take_address(DevicePool& p, uint64_t bytes) {
   const uint64_t span = address_span(bytes);
   const uint64_t window_end = p.window_base + address_window_limit.load(std::memory_order_relaxed);

@@ -12,8 +12,8 @@
 #include "core/device_state.h"
 #include "core/generator.h"
 #include "core/profile_log.h"
-#include "runtime/config.h"
 #include "core/tensor_access.h"
+#include "runtime/config.h"
 
 namespace ttnn_device::core {
 
@@ -193,10 +193,7 @@ void note_fallback(const std::string& op) {
     }
     if (mode == FallbackMode::kWarn) first_warning = s.warned.insert(op).second;
   }
-  if (profile_log::on()) {
-    const int64_t t = profile_log::now_ns();
-    profile_log::record({profile_log::Kind::kFallback, op, reason, 0, t, t});
-  }
+  profile_log::record_instant(profile_log::Kind::kFallback, op, reason, 0);
   TORCH_CHECK_NOT_IMPLEMENTED(mode != FallbackMode::kError, "The operator '", op,
                               "' has no ttnn kernel for these arguments (", reason, ") and would run on the CPU, which "
                               "TTNN_DEVICE_FALLBACK=error forbids. Unset it (or set allow/warn) to run it on "

@@ -1,10 +1,9 @@
 #include "core/physical_format.h"
 
-#include "runtime/config.h"
-
 #include <cstdlib>
 
 #include "core/tensor_access.h"
+#include "runtime/config.h"
 
 namespace ttnn_device::core {
 

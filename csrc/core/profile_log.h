@@ -30,5 +30,11 @@ std::vector<Event> stop();  // turns it off and hands over what it holds
 size_t size();              // events so far (the Python side's bracket)
 int64_t now_ns();
 void record(Event event);
+// An event without duration (a fallback, a transfer), stamped now; nothing when the log is off.
+inline void record_instant(Kind kind, const std::string& name, const std::string& detail, uint64_t bytes) {
+  if (!on()) return;
+  const int64_t t = now_ns();
+  record({kind, name, detail, bytes, t, t});
+}
 
 }  // namespace ttnn_device::core::profile_log

@@ -151,9 +151,10 @@ std::vector<TtTensor> call(const char* op, const Args& args) {
   // Seen by torch.profiler under the TT-NN function's name ("ttnn.matmul"): what each vocabulary op costs
   // inside the aten kernels.
   RECORD_FUNCTION(counter.spec->ttnn.c_str(), c10::ArrayRef<const c10::IValue>{});
-  if (!core::profile_log::on()) return counter.impl ? counter.impl(args) : counter.generic(*counter.spec, args);
+  auto run = [&] { return counter.impl ? counter.impl(args) : counter.generic(*counter.spec, args); };
+  if (!core::profile_log::on()) return run();
   const int64_t start = core::profile_log::now_ns();
-  auto out = counter.impl ? counter.impl(args) : counter.generic(*counter.spec, args);
+  auto out = run();
   core::profile_log::record({core::profile_log::Kind::kVocabOp, counter.spec->op, counter.spec->ttnn,
                              converted_bytes, start, core::profile_log::now_ns()});
   return out;
