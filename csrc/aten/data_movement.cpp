@@ -1,5 +1,6 @@
 // Data movement and selection kernels: cat, where, masked_fill, clamp, tril/triu, embedding, arange.
 #include <ATen/ATen.h>
+#include <ATen/MemoryOverlap.h>
 #include <ATen/native/Resize.h>
 #include <torch/library.h>
 
@@ -58,6 +59,10 @@ at::Tensor& cat_out(const at::ITensorListRef& tensors_ref, int64_t dim, at::Tens
     if (!(t.dim() == 1 && t.size(0) == 0)) used.push_back(&t);
   }
   if (used.empty()) decline("cat of only empty tensors");
+  // Zero-dimensional inputs have no dim to join along: the CPU kernel raises torch's error for them.
+  for (const at::Tensor* t : used) {
+    if (t->dim() == 0) decline("cat of a zero-dimensional tensor (torch raises)");
+  }
   for (const at::Tensor* t : used) device_of({t, &out});
   c10::ScalarType dtype = used.front()->scalar_type();
   for (const at::Tensor* t : used) dtype = c10::promoteTypes(dtype, t->scalar_type());
@@ -65,10 +70,17 @@ at::Tensor& cat_out(const at::ITensorListRef& tensors_ref, int64_t dim, at::Tens
   dim = c10::maybe_wrap_dim(dim, rank);
   std::vector<int64_t> sizes(used.front()->sizes().begin(), used.front()->sizes().end());
   sizes[dim] = 0;
-  for (const at::Tensor* t : used) {
-    TORCH_CHECK(t->dim() == rank, "Tensors must have same number of dimensions: got ", rank, " and ", t->dim());
-    sizes[dim] += t->size(dim);
+  for (size_t i = 0; i < used.size(); ++i) {
+    const at::Tensor& t = *used[i];
+    TORCH_CHECK(t.dim() == rank, "Tensors must have same number of dimensions: got ", rank, " and ", t.dim());
+    for (int64_t d = 0; d < rank; ++d) {
+      TORCH_CHECK(d == dim || t.size(d) == sizes[d], "Sizes of tensors must match except in dimension ", dim,
+                  ". Expected size ", sizes[d], " but got size ", t.size(d), " for tensor number ", i, " in the list.");
+    }
+    sizes[dim] += t.size(dim);
   }
+  // An out= sharing memory with an input is an error, raised as the CPU raises it.
+  for (const auto& ref : tensors) at::assert_no_overlap(out, ref.get());
   if (out.scalar_type() != dtype && !at::canCast(dtype, out.scalar_type())) {
     TORCH_CHECK(false, "result type ", dtype, " can't be cast to the desired output type ", out.scalar_type());
   }

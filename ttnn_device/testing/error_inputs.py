@@ -9,35 +9,40 @@ import json
 import sys
 
 import torch
-from torch.utils._pytree import tree_map
+
+from ..conformance.execute import Mover, _to_cpu
 
 
-class _ToDevice:
-    """Moves CPU tensors to ttnn one storage at a time, so views of one CPU storage stay views of one
-    device storage."""
+class _AliasingMover(Mover):
+    """The conformance runner's Mover (device and "cpu" arguments rewritten too), moving tensors one
+    storage at a time, so views of one CPU storage stay views of one device storage."""
 
     def __init__(self):
+        super().__init__(torch.device("ttnn"))
         self.storages = {}
 
-    def __call__(self, x):
+    def leaf(self, x):
         if not (isinstance(x, torch.Tensor) and x.device.type == "cpu"):
-            return x
+            return super().leaf(x)
         storage = x.untyped_storage()
         key = (storage.data_ptr(), x.dtype)
         if key not in self.storages or storage.nbytes() == 0:
             whole = torch.empty(0, dtype=x.dtype).set_(storage, 0, (storage.nbytes() // x.element_size(),), (1,))
-            self.storages[key] = whole.to("ttnn")
+            self.storages[key] = whole.to(self.device)
         return self.storages[key].as_strided(x.shape, x.stride(), x.storage_offset())
 
 
-def _call(op, sample, move):
-    out = op(move(sample.input), *tree_map(move, sample.args), **tree_map(move, sample.kwargs))
-    tree_map(lambda t: t.cpu() if isinstance(t, torch.Tensor) and t.device.type == "ttnn" else t, out)
+class _Stay:
+    """Leaves a sample on the CPU (the reference run)."""
+
+    @staticmethod
+    def tree(x):
+        return x
 
 
-def _raised(op, sample, move):
+def _raised(op, sample, mover):
     try:
-        _call(op, sample, move)
+        _to_cpu(op(mover.tree(sample.input), *mover.tree(list(sample.args)), **mover.tree(dict(sample.kwargs))))
     except Exception as e:  # noqa: BLE001  (what is raised is the result)
         return type(e)
     return None
@@ -55,11 +60,11 @@ def run():
             continue
         for index, error_input in enumerate(op.error_inputs("cpu")):
             sample = error_input.sample_input
-            cpu = _raised(op, sample, lambda x: x)
+            cpu = _raised(op, sample, _Stay)
             if cpu is None:
                 continue
             checked += 1
-            device = _raised(op, sample, _ToDevice())
+            device = _raised(op, sample, _AliasingMover())
             if device is not None and issubclass(device, cpu):
                 same += 1
             else:
