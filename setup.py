@@ -23,13 +23,26 @@ def sources():
     return sorted(path for pattern in patterns for path in glob.glob(pattern, root_dir=HERE))
 
 
+def compile_and_link_args():
+    """-O3 normally; with TTNN_DEVICE_SANITIZE (e.g. "address,undefined", scripts/sanitize.sh) an
+    instrumented build: -O1 and frame pointers keep the sanitizers' stack traces readable."""
+    sanitize = os.environ.get("TTNN_DEVICE_SANITIZE", "")
+    if not sanitize:
+        return ["-O3", "-fvisibility=hidden"], []
+    instrument = [f"-fsanitize={sanitize}", "-fno-omit-frame-pointer"]
+    return ["-O1", "-g", "-fvisibility=hidden"] + instrument, instrument
+
+
+COMPILE_ARGS, LINK_ARGS = compile_and_link_args()
+
 setup(
     ext_modules=[
         CppExtension(
             name="ttnn_device._C",
             sources=sources(),
             include_dirs=[os.path.join(HERE, "csrc")],
-            extra_compile_args=["-O3", "-fvisibility=hidden"],
+            extra_compile_args=COMPILE_ARGS,
+            extra_link_args=LINK_ARGS,
         )
     ],
     cmdclass={"build_ext": BuildExtension.with_options(use_ninja=True)},

@@ -163,3 +163,24 @@ def pytest_sessionfinish(session, exitstatus):
 
         _OPS_CALLED.update(ttnn_device.op_counts())
         pathlib.Path(path).write_text(json.dumps(sorted(_OPS_CALLED)))
+
+
+def pytest_addoption(parser):
+    parser.addoption("--sample", type=int, default=1, metavar="K",
+                     help="run every K-th test of each file (at least one per file), e.g. under the "
+                          "sanitizers (scripts/sanitize.sh), where the whole suite would take too long")
+
+
+def pytest_collection_modifyitems(config, items):
+    k = config.getoption("--sample")
+    if k <= 1:
+        return
+    kept, deselected, index_in_file = [], [], {}
+    for item in items:
+        index = index_in_file.get(item.path, 0)
+        index_in_file[item.path] = index + 1
+        # The offset varies per file, so that sampling does not always pick each file's first cases.
+        offset = sum(item.path.name.encode()) % k
+        (kept if index % k == offset % k or index == 0 else deselected).append(item)
+    config.hook.pytest_deselected(items=deselected)
+    items[:] = kept

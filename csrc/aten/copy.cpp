@@ -5,10 +5,13 @@
 #include <c10/core/DeviceGuard.h>
 #include <torch/library.h>
 
+#include <memory>
+
 #include "aten/int64_math.h"
 #include "aten/tt_view.h"
 #include "ops/dispatch.h"
 #include "core/fallback.h"
+#include "core/pinned_host.h"
 #include "core/tensor_access.h"
 #include "core/transfers.h"
 
@@ -32,8 +35,11 @@ bool is_plain_same_layout_copy(const at::Tensor& src, const at::Tensor& dst) {
 }
 
 // Host <-> device copy between views with the same element layout: bytes move directly between the CPU
-// tensor's memory and the device, with no staging copy on the host.
-bool try_direct_transfer(const at::Tensor& src, const at::Tensor& dst) {
+// tensor's memory and the device, with no staging copy on the host. A non-blocking copy of a whole
+// buffer from pinned memory is queued where the backend has a transfer queue (the hardware backend) and
+// overlaps what the caller does next; the source's storage is kept alive until it is done, and, as with
+// CUDA, the caller must not change the source before synchronising.
+bool try_direct_transfer(const at::Tensor& src, const at::Tensor& dst, bool non_blocking) {
   if (src.dtype() != dst.dtype() || src.sizes() != dst.sizes() || src.strides() != dst.strides()) return false;
   if (!src.is_non_overlapping_and_dense() || src.is_conj() != dst.is_conj() || src.is_neg() != dst.is_neg()) {
     return false;
@@ -45,7 +51,11 @@ bool try_direct_transfer(const at::Tensor& src, const at::Tensor& dst) {
     core::buffer_of(src).read(src.storage_offset() * itemsize, bytes, dst.data_ptr());
     core::count_device_to_host(bytes);
   } else {
-    core::buffer_of(dst).write(dst.storage_offset() * itemsize, bytes, src.data_ptr());
+    core::DeviceBuffer& buffer = core::buffer_of(dst);
+    const bool queued = non_blocking && dst.storage_offset() == 0 && bytes == buffer.logical_bytes() &&
+                        core::is_pinned_host(src.data_ptr()) &&
+                        buffer.write_all_async(src.data_ptr(), std::make_shared<c10::Storage>(src.storage()));
+    if (!queued) buffer.write(dst.storage_offset() * itemsize, bytes, src.data_ptr());
     core::count_host_to_device(bytes);
   }
   return true;
@@ -139,11 +149,11 @@ bool vocabulary_copy(const at::Tensor& src, const at::Tensor& dst) {
 }
 
 // Copies src's values into dst (broadcasting src, converting dtype), whichever side is on ttnn.
-void copy_values(const at::Tensor& src, const at::Tensor& dst) {
+void copy_values(const at::Tensor& src, const at::Tensor& dst, bool non_blocking = false) {
   check_copyable(src);
   check_copyable(dst);
   if (dst.numel() == 0) return;
-  if (is_ttnn(src) != is_ttnn(dst) && try_direct_transfer(src, dst)) return;
+  if (is_ttnn(src) != is_ttnn(dst) && try_direct_transfer(src, dst, non_blocking)) return;
   if (!is_ttnn(dst)) {
     at::Tensor host = core::read_to_host(src);
     core::count_device_to_host(core::spanned_bytes(src));
@@ -171,17 +181,17 @@ void copy_values(const at::Tensor& src, const at::Tensor& dst) {
   core::write_from_host(dst, host.expand_as(dst));
 }
 
-at::Tensor& copy_(at::Tensor& self, const at::Tensor& src, bool /*non_blocking*/) {
+at::Tensor& copy_(at::Tensor& self, const at::Tensor& src, bool non_blocking) {
   if (self.is_same(src)) return self;
   // The CPU's rules for memory shared between destination and source.
   at::assert_no_internal_overlap(self);
   if (is_ttnn(src)) at::assert_no_partial_overlap(self, src);
-  copy_values(src, self);
+  copy_values(src, self, non_blocking);
   return self;
 }
 
-at::Tensor _copy_from(const at::Tensor& self, const at::Tensor& dst, bool /*non_blocking*/) {
-  copy_values(self, dst);
+at::Tensor _copy_from(const at::Tensor& self, const at::Tensor& dst, bool non_blocking) {
+  copy_values(self, dst, non_blocking);
   return dst;
 }
 

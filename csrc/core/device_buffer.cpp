@@ -196,6 +196,16 @@ void DeviceBuffer::write(uint64_t offset, uint64_t bytes, const void* src) {
   write_all_logical(logical.get());
 }
 
+bool DeviceBuffer::write_all_async(const void* src, std::shared_ptr<void> keep_alive) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  runtime::Device& device = device_at(device_);
+  // Only a backend whose memory holds TT-NN tensors has a queue to run uploads on.
+  if (logical_bytes_ == 0 || !device.holds_tensors()) return false;
+  changed();
+  device.upload_async(block_, desc_, src, std::move(keep_alive));
+  return true;
+}
+
 void DeviceBuffer::fill(uint64_t offset, uint64_t bytes, const void* pattern, uint64_t pattern_bytes) {
   std::lock_guard<std::mutex> lock(mutex_);
   check_range(offset, bytes, logical_bytes_, "fill");

@@ -45,6 +45,10 @@ class DeviceBuffer {
   // on a backend holding TT-NN tensors a partial access moves the whole buffer.
   void read(uint64_t offset, uint64_t bytes, void* dst) const;
   void write(uint64_t offset, uint64_t bytes, const void* src);
+  // A write of the whole buffer that may return before it is done (a non-blocking copy from pinned
+  // memory on a backend with a transfer queue): `src` stays valid and unchanged while `keep_alive` lives.
+  // False, with nothing written, where the write cannot be queued: the caller writes as usual then.
+  bool write_all_async(const void* src, std::shared_ptr<void> keep_alive);
   void fill(uint64_t offset, uint64_t bytes, const void* pattern, uint64_t pattern_bytes);
   // Device-side copy of logical bytes between buffers (same or different device).
   static void copy(const DeviceBuffer& src, uint64_t src_offset, DeviceBuffer& dst, uint64_t dst_offset,

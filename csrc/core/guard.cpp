@@ -66,7 +66,10 @@ struct Guard final : public c10::impl::DeviceGuardImplInterface {
 
   c10::DeviceIndex deviceCount() const noexcept override { return device_count(); }
 
-  bool queryStream(const c10::Stream&) const override { return true; }
+  // Ops run when called; only the hardware backend's queued uploads can still be in flight.
+  bool queryStream(const c10::Stream& stream) const override {
+    return !runtime::DeviceRegistry::instance().device(stream.device_index()).busy();
+  }
 
   void synchronizeStream(const c10::Stream& stream) const override {
     runtime::DeviceRegistry::instance().device(stream.device_index()).synchronize();

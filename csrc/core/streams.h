@@ -1,8 +1,9 @@
 // Streams and events of the ttnn device, as torch.Stream / torch.Event see them through the device guard.
-// Both backends run a device's work in one in-order command queue (the reference device computes each op
+// Both backends run a device's ops in one in-order command queue (the reference device computes each op
 // when it is called), so every stream of a device is that queue: a stream is a name to record events on and
-// to make current, and work on two streams never overlaps. Events are host timestamps taken once the
-// device has finished the work queued before them, which is what elapsed_time measures on a card too.
+// to make current, and ops on two streams never overlap. (The hardware backend's non-blocking uploads run
+// on a transfer queue beside it, which Device::synchronize drains.) Events are host timestamps taken once
+// the device has finished the work queued before them, which is what elapsed_time measures on a card too.
 #pragma once
 
 #include <c10/core/Stream.h>

@@ -66,6 +66,16 @@ class Device {
   virtual bool holds_tensors() const { return false; }
   virtual void upload(const Block& dst, const TensorDesc& desc, const void* logical);
   virtual void download(const Block& src, const TensorDesc& desc, void* logical) const;
+  // upload(), but it may return before the contents are on the device (a non-blocking copy): `logical`
+  // must stay valid and unchanged until then, which `keep_alive` (dropped once the upload is done) sees
+  // to. Any later use of the block, and synchronize(), wait for it. Backends without a transfer queue
+  // upload at once.
+  virtual void upload_async(const Block& dst, const TensorDesc& desc, const void* logical,
+                            std::shared_ptr<void> /*keep_alive*/) {
+    upload(dst, desc, logical);
+  }
+  // True while work queued on the device has not finished (a stream's query()).
+  virtual bool busy() const { return false; }
   // The same logical bytes are now read as another element type (`from` and `to` hold the same bytes):
   // nothing to do where memory is bytes; the hardware backend re-creates a tensor it holds.
   virtual void reinterpret(const Block& /*block*/, const TensorDesc& /*from*/, const TensorDesc& /*to*/) {}

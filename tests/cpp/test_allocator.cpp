@@ -165,6 +165,37 @@ TEST(registry_builds_one_device_per_chip) {
   EnvGuard mb("TTNN_DEVICE_DRAM_MB", "16");
   EnvGuard backend("TTNN_DEVICE_BACKEND", nullptr);
   auto& registry = DeviceRegistry::instance();
+  // First use races from four threads (the lock-free fast path against the initialiser, which
+  // ThreadSanitizer checks in scripts/sanitize.sh); each then allocates, writes, reads back and frees on
+  // both chips at once: every thread must see the same two devices and its own bytes.
+  constexpr int kThreads = 4;
+  std::atomic<int> errors{0};
+  std::vector<Device*> seen(kThreads * 2, nullptr);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      if (registry.count() != 2) errors++;
+      for (int chip = 0; chip < 2; ++chip) {
+        Device& dev = registry.device(chip);
+        seen[t * 2 + chip] = &dev;
+        for (int i = 0; i < 50; ++i) {
+          Block block = dev.allocate(4096);
+          const uint8_t tag = static_cast<uint8_t>(t * 16 + i);
+          dev.fill(block, 0, 4096, &tag, 1);
+          if (read_block(dev, block, 0, 4096) != std::vector<uint8_t>(4096, tag)) errors++;
+          dev.free(block);
+        }
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  CHECK_EQ(errors.load(), 0);
+  for (int t = 0; t < kThreads; ++t) {
+    CHECK(seen[t * 2] == &registry.device(0));
+    CHECK(seen[t * 2 + 1] == &registry.device(1));
+  }
+  CHECK_EQ(registry.device(0).used(), 0u);
+  CHECK_EQ(registry.device(1).used(), 0u);
   CHECK_EQ(registry.count(), 2);
   CHECK_EQ(registry.board().name, std::string("n300"));
   CHECK_EQ(registry.device(0).index(), 0);

@@ -1,10 +1,11 @@
 """Streams and events of ``torch.ttnn``, with torch.cuda's names and signatures.
 
-Both backends run a device's work in one in-order command queue (the reference device computes each op
+Both backends run a device's ops in one in-order command queue (the reference device computes each op
 when it is called), so the streams of a device are names on that queue: making one current, recording
-and waiting on events all work as on CUDA, but work on two streams never runs concurrently. Events are
-timed on the host once the work queued before them has finished, so ``elapsed_time`` measures device
-time on both backends.
+and waiting on events all work as on CUDA, but ops on two streams never run concurrently. The hardware
+backend also has a transfer queue for non-blocking uploads from pinned memory: ``query()`` is False while
+it holds work, and ``synchronize()`` and event records wait for it. Events are timed on the host once the
+work queued before them has finished, so ``elapsed_time`` measures device time on both backends.
 """
 
 from __future__ import annotations

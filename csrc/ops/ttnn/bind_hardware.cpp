@@ -21,6 +21,11 @@ void bind_hardware(py::module_& m) {
   m.def("_backend", [] { return runtime::DeviceRegistry::instance().backend(); });
   m.def("_hardware_extra_params", [] { return extra_params(); });
   m.def("_close_hardware", [] { close_all(); });
+  m.def("_pause_transfers", [](int index, bool paused) {
+    auto* device = dynamic_cast<HardwareDevice*>(&runtime::DeviceRegistry::instance().device(index));
+    if (!device) throw py::value_error("only the hardware backend has a transfer queue");
+    device->pause_transfers(paused);
+  }, "Tests only: holds the hardware backend's queued uploads back, or lets them run.");
 }
 
 }  // namespace ttnn_device::ops::hw

@@ -3,7 +3,9 @@
 #include <ATen/ATen.h>
 #include <torch/csrc/autograd/python_variable.h>
 
+#include <atomic>
 #include <cstring>
+#include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <vector>
@@ -19,16 +21,47 @@ using runtime::TensorDesc;
 
 namespace {
 
-// What a block's handle points to. `tensor` is a strong reference, changed only with the GIL held.
+// What a block's handle points to. `tensor` is a strong reference, changed only with the GIL held;
+// `upload` is the ticket of the last upload queued for the block on `transfers` (0: none).
 struct Slot {
   PyObject* tensor = nullptr;
+  TransferQueue* transfers = nullptr;
+  std::atomic<uint64_t> upload{0};
 };
 
 Slot& slot(const Block& block) { return *static_cast<Slot*>(block.handle); }
 
 std::mutex opened_mutex;
-std::vector<PyObject*> opened;  // devices to close at exit
-bool closed = false;            // after close_all no tensor may reach ttnn again
+std::vector<PyObject*> opened;              // devices to close at exit
+std::vector<TransferQueue*> opened_queues;  // their transfer queues, drained first
+bool closed = false;                        // after close_all no tensor may reach ttnn again
+
+// Waits until `wait` returns, without the GIL if this thread holds it: the queue's work needs it.
+template <class Wait>
+void without_gil(Wait wait) {
+  if (Py_IsInitialized() && PyGILState_Check()) {
+    py::gil_scoped_release release;
+    wait();
+  } else {
+    wait();
+  }
+}
+
+// A block's queued upload has finished (and its failure, if any, is raised here).
+void settle(const Block& block) {
+  if (!block.handle) return;
+  Slot& s = slot(block);
+  const uint64_t ticket = s.upload.load(std::memory_order_acquire);
+  if (ticket == 0 || s.transfers->done(ticket)) return;
+  without_gil([&] { s.transfers->wait(ticket); });
+}
+
+// Puts a tensor in a block's slot (GIL held), dropping the one it held.
+void put(const Block& block, py::object tensor) {
+  PyObject* old = slot(block).tensor;
+  slot(block).tensor = tensor.release().ptr();
+  Py_XDECREF(old);
+}
 
 // The torch view of a buffer's logical elements (RAW bytes as a row of uint8).
 at::Tensor logical_view(const TensorDesc& desc, const void* logical) {
@@ -63,6 +96,7 @@ HardwareDevice::HardwareDevice(int index, runtime::BoardProfile board) : index_(
   }
   std::lock_guard<std::mutex> lock(opened_mutex);
   opened.push_back(device_);
+  opened_queues.push_back(transfers_);
 }
 
 Block HardwareDevice::allocate(uint64_t bytes) {
@@ -74,7 +108,9 @@ Block HardwareDevice::allocate(uint64_t bytes) {
       throw runtime::OutOfDeviceMemory(index_, bytes, capacity() - current, capacity());
     }
   } while (!used_.compare_exchange_weak(current, current + reserved));
-  return Block{new Slot(), reserved};
+  Slot* fresh = new Slot();
+  fresh->transfers = transfers_;
+  return Block{fresh, reserved};
 }
 
 void HardwareDevice::free(Block block) {
@@ -96,6 +132,7 @@ void HardwareDevice::copy(const Block&, uint64_t, const Block&, uint64_t, uint64
 void HardwareDevice::fill(const Block&, uint64_t, uint64_t, const void*, uint64_t) { no_byte_access(); }
 
 void HardwareDevice::synchronize() {
+  without_gil([&] { transfers_->wait_all(); });
   py::gil_scoped_acquire gil;
   try {
     ttnn().attr("synchronize_device")(py::handle(device_));
@@ -104,18 +141,37 @@ void HardwareDevice::synchronize() {
   }
 }
 
-void HardwareDevice::upload(const Block& dst, const TensorDesc& desc, const void* logical) {
+namespace {
+// ttnn.from_torch of a buffer's logical elements onto `device` (GIL held).
+py::object from_torch(PyObject* device, const TensorDesc& desc, const void* logical) {
   const at::Tensor host = logical_view(desc, logical);
-  py::gil_scoped_acquire gil;
   try {
-    py::object t = ttnn().attr("from_torch")(
+    return ttnn().attr("from_torch")(
         py::reinterpret_steal<py::object>(THPVariable_Wrap(host)), py::arg("dtype") = to_ttnn(desc.data_type),
-        py::arg("layout") = to_ttnn(desc.layout), py::arg("device") = py::handle(device_),
+        py::arg("layout") = to_ttnn(desc.layout), py::arg("device") = py::handle(device),
         py::arg("memory_config") = ttnn().attr("DRAM_MEMORY_CONFIG"));
-    hold(dst, std::move(t));
   } catch (py::error_already_set& e) {
     rethrow("ttnn.from_torch", e);
   }
+}
+}  // namespace
+
+void HardwareDevice::upload(const Block& dst, const TensorDesc& desc, const void* logical) {
+  py::gil_scoped_acquire gil;
+  hold(dst, from_torch(device_, desc, logical));
+}
+
+void HardwareDevice::upload_async(const Block& dst, const TensorDesc& desc, const void* logical,
+                                  std::shared_ptr<void> keep_alive) {
+  // Runs after every upload queued before it, so the block's last queued upload is the one it keeps.
+  // The device outlives its queue's work (devices live for the process), and free() waits for the block.
+  PyObject* device = device_;
+  const uint64_t ticket = transfers_->submit([device, dst, desc, logical, keep_alive = std::move(keep_alive)] {
+    if (!python_alive()) throw std::runtime_error("the interpreter is shutting down");
+    py::gil_scoped_acquire gil;
+    put(dst, from_torch(device, desc, logical));
+  });
+  slot(dst).upload.store(ticket, std::memory_order_release);
 }
 
 void HardwareDevice::download(const Block& src, const TensorDesc& desc, void* logical) const {
@@ -145,7 +201,7 @@ void HardwareDevice::download(const Block& src, const TensorDesc& desc, void* lo
 void HardwareDevice::reinterpret(const Block& block, const TensorDesc& from, const TensorDesc& to) {
   {
     py::gil_scoped_acquire gil;
-    if (!slot(block).tensor) return;
+    if (tensor_of(block).is_none()) return;
   }
   std::vector<uint8_t> logical(from.logical_bytes());
   download(block, from, logical.data());
@@ -153,8 +209,10 @@ void HardwareDevice::reinterpret(const Block& block, const TensorDesc& from, con
 }
 
 void HardwareDevice::discard_contents(const Block& block) {
-  if (!block.handle || !slot(block).tensor) return;
+  if (!block.handle) return;
   if (!python_alive()) return;  // at exit: left to the process's end
+  settle(block);
+  if (!slot(block).tensor) return;
   py::gil_scoped_acquire gil;
   PyObject* old = slot(block).tensor;
   slot(block).tensor = nullptr;
@@ -165,17 +223,29 @@ void HardwareDevice::discard_contents(const Block& block) {
 py::object HardwareDevice::device_object() const { return py::reinterpret_borrow<py::object>(device_); }
 
 py::object HardwareDevice::tensor_of(const Block& block) {
+  settle(block);
   PyObject* t = block.handle ? slot(block).tensor : nullptr;
   return t ? py::reinterpret_borrow<py::object>(t) : py::none();
 }
 
 void HardwareDevice::hold(const Block& block, py::object tensor) {
-  PyObject* old = slot(block).tensor;
-  slot(block).tensor = tensor.release().ptr();
-  Py_XDECREF(old);
+  settle(block);  // else a queued upload finishing later would overwrite this newer tensor
+  put(block, std::move(tensor));
 }
 
 void close_all() {
+  std::vector<TransferQueue*> queues;
+  {
+    std::lock_guard<std::mutex> lock(opened_mutex);
+    queues = opened_queues;
+  }
+  for (TransferQueue* queue : queues) {
+    try {
+      without_gil([&] { queue->wait_all(); });
+    } catch (const std::exception&) {
+      // a failed non-blocking copy nobody waited for: nothing is left to deliver it to at exit
+    }
+  }
   py::gil_scoped_acquire gil;
   std::vector<PyObject*> devices;
   {

@@ -9,7 +9,9 @@
 #include <pybind11/pybind11.h>
 
 #include <atomic>
+#include <memory>
 
+#include "ops/ttnn/transfer_queue.h"
 #include "runtime/device.h"
 
 namespace ttnn_device::ops::hw {
@@ -39,19 +41,28 @@ class HardwareDevice final : public runtime::Device {
   bool holds_tensors() const override { return true; }
   void upload(const runtime::Block& dst, const runtime::TensorDesc& desc, const void* logical) override;
   void download(const runtime::Block& src, const runtime::TensorDesc& desc, void* logical) const override;
+  // Runs on the transfer queue's thread; the block's next use waits for it.
+  void upload_async(const runtime::Block& dst, const runtime::TensorDesc& desc, const void* logical,
+                    std::shared_ptr<void> keep_alive) override;
+  bool busy() const override { return !transfers_->idle(); }
   void reinterpret(const runtime::Block& block, const runtime::TensorDesc& from, const runtime::TensorDesc& to) override;
   void discard_contents(const runtime::Block& block) override;
 
-  // The backend's ops (GIL held): the ttnn device object, and the tensor a block holds (None if none).
+  // The backend's ops (GIL held): the ttnn device object, and the tensor a block holds (None if none;
+  // both wait for the block's queued upload first).
   py::object device_object() const;
   static py::object tensor_of(const runtime::Block& block);
   static void hold(const runtime::Block& block, py::object tensor);
+  // Tests only: holds queued uploads back (so that a test can see a copy in flight), or lets them run.
+  void pause_transfers(bool paused) { transfers_->pause(paused); }
 
  private:
   int index_;
   runtime::BoardProfile board_;
   PyObject* device_ = nullptr;  // ttnn's device, kept open for the process
   std::atomic<uint64_t> used_{0};
+  // Leaked with the device (devices live for the process); close_all() drains it.
+  TransferQueue* transfers_ = new TransferQueue();
 };
 
 // Closes every opened chip (ttnn.close_device); tensors still held are dropped first.
