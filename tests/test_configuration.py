@@ -26,6 +26,8 @@ BAD = {
     "TTNN_DEVICE_HOST_MIRROR_MB": ("lots", "whole number of megabytes"),
     "TTNN_DEVICE_CHECK_HOST_MIRRORS": ("yes", "0, 1"),
     "TTNN_DEVICE_SIMD": ("sse", "auto, portable, avx2, avx512"),
+    "TTNN_DEVICE_BACKEND": ("cuda", "auto, sim, ttnn"),
+    "TTNN_DEVICE_EMULATE": ("yes", "0, 1"),
 }
 
 

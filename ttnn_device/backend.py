@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import atexit
 import importlib.util
-import os
 import pathlib
 
 from . import _C
@@ -26,15 +25,12 @@ def _card_present() -> bool:
     return _CARD_NODES.is_dir() and any(_CARD_NODES.iterdir())
 
 
-def _choose() -> tuple[str, str]:
-    wanted = os.environ.get("TTNN_DEVICE_BACKEND", "auto") or "auto"
-    emulate = os.environ.get("TTNN_DEVICE_EMULATE", "0")
-    if emulate not in ("0", "1"):
-        raise ValueError(f"TTNN_DEVICE_EMULATE must be 0 or 1, got {emulate!r}")
-    if wanted not in ("auto", "sim", "ttnn"):
-        raise ValueError(f"TTNN_DEVICE_BACKEND must be auto, sim or ttnn, got {wanted!r}")
+def _choose() -> tuple[str, str, bool]:
+    # Read by the extension's configuration reader: one policy for every TTNN_DEVICE_* setting.
+    wanted = _C._config_choice("TTNN_DEVICE_BACKEND", ["auto", "sim", "ttnn"], "auto")
+    emulate = _C._config_choice("TTNN_DEVICE_EMULATE", ["0", "1"], "0")
     if wanted == "sim":
-        return "sim", "TTNN_DEVICE_BACKEND=sim"
+        return "sim", "TTNN_DEVICE_BACKEND=sim", False
     missing = ""
     if importlib.util.find_spec("ttnn") is None:
         missing = "ttnn not installed (pip install ttnn==0.81.1, on CPython 3.10 or 3.12)"
@@ -42,7 +38,7 @@ def _choose() -> tuple[str, str]:
         from .testing import ttnn_emulator
 
         ttnn_emulator.install()
-        return "ttnn", "emulated device (TTNN_DEVICE_EMULATE=1): the real ttnn package, device ops by its golden functions"
+        return "ttnn", "emulated device (TTNN_DEVICE_EMULATE=1): the real ttnn package, device ops by its golden functions", True
     elif not _card_present():
         missing = f"no card found ({_CARD_NODES} has no devices: is the tt-kmd driver loaded?)"
     if missing:
@@ -50,14 +46,14 @@ def _choose() -> tuple[str, str]:
             raise RuntimeError(f"TTNN_DEVICE_BACKEND=ttnn cannot run here: {missing}. Without a card, "
                                "TTNN_DEVICE_EMULATE=1 runs the hardware backend on an emulated device, and "
                                "TTNN_DEVICE_BACKEND=sim (or auto) uses the reference device.")
-        return "sim", missing
-    return "ttnn", "ttnn installed and a card found"
+        return "sim", missing, False
+    return "ttnn", "ttnn installed and a card found", False
 
 
 def select() -> None:
-    name, reason = _choose()
+    name, reason, emulated = _choose()
     _C._select_backend(name)
-    _INFO.update(backend=name, reason=reason)
+    _INFO.update(backend=name, reason=reason, emulated=emulated)
     if name == "ttnn":
         atexit.register(_C._close_hardware)
 
@@ -65,4 +61,4 @@ def select() -> None:
 def backend_info() -> dict:
     """``{"backend": "sim" | "ttnn", "reason": why, "emulated": bool}``: the backend the ttnn device runs on."""
     return {"backend": _INFO.get("backend", _C._backend()), "reason": _INFO.get("reason", ""),
-            "emulated": os.environ.get("TTNN_DEVICE_EMULATE") == "1" and _INFO.get("backend") == "ttnn"}
+            "emulated": _INFO.get("emulated", False)}

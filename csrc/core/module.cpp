@@ -20,6 +20,7 @@
 #include "aten/call_op.h"
 #include "ops/bind_ops.h"
 #include "ops/ttnn/bind_hardware.h"
+#include "runtime/config.h"
 #include "runtime/device.h"
 #include "runtime/formats/tilize.h"
 
@@ -93,6 +94,11 @@ PYBIND11_MODULE(_C, m) {
   // Format conversions run on torch's intra-op threads (torch.set_num_threads applies to them too).
   ttnn_device::runtime::formats::set_parallel_for([](int64_t n, int64_t grain, const ttnn_device::runtime::formats::RangeFn& fn) {
     at::parallel_for(0, n, grain, fn);
+  });
+  // The Python package's own settings (the backend choice) go through the same reader and policy.
+  m.def("_config_choice", [](const std::string& name, const std::vector<std::string>& accepted,
+                             const std::string& fallback) {
+    return ttnn_device::runtime::config::choice(name.c_str(), accepted, fallback);
   });
   m.def("_device_count", [] { return static_cast<int>(device_count()); });
   m.def("_environment_error", [] { return ttnn_device::runtime::DeviceRegistry::instance().error(); });
