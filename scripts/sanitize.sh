@@ -43,9 +43,12 @@ mkdir -p "$TREE"
 git ls-files -z | xargs -0 cp --parents -u -t "$TREE"
 (cd "$TREE" && TTNN_DEVICE_SANITIZE=address,undefined MAX_JOBS="${MAX_JOBS:-2}" \
   "$PY" setup.py --quiet build_ext --inplace)
-LIBASAN="$(g++ -print-file-name=libasan.so)"
+# libstdc++ is preloaded with libasan: the interpreter does not link it, and ASan must find the real
+# __cxa_throw when it starts (else the first C++ exception of a library loaded later, e.g. triton's,
+# stops the process in ASan's own check).
+PRELOAD="$(g++ -print-file-name=libasan.so) $(g++ -print-file-name=libstdc++.so)"
 # handle_segv=0: the read-only host mirror tests expect a real SIGSEGV from their child process.
-(cd "$TREE" && LD_PRELOAD="$LIBASAN" \
+(cd "$TREE" && LD_PRELOAD="$PRELOAD" \
   ASAN_OPTIONS="detect_leaks=0:handle_segv=0:log_path=$REPORTS/asan-py" \
   "$PY" -m pytest tests -q -p no:cacheprovider --sample "$SAMPLE")
 
