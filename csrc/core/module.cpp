@@ -61,8 +61,7 @@ py::dict memory_stats(c10::DeviceIndex device) {
   return out;
 }
 
-py::dict board_info() {
-  const auto& board = runtime::DeviceRegistry::instance().board();
+py::dict board_dict(const runtime::BoardProfile& board) {
   py::dict d;
   d["name"] = board.name;
   d["arch"] = board.arch;
@@ -102,7 +101,10 @@ PYBIND11_MODULE(_C, m) {
   });
   m.def("_device_count", [] { return static_cast<int>(device_count()); });
   m.def("_environment_error", [] { return ttnn_device::runtime::DeviceRegistry::instance().error(); });
-  m.def("_board", &board_info);
+  m.def("_board", [] { return board_dict(ttnn_device::runtime::DeviceRegistry::instance().board()); });
+  // The board TTNN_DEVICE_BOARD / TTNN_DEVICE_DRAM_MB name, read without creating devices (the hardware
+  // backend's emulator is set up from it before the backend is chosen).
+  m.def("_environment_board", [] { return board_dict(ttnn_device::runtime::board_from_environment()); });
   m.def("_backend_name", [](int device) {
     check_device_index(device);
     return ttnn_device::runtime::DeviceRegistry::instance().device(device).backend_name();

@@ -346,16 +346,18 @@ def install(op_names=None):
     """Puts the emulated device into the imported ``ttnn``; idempotent. The real ttnn's host conversions
     need a cluster descriptor without a card: a mock one of the board (n150 or p150 files here) is named in
     TT_METAL_MOCK_CLUSTER_DESC_PATH unless the caller named one."""
-    board = os.environ.get("TTNN_DEVICE_BOARD", "n150")
+    from .. import _C
+
+    board = _C._environment_board()  # TTNN_DEVICE_BOARD, read by the extension's configuration reader
     os.environ.setdefault("TT_METAL_MOCK_CLUSTER_DESC_PATH",
-                          str(MOCK_CLUSTERS / ("p150.yaml" if board.startswith("p") else "n150.yaml")))
+                          str(MOCK_CLUSTERS / ("p150.yaml" if board["arch"] == "blackhole" else "n150.yaml")))
     os.environ.setdefault("TT_METAL_LOGGER_LEVEL", "ERROR")
     import ttnn
 
     if _REAL:
         return
     _REAL.update(module=ttnn, from_torch=ttnn.from_torch, to_torch=ttnn.to_torch)
-    chips = 2 if os.environ.get("TTNN_DEVICE_BOARD", "n150") == "n300" else 1
+    chips = board["chips"]
 
     def from_torch(tensor, dtype=None, layout=None, device=None, memory_config=None, **kw):
         host = _REAL["from_torch"](tensor.contiguous().clone(), dtype=dtype, layout=layout, **kw)
