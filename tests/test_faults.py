@@ -5,7 +5,6 @@ the CPU's result."""
 
 import copy
 import gc
-import threading
 
 import pytest
 import torch
@@ -88,39 +87,32 @@ def test_exception_after_earlier_ops_ran():
     assert torch.equal(a.cpu(), keep)
 
 
-def test_keyboard_interrupt_during_a_long_fallback_op():
+def test_keyboard_interrupt_during_a_long_fallback_op(run_py):
     """Ctrl-C (a KeyboardInterrupt raised in the main thread) while an op runs on the CPU through the
-    fallback: the interrupt arrives, memory returns to its figure, and the device still computes."""
-    import _thread
-    import time
-
-    x = torch.randn(256, 256, dtype=torch.float64).to("ttnn")  # float64: every matmul runs on the CPU
-    # Garbage left by earlier tests is collected first: an interrupt that lands while a finalizer runs
-    # during the loop's garbage collection is raised there, and Python drops it ("Exception ignored in").
-    gc.collect()
-    baseline = torch.ttnn.memory_allocated()
-    # Ctrl-C every 0.3 s until it lands (a user presses it again), so that only an interrupt our code
-    # swallows every time fails the test; the loop stops after 30 s.
-    stop = threading.Event()
-
-    def interrupter():
-        while not stop.wait(0.3):
-            _thread.interrupt_main()
-
-    thread = threading.Thread(target=interrupter)
-    thread.start()
-    start = time.perf_counter()
-    try:
-        with pytest.raises(KeyboardInterrupt):
+    fallback: the interrupt arrives, memory returns to its figure, and the device still computes. In a
+    fresh interpreter: run in this one, after the rest of the suite, the interrupt was sometimes never
+    raised (twice in four full runs, never alone or with the files before it), whatever state of the
+    test process swallows it, so the device's own behaviour is checked where nothing else can."""
+    proc = run_py("""
+        import _thread, gc, signal, threading, time
+        assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+        x = torch.randn(256, 256, dtype=torch.float64).to("ttnn")  # float64: every matmul runs on the CPU
+        baseline = torch.ttnn.memory_allocated()
+        threading.Timer(0.3, _thread.interrupt_main).start()
+        start = time.perf_counter()
+        try:
             y = x
             while time.perf_counter() - start < 30:
                 y = torch.tanh(y @ x)
-    finally:
-        stop.set()
-        thread.join()
-    assert time.perf_counter() - start < 30
-    del y
-    gc.collect()
-    assert torch.ttnn.memory_allocated() == baseline
-    z = torch.arange(4.0).to("ttnn")
-    assert torch.equal((z * 2).cpu(), torch.arange(4.0) * 2)
+            raise SystemExit("the interrupt never arrived")
+        except KeyboardInterrupt:
+            pass
+        assert ttnn_device.fallback_counts().get("aten::mm", 0) > 0
+        del y
+        gc.collect()
+        assert torch.ttnn.memory_allocated() == baseline, (torch.ttnn.memory_allocated(), baseline)
+        z = torch.arange(4.0).to("ttnn")
+        assert torch.equal((z * 2).cpu(), torch.arange(4.0) * 2)
+        print("interrupted after", round(time.perf_counter() - start, 2), "s")
+    """, timeout=120)
+    assert "interrupted after" in proc.stdout
