@@ -5,7 +5,6 @@
 #include <c10/core/DeviceGuard.h>
 #include <c10/util/Exception.h>
 
-#include <cstdlib>
 #include <mutex>
 #include <set>
 

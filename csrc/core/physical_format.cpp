@@ -1,6 +1,5 @@
 #include "core/physical_format.h"
 
-#include <cstdlib>
 
 #include "core/tensor_access.h"
 #include "runtime/config.h"

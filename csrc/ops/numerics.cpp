@@ -1,12 +1,11 @@
 #include "ops/numerics.h"
 
-#include "runtime/config.h"
-
 #include <ATen/Context.h>
 
 #include <atomic>
-#include <cstdlib>
 #include <stdexcept>
+
+#include "runtime/config.h"
 
 namespace ttnn_device::ops {
 namespace {

@@ -1,12 +1,10 @@
 #include "runtime/board.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <stdexcept>
 
 #include "runtime/config.h"
-
-#include <cstdint>
-#include <cstdlib>
-#include <stdexcept>
 
 namespace ttnn_device::runtime {
 

@@ -48,8 +48,8 @@ class HardwareDevice final : public runtime::Device {
   void reinterpret(const runtime::Block& block, const runtime::TensorDesc& from, const runtime::TensorDesc& to) override;
   void discard_contents(const runtime::Block& block) override;
 
-  // The backend's ops (GIL held): the ttnn device object, and the tensor a block holds (None if none;
-  // both wait for the block's queued upload first).
+  // The backend's ops (GIL held): the ttnn device object, and the tensor a block holds (None if none).
+  // tensor_of and hold wait for the block's queued upload first (releasing the GIL meanwhile).
   py::object device_object() const;
   static py::object tensor_of(const runtime::Block& block);
   static void hold(const runtime::Block& block, py::object tensor);
