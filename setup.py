@@ -25,15 +25,28 @@ def sources():
 
 def compile_and_link_args():
     """-O3 normally; with TTNN_DEVICE_SANITIZE (e.g. "address,undefined", scripts/sanitize.sh) an
-    instrumented build: -O1 and frame pointers keep the sanitizers' stack traces readable."""
+    instrumented build: -O1 and frame pointers keep the sanitizers' stack traces readable. No fused
+    multiply-add contraction: the reference device's a * b + c rounds twice, as TT-NN's golden functions do,
+    whichever vector width the CPU picks."""
     sanitize = os.environ.get("TTNN_DEVICE_SANITIZE", "")
     if not sanitize:
-        return ["-O3", "-fvisibility=hidden"], []
+        return ["-O3", "-fvisibility=hidden", "-ffp-contract=off"], []
     instrument = [f"-fsanitize={sanitize}", "-fno-omit-frame-pointer"]
-    return ["-O1", "-g", "-fvisibility=hidden"] + instrument, instrument
+    return ["-O1", "-g", "-fvisibility=hidden", "-ffp-contract=off"] + instrument, instrument
+
+
+def parallel_args():
+    """-fopenmp (compile only) when torch's intra-op pool is OpenMP: at::parallel_for is then a header-inlined
+    `#pragma omp parallel`, and compiled without -fopenmp it silently runs every range on one thread. Not
+    linked: the GOMP calls bind to the OpenMP runtime torch itself loads, so torch.set_num_threads governs
+    them; linking -fopenmp would load a second runtime with its own pool."""
+    import torch
+
+    return ["-fopenmp"] if torch.backends.openmp.is_available() else []
 
 
 COMPILE_ARGS, LINK_ARGS = compile_and_link_args()
+COMPILE_ARGS += parallel_args()
 
 setup(
     ext_modules=[

@@ -132,6 +132,11 @@ def more_cases():
             yield "lerp", dtype, shape, dict(input=x, end=y, weight=0.3), (x, y, 0.3), {}
             yield "addcmul", dtype, shape, dict(input_a=x, input_b=y, input_c=z, value=0.5), (x, y, z), dict(value=0.5)
             yield "addcdiv", dtype, shape, dict(input_a=x, input_b=y, input_c=z, value=0.5), (x, y, z), dict(value=0.5)
+            yield "mac", dtype, shape, dict(input_tensor_a=x, input_tensor_b=y, input_tensor_c=z), (x, y, z), {}
+            if shape[-1] >= 2:  # a per-column scale and shift (a batch norm on a channels-last activation)
+                row_b, row_c = w.reshape(-1)[: shape[-1]].clone(), y.reshape(-1)[: shape[-1]].clone()
+                yield "mac", dtype, shape, dict(input_tensor_a=x, input_tensor_b=row_b, input_tensor_c=row_c), (x, row_b, row_c), {}
+            yield "mac", dtype, shape, dict(input_tensor_a=x, input_tensor_b=0.75, input_tensor_c=-1.5), (x, 0.75, -1.5), {}
             reps = [2] + [1] * (len(shape) - 1)
             yield "repeat", dtype, shape, dict(input_tensor=x, repeat_dims=reps), (x, reps), {}
             flat_pad = [0, 0] * (len(shape) - 1) + [1, 2]
@@ -189,7 +194,7 @@ def test_exact_numerics_match_the_golden_function(real_ttnn, case):
     golden = golden[0] if isinstance(golden, (list, tuple)) else golden  # backward ops return a list
     # Reductions and normalisations accumulate in another order than the golden: a few roundings.
     exact_ops = ("permute", "concat", "clamp", "where", "tril", "triu", "fmod", "hardtanh", "leaky_relu", "elu",
-                 "softplus", "lerp", "addcmul", "addcdiv", "repeat", "pad", "gather", "expand", "reshape", "argmax",
+                 "softplus", "lerp", "addcmul", "addcdiv", "mac", "repeat", "pad", "gather", "expand", "reshape", "argmax",
                  "scatter", "topk", "sort")
     ulps = 1 if op in BINARY or op in UNARY or op in exact_ops else 16 * math.ceil(math.log2(shape[-1] + 1))
     if dtype == torch.bfloat16 and op not in BINARY and op not in UNARY:

@@ -163,7 +163,12 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor> native_batch_norm(
     if (mean_in) update_running(*mean_in, mean, momentum);
     if (var_in) update_running(*var_in, call_binary("multiply", var, static_cast<double>(count) / (count - 1)), momentum);
   }
-  TtTensor out = call_binary("add", call_binary("multiply", input, view.shaped(scale)), view.shaped(shift));
+  // x * scale + shift: one pass through TT-NN's mac where it takes the input (TILE), else two ops.
+  TtTensor out = input.layout == Layout::TILE
+                     ? ops::call1("mac", {{"input_tensor_a", input},
+                                          {"input_tensor_b", view.shaped(scale)},
+                                          {"input_tensor_c", view.shaped(shift)}})
+                     : call_binary("add", call_binary("multiply", input, view.shaped(scale)), view.shaped(shift));
   const auto options = x.options();
   auto statistic = [&](const TtTensor& v) {
     return training ? wrap(cast(v, type), x.scalar_type(), {channels}) : at::empty({0}, options);

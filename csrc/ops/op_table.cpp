@@ -61,6 +61,7 @@ const Row kRows[] = {
   // Elementwise ternary.
   {"where", "ttnn.where", "eltwise_ternary", "predicate true_value false_value", "BFLOAT16 FLOAT32 BFLOAT8_B BFLOAT4_B INT32 UINT32", kAnyLayout, "input", 0, "predicate 1/0; values tensors or numbers"},
   {"lerp", "ttnn.lerp", "eltwise_ternary", "input end weight", kFloat, kAnyLayout, "input", 0, "weight tensor or number"},
+  {"mac", "ttnn.mac", "eltwise_ternary", "input_tensor_a input_tensor_b input_tensor_c", "BFLOAT16 FLOAT32 BFLOAT8_B", "TILE", "input", 0, "a * b + c; b and c tensors (broadcast against a) or numbers"},
   {"addcmul", "ttnn.addcmul", "eltwise_ternary", "input_a input_b input_c value", kFloat, kAnyLayout, "input", 0, "a + value * b * c"},
   {"addcdiv", "ttnn.addcdiv", "eltwise_ternary", "input_a input_b input_c value", kFloat, kAnyLayout, "input", 0, "a + value * b / c"},
   {"clamp", "ttnn.clamp", "eltwise_ternary", "input_tensor min max", kFloatInt, kAnyLayout, "input", 0, "min/max numbers or tensors"},

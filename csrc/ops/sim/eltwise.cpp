@@ -174,6 +174,15 @@ std::vector<TtTensor> addc_impl(const Args& args) {
   return {store(result, main.device(), output_layout(kDivide ? "addcdiv" : "addcmul", main.layout), main.dtype)};
 }
 
+// mac: a * b + c in fp32, the product rounded before the sum (TT-NN's golden), stored in a's data type.
+std::vector<TtTensor> mac_impl(const Args& args) {
+  if (auto done = flat_mac(args)) return {std::move(*done)};
+  const TtTensor& main = args.tensor("input_tensor_a");
+  auto value = [&](const char* name) { return read_operand(args, name).to(c10::kFloat); };
+  at::Tensor result = at::mul(value("input_tensor_a"), value("input_tensor_b")).add_(value("input_tensor_c"));
+  return {store(result, main.device(), output_layout("mac", main.layout), main.dtype)};
+}
+
 void clamp_numbers(at::Tensor& out, const at::Tensor& x, const Args& args) {
   std::optional<at::Scalar> lo, hi;
   if (args.has("min")) lo = args.number("min");
@@ -301,7 +310,7 @@ const bool registered = [] {
       {"logical_xor", logical_xor_impl}, {"bitwise_and", bitwise_and_impl}, {"bitwise_or", bitwise_or_impl},
       {"bitwise_xor", bitwise_xor_impl}, {"bitwise_left_shift", bitwise_left_shift_impl},
       {"bitwise_right_shift", bitwise_right_shift_impl}, {"where", where_impl}, {"lerp", lerp_impl},
-      {"addcmul", addc_impl<false>}, {"addcdiv", addc_impl<true>}, {"clamp", clamp_impl},
+      {"addcmul", addc_impl<false>}, {"mac", mac_impl}, {"addcdiv", addc_impl<true>}, {"clamp", clamp_impl},
       {"relu", relu_impl}, {"gelu", gelu_impl}, {"silu", silu_impl}, {"sigmoid", sigmoid_impl},
       {"tanh", tanh_impl}, {"exp", exp_impl}, {"log", log_impl}, {"log2", log2_impl}, {"log1p", log1p_impl},
       {"sqrt", sqrt_impl}, {"rsqrt", rsqrt_impl}, {"reciprocal", reciprocal_impl}, {"neg", neg_impl},

@@ -3,6 +3,7 @@
 #include <ATen/ATen.h>
 #include <ATen/Parallel.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <vector>
@@ -87,43 +88,112 @@ template <FlatOp kOp, bool kFlush>
   }
 }
 
-// The kernel compiled for the widest vectors the CPU has: the extension is built for the baseline x86-64
+// a * b + c over stored elements [first, last), b and c paired as `Second` says: in runs of at most one
+// face row (TILE) or row (row-major), so a broadcast operand's values lie in order within each run. Two
+// roundings, product then sum (the build does not contract them into a fused multiply-add), as TT-NN's
+// golden function computes it.
+inline const float* values_at(const Second& s, int64_t at, const float* numbers, int64_t& run) {
+  switch (s.kind) {
+    case Second::kSame: run = 16; return s.elements + at;
+    case Second::kNumber: run = 16; return numbers;
+    case Second::kTileRow: {
+      const int64_t within = at % kTile;
+      run = 16 - within % 16;
+      return s.elements + (at / kTile % s.tiles_wide) * 32 + (within / 256 % 2) * 16 + within % 16;
+    }
+    case Second::kRowMajorRow: run = s.width - at % s.width; return s.elements + at % s.width;
+  }
+  run = 1;
+  return numbers;
+}
+
+template <bool kFlush>
+[[gnu::always_inline]] inline void mac_kernel(const float* a, const Second& b, const Second& c, float* out,
+                                              int64_t first, int64_t last) {
+  float b_numbers[16], c_numbers[16];
+  for (int i = 0; i < 16; ++i) b_numbers[i] = b.number, c_numbers[i] = c.number;
+  for (int64_t at = first; at < last;) {
+    int64_t b_run = 0, c_run = 0;
+    const float* __restrict pb = values_at(b, at, b_numbers, b_run);
+    const float* __restrict pc = values_at(c, at, c_numbers, c_run);
+    const int64_t n = std::min({b_run, c_run, last - at});
+    const float* __restrict pa = a + at;
+    float* __restrict po = out + at;
+    if (n == 16) {  // the common run: one full vector
+      for (int i = 0; i < 16; ++i) {
+        const float product = pa[i] * pb[i];
+        po[i] = kFlush ? flushed(product + pc[i]) : product + pc[i];
+      }
+    } else {
+      for (int64_t i = 0; i < n; ++i) {
+        const float product = pa[i] * pb[i];
+        po[i] = kFlush ? flushed(product + pc[i]) : product + pc[i];
+      }
+    }
+    at += n;
+  }
+}
+
+// Each kernel compiled for the widest vectors the CPU has: the extension is built for the baseline x86-64
 // (SSE2), where the flushed loop runs at a fraction of memory speed. Function-level targets keep the
-// rest of the build portable; the choice is made once, from what the CPU reports.
-using KernelFn = void (*)(const float*, const Second&, float*, int64_t, int64_t);
+// rest of the build portable; the choice is made once, from what the CPU reports. `K::run` is always
+// inlined, so it compiles for the variant's target.
 #if defined(__x86_64__) && defined(__GNUC__)
-template <FlatOp kOp, bool kFlush>
-__attribute__((target("avx512f"))) void kernel_avx512(const float* a, const Second& b, float* out, int64_t first,
-                                                      int64_t last) {
-  kernel<kOp, kFlush>(a, b, out, first, last);
-}
-template <FlatOp kOp, bool kFlush>
-__attribute__((target("avx2"))) void kernel_avx2(const float* a, const Second& b, float* out, int64_t first,
-                                                 int64_t last) {
-  kernel<kOp, kFlush>(a, b, out, first, last);
-}
+template <class K, class... Ts>
+__attribute__((target("avx512f"))) void avx512_variant(Ts... xs) { K::run(xs...); }
+template <class K, class... Ts>
+__attribute__((target("avx2"))) void avx2_variant(Ts... xs) { K::run(xs...); }
 #endif
-template <FlatOp kOp, bool kFlush>
-void kernel_baseline(const float* a, const Second& b, float* out, int64_t first, int64_t last) {
-  kernel<kOp, kFlush>(a, b, out, first, last);
+template <class K, class... Ts>
+void baseline_variant(Ts... xs) { K::run(xs...); }
+
+template <class K, class... Ts>
+auto widest() -> void (*)(Ts...) {
+#if defined(__x86_64__) && defined(__GNUC__)
+  if (__builtin_cpu_supports("avx512f")) return avx512_variant<K, Ts...>;
+  if (__builtin_cpu_supports("avx2")) return avx2_variant<K, Ts...>;
+#endif
+  return baseline_variant<K, Ts...>;
 }
 
 template <FlatOp kOp, bool kFlush>
-KernelFn widest_kernel() {
-#if defined(__x86_64__) && defined(__GNUC__)
-  if (__builtin_cpu_supports("avx512f")) return kernel_avx512<kOp, kFlush>;
-  if (__builtin_cpu_supports("avx2")) return kernel_avx2<kOp, kFlush>;
-#endif
-  return kernel_baseline<kOp, kFlush>;
+struct BinaryKernel {
+  [[gnu::always_inline]] static void run(const float* a, const Second& b, float* out, int64_t first, int64_t last) {
+    kernel<kOp, kFlush>(a, b, out, first, last);
+  }
+};
+template <bool kFlush>
+struct MacKernel {
+  [[gnu::always_inline]] static void run(const float* a, const Second& b, const Second& c, float* out, int64_t first,
+                                         int64_t last) {
+    mac_kernel<kFlush>(a, b, c, out, first, last);
+  }
+};
+
+using KernelFn = void (*)(const float*, const Second&, float*, int64_t, int64_t);
+template <FlatOp kOp, bool kFlush>
+KernelFn binary_widest() {
+  return widest<BinaryKernel<kOp, kFlush>, const float*, const Second&, float*, int64_t, int64_t>();
+}
+using MacFn = void (*)(const float*, const Second&, const Second&, float*, int64_t, int64_t);
+template <bool kFlush>
+MacFn mac_widest() {
+  return widest<MacKernel<kFlush>, const float*, const Second&, const Second&, float*, int64_t, int64_t>();
+}
+
+// fn(first, last) over `units`, split over torch's intra-op threads when the call is large.
+template <class Fn>
+void run_units(int64_t units, int64_t unit_elements, const Fn& fn) {
+  const int64_t grain = std::max<int64_t>(1, kGrain / unit_elements);
+  if (units <= grain) return fn(0, units);  // small calls: no task machinery
+  at::parallel_for(0, units, grain, fn);
 }
 
 template <FlatOp kOp>
 void run(const float* a, const Second& b, float* out, int64_t units, int64_t unit_elements) {
-  static const KernelFn flushing = widest_kernel<kOp, true>(), plain = widest_kernel<kOp, false>();
+  static const KernelFn flushing = binary_widest<kOp, true>(), plain = binary_widest<kOp, false>();
   const KernelFn fn = numerics() == Numerics::kTt ? flushing : plain;
-  const int64_t grain = std::max<int64_t>(1, kGrain / unit_elements);
-  if (units <= grain) return fn(a, b, out, 0, units);  // small calls: no task machinery
-  at::parallel_for(0, units, grain, [&](int64_t first, int64_t last) { fn(a, b, out, first, last); });
+  run_units(units, unit_elements, [&](int64_t first, int64_t last) { fn(a, b, out, first, last); });
 }
 
 void run(FlatOp op, const float* a, const Second& b, float* out, int64_t units, int64_t unit_elements) {
@@ -188,41 +258,61 @@ std::optional<Second> second_of(const Value* v, const TtTensor& main, std::vecto
   return s;
 }
 
-std::optional<TtTensor> flat(FlatOp op, const char* name, const Args& args, const char* first, const char* second) {
-  if (op == FlatOp::kNone) return std::nullopt;
+// A flat call's main operand and output: the output allocated like the main operand (FLOAT32, its shape
+// and layout), or empty when the call does not qualify.
+struct FlatCall {
+  const TtTensor* main = nullptr;
+  const float* a = nullptr;
+  TtTensor out;
+  core::DeviceBuffer* buffer = nullptr;
+  float* values = nullptr;
+  int64_t stored = 0;  // every stored element, padding included: the same arrangement holds the same positions
+};
+
+std::optional<FlatCall> flat_call(const char* name, const Args& args, const char* first, size_t operands) {
   // Only the operands (and a dtype that changes nothing): any other parameter changes the math.
-  const size_t operands = second ? 2 : 1;
   const Value* dtype = args.find("dtype");
   if (args.items().size() != operands + (dtype ? 1 : 0)) return std::nullopt;
   if (dtype && args.data_type("dtype") != DataType::FLOAT32) return std::nullopt;
+  FlatCall call;
   const Value* va = args.find(first);
-  const auto* main = va ? std::get_if<TtTensor>(va) : nullptr;
-  if (!main || output_layout(name, main->layout) != main->layout) return std::nullopt;
-  const float* a = elements(main, *main);
-  if (!a) return std::nullopt;
+  call.main = va ? std::get_if<TtTensor>(va) : nullptr;
+  if (!call.main || output_layout(name, call.main->layout) != call.main->layout) return std::nullopt;
+  if (!(call.a = elements(call.main, *call.main))) return std::nullopt;
+  return call;
+}
+
+bool allocate_output(FlatCall& call) {
+  const TtTensor& main = *call.main;
+  call.out = allocate(main.device(), main.shape, main.layout, DataType::FLOAT32, DataType::FLOAT32);
+  call.buffer = call.out.buffer();
+  call.values = call.buffer ? static_cast<float*>(call.buffer->host_bytes()) : nullptr;
+  call.stored = call.buffer ? static_cast<int64_t>(call.buffer->physical_bytes() / sizeof(float)) : 0;
+  return call.values != nullptr;
+}
+
+std::optional<TtTensor> flat(FlatOp op, const char* name, const Args& args, const char* first, const char* second) {
+  if (op == FlatOp::kNone) return std::nullopt;
+  auto call = flat_call(name, args, first, second ? 2 : 1);
+  if (!call) return std::nullopt;
   std::vector<float> columns;
   Second b;
   if (second) {
-    auto paired = second_of(args.find(second), *main, columns);
+    auto paired = second_of(args.find(second), *call->main, columns);
     if (!paired) return std::nullopt;
     b = *paired;
   } else {
-    b.elements = a;  // a unary op reads its one operand
+    b.elements = call->a;  // a unary op reads its one operand
   }
-  TtTensor out = allocate(main->device(), main->shape, main->layout, DataType::FLOAT32, DataType::FLOAT32);
-  core::DeviceBuffer* buffer = out.buffer();
-  auto* values = buffer ? static_cast<float*>(buffer->host_bytes()) : nullptr;
-  if (!values) return std::nullopt;
-  // Every stored element, padding included: the same arrangement holds the same positions.
-  const int64_t stored = static_cast<int64_t>(buffer->physical_bytes() / sizeof(float));
+  if (!allocate_output(*call)) return std::nullopt;
   switch (b.kind) {
     case Second::kSame:
-    case Second::kNumber: run(op, a, b, values, stored, 1); break;
-    case Second::kTileRow: run(op, a, b, values, stored / kTile, kTile); break;
-    case Second::kRowMajorRow: run(op, a, b, values, stored / b.width, b.width); break;
+    case Second::kNumber: run(op, call->a, b, call->values, call->stored, 1); break;
+    case Second::kTileRow: run(op, call->a, b, call->values, call->stored / kTile, kTile); break;
+    case Second::kRowMajorRow: run(op, call->a, b, call->values, call->stored / b.width, b.width); break;
   }
-  buffer->contents_changed();
-  return out;
+  call->buffer->contents_changed();
+  return std::move(call->out);
 }
 
 }  // namespace
@@ -233,6 +323,22 @@ std::optional<TtTensor> flat_binary(FlatOp op, const char* name, const Args& arg
 
 std::optional<TtTensor> flat_unary(FlatOp op, const char* name, const Args& args) {
   return flat(op, name, args, "input_tensor", nullptr);
+}
+
+std::optional<TtTensor> flat_mac(const Args& args) {
+  auto call = flat_call("mac", args, "input_tensor_a", 3);
+  if (!call) return std::nullopt;
+  std::vector<float> b_columns, c_columns;
+  auto b = second_of(args.find("input_tensor_b"), *call->main, b_columns);
+  auto c = second_of(args.find("input_tensor_c"), *call->main, c_columns);
+  if (!b || !c || !allocate_output(*call)) return std::nullopt;
+  static const MacFn flushing = mac_widest<true>(), plain = mac_widest<false>();
+  const MacFn fn = numerics() == Numerics::kTt ? flushing : plain;
+  const float* a = call->a;
+  float* out = call->values;
+  run_units(call->stored, 1, [&](int64_t first, int64_t last) { fn(a, *b, *c, out, first, last); });
+  call->buffer->contents_changed();
+  return std::move(call->out);
 }
 
 }  // namespace ttnn_device::ops::sim

@@ -19,5 +19,7 @@ enum class FlatOp { kNone, kAdd, kSubtract, kMultiply, kRelu };
 // not qualify (a number operand, broadcasting, another layout or data type, an extra parameter).
 std::optional<TtTensor> flat_binary(FlatOp flat, const char* op, const Args& args);
 std::optional<TtTensor> flat_unary(FlatOp flat, const char* op, const Args& args);
+// mac (a * b + c), b and c each a tensor stored like a, a number, or a row vector broadcast along rows.
+std::optional<TtTensor> flat_mac(const Args& args);
 
 }  // namespace ttnn_device::ops::sim
