@@ -108,28 +108,43 @@ inline const float* values_at(const Second& s, int64_t at, const float* numbers,
 }
 
 template <bool kFlush>
+[[gnu::always_inline]] inline void mac_span(const float* __restrict a, const float* __restrict b,
+                                            const float* __restrict c, float* __restrict out, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) {
+    const float product = a[i] * b[i];
+    out[i] = kFlush ? flushed(product + c[i]) : product + c[i];
+  }
+}
+
+template <bool kFlush>
 [[gnu::always_inline]] inline void mac_kernel(const float* a, const Second& b, const Second& c, float* out,
                                               int64_t first, int64_t last) {
+  if (b.kind == Second::kTileRow && c.kind == Second::kTileRow && first % kTile == 0 && last % kTile == 0) {
+    // A per-column scale and shift on tiles (batch norm): whole face rows, each one vector.
+    for (int64_t t = first / kTile; t < last / kTile; ++t) {
+      const int64_t column = (t % b.tiles_wide) * 32;
+      for (int64_t f = 0; f < 4; ++f) {
+        const float* vb = b.elements + column + (f % 2) * 16;
+        const float* vc = c.elements + column + (f % 2) * 16;
+        for (int64_t r = 0; r < 16; ++r) {
+          const int64_t at = t * kTile + f * 256 + r * 16;
+          mac_span<kFlush>(a + at, vb, vc, out + at, 16);
+        }
+      }
+    }
+    return;
+  }
+  if (b.kind == Second::kSame && c.kind == Second::kSame) {
+    return mac_span<kFlush>(a + first, b.elements + first, c.elements + first, out + first, last - first);
+  }
   float b_numbers[16], c_numbers[16];
   for (int i = 0; i < 16; ++i) b_numbers[i] = b.number, c_numbers[i] = c.number;
   for (int64_t at = first; at < last;) {
     int64_t b_run = 0, c_run = 0;
-    const float* __restrict pb = values_at(b, at, b_numbers, b_run);
-    const float* __restrict pc = values_at(c, at, c_numbers, c_run);
+    const float* pb = values_at(b, at, b_numbers, b_run);
+    const float* pc = values_at(c, at, c_numbers, c_run);
     const int64_t n = std::min({b_run, c_run, last - at});
-    const float* __restrict pa = a + at;
-    float* __restrict po = out + at;
-    if (n == 16) {  // the common run: one full vector
-      for (int i = 0; i < 16; ++i) {
-        const float product = pa[i] * pb[i];
-        po[i] = kFlush ? flushed(product + pc[i]) : product + pc[i];
-      }
-    } else {
-      for (int64_t i = 0; i < n; ++i) {
-        const float product = pa[i] * pb[i];
-        po[i] = kFlush ? flushed(product + pc[i]) : product + pc[i];
-      }
-    }
+    mac_span<kFlush>(a + at, pb, pc, out + at, n);
     at += n;
   }
 }
@@ -336,7 +351,9 @@ std::optional<TtTensor> flat_mac(const Args& args) {
   const MacFn fn = numerics() == Numerics::kTt ? flushing : plain;
   const float* a = call->a;
   float* out = call->values;
-  run_units(call->stored, 1, [&](int64_t first, int64_t last) { fn(a, *b, *c, out, first, last); });
+  // Whole tiles per task (the per-column loop walks tiles); elements otherwise.
+  const int64_t unit = call->main->layout == Layout::TILE ? kTile : 1;
+  run_units(call->stored / unit, unit, [&](int64_t first, int64_t last) { fn(a, *b, *c, out, first * unit, last * unit); });
   call->buffer->contents_changed();
   return std::move(call->out);
 }
