@@ -141,6 +141,7 @@ def test_conv_bn_relu_chain_keeps_the_convolution_shape():
     assert got.is_contiguous(memory_format=torch.channels_last)
     ops = ttnn_device.op_counts()
     assert ops.get("conv2d") == 2 and "to_layout" not in ops
+    assert ops.get("mac") == 1 and "multiply" not in ops  # the batch norm: one multiply-add pass
     assert ttnn_device.conversion_counts()["count"] == 0
     # Only the model's contiguous input is permuted to channels-last (one permute, taken straight from its
     # storage) and the batch norm's per-channel vectors shaped (two reshapes); the activations never are.
