@@ -144,12 +144,74 @@ TTNN_AVX512 inline void each_face_row(Byte* block, size_t row_stride, Fn fn) {
   }
 }
 
+// Lane i of the result: the largest of the 16 lanes of m[i]. A transposed reduction (halving the lanes
+// per register while halving the registers) costs about three vector operations per group, where a
+// horizontal reduction of each register costs about nine and a chain of dependent shuffles.
+TTNN_AVX512 inline __m512i group_maxima(const __m512i (&m)[16]) {
+  __m512i w1[8], w2[4], w3[2];
+  for (int j = 0; j < 8; ++j) {  // 128-bit lanes 0-1: group 2j's 8 partial maxima, lanes 2-3: group 2j+1's
+    w1[j] = _mm512_max_epu32(_mm512_shuffle_i32x4(m[2 * j], m[2 * j + 1], 0x44),
+                             _mm512_shuffle_i32x4(m[2 * j], m[2 * j + 1], 0xEE));
+  }
+  for (int j = 0; j < 4; ++j) {  // 128-bit lane k: group 4j + k's 4 partial maxima
+    w2[j] = _mm512_max_epu32(_mm512_shuffle_i32x4(w1[2 * j], w1[2 * j + 1], 0x88),
+                             _mm512_shuffle_i32x4(w1[2 * j], w1[2 * j + 1], 0xDD));
+  }
+  for (int j = 0; j < 2; ++j) {  // lane k: group 8j + k's 2 partial maxima, then group 8j + 4 + k's
+    w3[j] = _mm512_max_epu32(_mm512_unpacklo_epi64(w2[2 * j], w2[2 * j + 1]),
+                             _mm512_unpackhi_epi64(w2[2 * j], w2[2 * j + 1]));
+  }
+  // Each pair's maximum in both places, then lane k: groups k, 8 + k, 4 + k, 12 + k; then in group order.
+  const __m512i low = _mm512_max_epu32(w3[0], _mm512_shuffle_epi32(w3[0], _MM_PERM_CDAB));
+  const __m512i high = _mm512_max_epu32(w3[1], _mm512_shuffle_epi32(w3[1], _MM_PERM_CDAB));
+  const __m512i mixed = _mm512_mask_blend_epi32(0xAAAA, low, high);
+  return _mm512_permutexvar_epi32(_mm512_setr_epi32(0, 4, 8, 12, 2, 6, 10, 14, 1, 5, 9, 13, 3, 7, 11, 15), mixed);
+}
+
+// Eight block rows (r0 .. r0 + 7, both halves) at a time: sixteen groups whose shared exponents come from
+// one transposed reduction and are stored as two runs of eight bytes. Lane i is row r0 + i % 8, half i / 8,
+// so groups i and i + 8 sit 16 groups apart in the page. A batch with a shared exponent outside the usual
+// range (below 8, or 255: Inf and NaN) takes the exact per-group path.
 template <bool kBf16Host, int M>
 TTNN_AVX512 void bfp_encode(const uint8_t* block, size_t row_stride, uint8_t* page) {
+  constexpr size_t kHalf = 16 * (kBf16Host ? 2 : 4);
+  constexpr int kCodeBytes = M == 7 ? 16 : 8;
   uint8_t* codes = page + 64;
-  each_face_row<kBf16Host ? 2 : 4>(block, row_stride, [&](const uint8_t* host, int g) TTNN_AVX512 {
-    store_codes<M>(codes + g * (M == 7 ? 16 : 8), pack_group<M>(load_group<kBf16Host>(host), page + g));
-  });
+  for (int r0 = 0; r0 < 32; r0 += 8) {
+    __m512i u[16], magnitude[16];
+    for (int i = 0; i < 16; ++i) {
+      u[i] = load_group<kBf16Host>(block + static_cast<size_t>(r0 + i % 8) * row_stride + (i / 8) * kHalf);
+      magnitude[i] = _mm512_and_si512(u[i], _mm512_set1_epi32(0x7FFFFFFF));
+    }
+    const int first = group_index(r0, 0);  // groups first .. first + 7, then first + 16 .. first + 23
+    const __m512i shared = _mm512_srli_epi32(group_maxima(magnitude), 23);
+    const __mmask16 usual = _mm512_cmpge_epu32_mask(shared, _mm512_set1_epi32(8)) &
+                            _mm512_cmplt_epu32_mask(shared, _mm512_set1_epi32(255));
+    if (usual != 0xFFFF) {
+      for (int i = 0; i < 16; ++i) {
+        const int g = first + (i / 8) * 16 + i % 8;
+        store_codes<M>(codes + g * kCodeBytes, pack_group<M>(u[i], page + g));
+      }
+      continue;
+    }
+    const __m128i exponents = _mm512_cvtepi32_epi8(shared);
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(page + first), exponents);
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(page + first + 16), _mm_unpackhi_epi64(exponents, exponents));
+    // Per group: 2^(M - 1 + 127 - shared) as a float, as pack_magnitudes_scaled computes it.
+    const __m512i scales = _mm512_slli_epi32(_mm512_sub_epi32(_mm512_set1_epi32(M + 253), shared), 23);
+    for (int i = 0; i < 16; ++i) {
+      const __m512 scale = _mm512_castsi512_ps(_mm512_permutexvar_epi32(_mm512_set1_epi32(i), scales));
+      const __mmask16 normal = _mm512_cmpge_epu32_mask(magnitude[i], _mm512_set1_epi32(0x00800000));
+      __m512i m = _mm512_maskz_cvt_roundps_epu32(normal, _mm512_mul_ps(_mm512_castsi512_ps(magnitude[i]), scale),
+                                                 _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+      m = _mm512_min_epu32(m, _mm512_set1_epi32((1 << M) - 1));
+      // m | (sign moved to bit M) where m != 0: a zero magnitude drops its sign.
+      const __m512i code = _mm512_mask_ternarylogic_epi32(m, _mm512_test_epi32_mask(m, m),
+                                                          _mm512_srli_epi32(u[i], 31 - M),
+                                                          _mm512_set1_epi32(1 << M), 0xF8);
+      store_codes<M>(codes + (first + (i / 8) * 16 + i % 8) * kCodeBytes, code);
+    }
+  }
 }
 
 template <bool kBf16Host, int M>
