@@ -1,6 +1,7 @@
 #include "runtime/tensor_desc.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <stdexcept>
 #include <string>
@@ -201,7 +202,12 @@ void encode(const TensorDesc& desc, const void* logical, void* physical) {
     formats::tilize(in, grid_of(desc.shape), desc.host_element_size(), out);
     return;
   }
-  encode_tiles(desc, in, out, formats::tile_codec().encode[kind]);
+  // Past the caches, pages go out with non-temporal stores (TileCodec::encode_streaming).
+  constexpr size_t kStreamingBytes = size_t{8} << 20;
+  const bool streaming = desc.physical_bytes() >= kStreamingBytes && reinterpret_cast<uintptr_t>(out) % 64 == 0 &&
+                         desc.page_bytes() % 64 == 0;
+  const formats::TileCodec& codec = formats::tile_codec();
+  encode_tiles(desc, in, out, streaming ? codec.encode_streaming[kind] : codec.encode[kind]);
 }
 
 void decode(const TensorDesc& desc, const void* physical, void* logical) {

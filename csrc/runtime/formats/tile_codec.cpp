@@ -95,6 +95,8 @@ const TileCodec kPortable = {
     "portable",
     {copy_encode<4>, copy_encode<2>, bf16_page_encode, bfp_encode<false, true>, bfp_encode<false, false>,
      bfp_encode<true, true>, bfp_encode<true, false>},
+    {copy_encode<4>, copy_encode<2>, bf16_page_encode, bfp_encode<false, true>, bfp_encode<false, false>,
+     bfp_encode<true, true>, bfp_encode<true, false>},
     {copy_decode<4>, copy_decode<2>, bf16_page_decode, bfp_decode<false, true>, bfp_decode<false, false>,
      bfp_decode<true, true>, bfp_decode<true, false>},
     run_bf16_from_f32,

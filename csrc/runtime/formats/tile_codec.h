@@ -36,6 +36,10 @@ using F32FromBf16Fn = void (*)(const uint16_t* src, float* dst, int64_t n);
 struct TileCodec {
   const char* name;
   EncodeTileFn encode[static_cast<int>(TileKind::kCount)];
+  // The same bytes written with non-temporal stores, for conversions whose output is larger than the
+  // caches (a store that bypasses them skips reading each destination line first: a third of the memory
+  // traffic of a tilize). Pages must be 64-byte aligned. Tables without such stores repeat `encode`.
+  EncodeTileFn encode_streaming[static_cast<int>(TileKind::kCount)];
   DecodeTileFn decode[static_cast<int>(TileKind::kCount)];
   Bf16FromF32Fn bf16_from_f32;
   F32FromBf16Fn f32_from_bf16;

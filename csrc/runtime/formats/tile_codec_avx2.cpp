@@ -250,6 +250,8 @@ const TileCodec kAvx2 = {
     "avx2",
     {copy_encode<4>, copy_encode<2>, bf16_page_encode, bfp_encode<false, 7>, bfp_encode<false, 3>,
      bfp_encode<true, 7>, bfp_encode<true, 3>},
+    {copy_encode<4>, copy_encode<2>, bf16_page_encode, bfp_encode<false, 7>, bfp_encode<false, 3>,
+     bfp_encode<true, 7>, bfp_encode<true, 3>},
     {copy_decode<4>, copy_decode<2>, bf16_page_decode, bfp_decode<false, 7>, bfp_decode<false, 3>,
      bfp_decode<true, 7>, bfp_decode<true, 3>},
     run_bf16_from_f32,

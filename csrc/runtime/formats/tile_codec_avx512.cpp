@@ -48,6 +48,42 @@ TTNN_AVX512 inline void store_group(uint8_t* p, __m512i bits) {
   }
 }
 
+// Page stores, plain or non-temporal (kStream: the destination is 64-byte aligned and larger than the
+// caches; see TileCodec::encode_streaming). A streaming kernel ends with a store fence, so its page is
+// complete for any thread that reads it next.
+template <bool kStream>
+TTNN_AVX512 inline void put512(uint8_t* p, __m512i v) {
+  if constexpr (kStream) {
+    _mm512_stream_si512(reinterpret_cast<__m512i*>(p), v);
+  } else {
+    _mm512_storeu_si512(p, v);
+  }
+}
+template <bool kStream>
+TTNN_AVX512 inline void put256(uint8_t* p, __m256i v) {
+  if constexpr (kStream) {
+    _mm256_stream_si256(reinterpret_cast<__m256i*>(p), v);
+  } else {
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), v);
+  }
+}
+template <bool kStream>
+TTNN_AVX512 inline void put128(uint8_t* p, __m128i v) {
+  if constexpr (kStream) {
+    _mm_stream_si128(reinterpret_cast<__m128i*>(p), v);
+  } else {
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(p), v);
+  }
+}
+template <bool kStream>
+TTNN_AVX512 inline void put64(uint8_t* p, __m128i v) {  // the low 8 bytes of v
+  if constexpr (kStream) {
+    _mm_stream_si64(reinterpret_cast<long long*>(p), _mm_cvtsi128_si64(v));
+  } else {
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(p), v);
+  }
+}
+
 // TT-NN's host packing rule for one group, in integers (see pack_group in block_float.cpp, whose steps
 // these are lane by lane): each significand is aligned to the shared exponent keeping M bits with
 // round-to-nearest-even over all dropped bits, saturating, and a zero magnitude drops its sign. Exact for
@@ -123,12 +159,12 @@ TTNN_AVX512 inline __m512i unpack_group(__m128i codes, uint32_t shared) {
 
 // Codes as bytes: BFP8 one per byte; BFP4 element 2k in the low nibble of byte k, which for the 64-bit
 // lane holding codes 2k (low half) and 2k + 1 (high half) is the low byte of lane | lane >> 28.
-template <int M>
+template <int M, bool kStream = false>
 TTNN_AVX512 inline void store_codes(uint8_t* p, __m512i codes) {
   if constexpr (M == 7) {
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(p), _mm512_cvtepi32_epi8(codes));
+    put128<kStream>(p, _mm512_cvtepi32_epi8(codes));
   } else {
-    _mm_storel_epi64(reinterpret_cast<__m128i*>(p), _mm512_cvtepi64_epi8(_mm512_or_si512(codes, _mm512_srli_epi64(codes, 28))));
+    put64<kStream>(p, _mm512_cvtepi64_epi8(_mm512_or_si512(codes, _mm512_srli_epi64(codes, 28))));
   }
 }
 
@@ -172,7 +208,7 @@ TTNN_AVX512 inline __m512i group_maxima(const __m512i (&m)[16]) {
 // one transposed reduction and are stored as two runs of eight bytes. Lane i is row r0 + i % 8, half i / 8,
 // so groups i and i + 8 sit 16 groups apart in the page. A batch with a shared exponent outside the usual
 // range (below 8, or 255: Inf and NaN) takes the exact per-group path.
-template <bool kBf16Host, int M>
+template <bool kBf16Host, int M, bool kStream>
 TTNN_AVX512 void bfp_encode(const uint8_t* block, size_t row_stride, uint8_t* page) {
   constexpr size_t kHalf = 16 * (kBf16Host ? 2 : 4);
   constexpr int kCodeBytes = M == 7 ? 16 : 8;
@@ -190,13 +226,13 @@ TTNN_AVX512 void bfp_encode(const uint8_t* block, size_t row_stride, uint8_t* pa
     if (usual != 0xFFFF) {
       for (int i = 0; i < 16; ++i) {
         const int g = first + (i / 8) * 16 + i % 8;
-        store_codes<M>(codes + g * kCodeBytes, pack_group<M>(u[i], page + g));
+        store_codes<M, kStream>(codes + g * kCodeBytes, pack_group<M>(u[i], page + g));
       }
       continue;
     }
     const __m128i exponents = _mm512_cvtepi32_epi8(shared);
-    _mm_storel_epi64(reinterpret_cast<__m128i*>(page + first), exponents);
-    _mm_storel_epi64(reinterpret_cast<__m128i*>(page + first + 16), _mm_unpackhi_epi64(exponents, exponents));
+    put64<kStream>(page + first, exponents);
+    put64<kStream>(page + first + 16, _mm_unpackhi_epi64(exponents, exponents));
     // Per group: 2^(M - 1 + 127 - shared) as a float, as pack_magnitudes_scaled computes it.
     const __m512i scales = _mm512_slli_epi32(_mm512_sub_epi32(_mm512_set1_epi32(M + 253), shared), 23);
     for (int i = 0; i < 16; ++i) {
@@ -209,9 +245,10 @@ TTNN_AVX512 void bfp_encode(const uint8_t* block, size_t row_stride, uint8_t* pa
       const __m512i code = _mm512_mask_ternarylogic_epi32(m, _mm512_test_epi32_mask(m, m),
                                                           _mm512_srli_epi32(u[i], 31 - M),
                                                           _mm512_set1_epi32(1 << M), 0xF8);
-      store_codes<M>(codes + (first + (i / 8) * 16 + i % 8) * kCodeBytes, code);
+      store_codes<M, kStream>(codes + (first + (i / 8) * 16 + i % 8) * kCodeBytes, code);
     }
   }
+  if constexpr (kStream) _mm_sfence();
 }
 
 template <bool kBf16Host, int M>
@@ -240,10 +277,19 @@ TTNN_AVX512 inline __m256i load256(const uint8_t* p) { return _mm256_loadu_si256
 TTNN_AVX512 inline void store256(uint8_t* p, __m256i v) { _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), v); }
 
 // Verbatim tiles: a face row is 64 (4-byte elements) or 32 bytes (2-byte elements) on both sides.
+template <bool kStream>
 TTNN_AVX512 void copy32_encode(const uint8_t* block, size_t row_stride, uint8_t* page) {
+  if constexpr (kStream) {
+    // Out of cache, 32 rows are read at once: ask for the next tile's lines of each (the block to the right).
+    for (int r = 0; r < 32; ++r) {
+      _mm_prefetch(reinterpret_cast<const char*>(block + r * row_stride + 128), _MM_HINT_T0);
+      _mm_prefetch(reinterpret_cast<const char*>(block + r * row_stride + 192), _MM_HINT_T0);
+    }
+  }
   each_face_row<4>(block, row_stride, [&](const uint8_t* host, int g) TTNN_AVX512 {
-    _mm512_storeu_si512(page + g * 64, _mm512_loadu_si512(host));
+    put512<kStream>(page + g * 64, _mm512_loadu_si512(host));
   });
+  if constexpr (kStream) _mm_sfence();
 }
 
 TTNN_AVX512 void copy32_decode(const uint8_t* page, uint8_t* block, size_t row_stride) {
@@ -252,18 +298,22 @@ TTNN_AVX512 void copy32_decode(const uint8_t* page, uint8_t* block, size_t row_s
   });
 }
 
+template <bool kStream>
 TTNN_AVX512 void copy16_encode(const uint8_t* block, size_t row_stride, uint8_t* page) {
-  each_face_row<2>(block, row_stride, [&](const uint8_t* host, int g) TTNN_AVX512 { store256(page + g * 32, load256(host)); });
+  each_face_row<2>(block, row_stride, [&](const uint8_t* host, int g) TTNN_AVX512 { put256<kStream>(page + g * 32, load256(host)); });
+  if constexpr (kStream) _mm_sfence();
 }
 
 TTNN_AVX512 void copy16_decode(const uint8_t* page, uint8_t* block, size_t row_stride) {
   each_face_row<2>(block, row_stride, [&](uint8_t* host, int g) TTNN_AVX512 { store256(host, load256(page + g * 32)); });
 }
 
+template <bool kStream>
 TTNN_AVX512 void bf16_page_encode(const uint8_t* block, size_t row_stride, uint8_t* page) {
   each_face_row<4>(block, row_stride, [&](const uint8_t* host, int g) TTNN_AVX512 {
-    store256(page + g * 32, round_bf16(_mm512_loadu_si512(host)));
+    put256<kStream>(page + g * 32, round_bf16(_mm512_loadu_si512(host)));
   });
+  if constexpr (kStream) _mm_sfence();
 }
 
 TTNN_AVX512 void bf16_page_decode(const uint8_t* page, uint8_t* block, size_t row_stride) {
@@ -296,8 +346,10 @@ TTNN_AVX512 void run_f32_from_bf16(const uint16_t* src, float* dst, int64_t n) {
 
 const TileCodec kAvx512 = {
     "avx512",
-    {copy32_encode, copy16_encode, bf16_page_encode, bfp_encode<false, 7>, bfp_encode<false, 3>,
-     bfp_encode<true, 7>, bfp_encode<true, 3>},
+    {copy32_encode<false>, copy16_encode<false>, bf16_page_encode<false>, bfp_encode<false, 7, false>,
+     bfp_encode<false, 3, false>, bfp_encode<true, 7, false>, bfp_encode<true, 3, false>},
+    {copy32_encode<true>, copy16_encode<true>, bf16_page_encode<true>, bfp_encode<false, 7, true>,
+     bfp_encode<false, 3, true>, bfp_encode<true, 7, true>, bfp_encode<true, 3, true>},
     {copy32_decode, copy16_decode, bf16_page_decode, bfp_decode<false, 7>, bfp_decode<false, 3>,
      bfp_decode<true, 7>, bfp_decode<true, 3>},
     run_bf16_from_f32,
