@@ -82,3 +82,19 @@ def test_threads_on_two_emulated_hardware_devices(run_py, real_ttnn):
            "TT_METAL_LOGGER_LEVEL": "ERROR"}
     proc = run_py(WORKLOAD, env=env, timeout=600)
     assert "all equal to the CPU" in proc.stdout and "ttnn backend" in proc.stdout
+
+
+def test_the_extensions_own_loops_run_on_torchs_intra_op_threads():
+    """The device's loops (conversions, flat elementwise ops, flushes) split work with at::parallel_for,
+    which torch's OpenMP build inlines from a header: compiled without OpenMP it silently runs on one
+    thread. Each thread torch.set_num_threads allows must be reached, and no more."""
+    import torch
+    import ttnn_device
+
+    before = torch.get_num_threads()
+    try:
+        for threads in (1, 2):
+            torch.set_num_threads(threads)
+            assert ttnn_device._C._parallel_threads_reached(64) == threads
+    finally:
+        torch.set_num_threads(before)

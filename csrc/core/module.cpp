@@ -7,6 +7,8 @@
 #include <ATen/Parallel.h>
 #include <torch/extension.h>
 
+#include <atomic>
+
 #include "core/bind_formats.h"
 #include "core/caching_allocator.h"
 #include "core/device_state.h"
@@ -93,6 +95,18 @@ PYBIND11_MODULE(_C, m) {
   // Format conversions run on torch's intra-op threads (torch.set_num_threads applies to them too).
   ttnn_device::runtime::formats::set_parallel_for([](int64_t n, int64_t grain, const ttnn_device::runtime::formats::RangeFn& fn) {
     at::parallel_for(0, n, grain, fn);
+  });
+  // How many of torch's intra-op threads the extension's own at::parallel_for reaches over `items`
+  // one-item tasks: a build that compiled the header-inlined OpenMP loop serially reports 1.
+  m.def("_parallel_threads_reached", [](int64_t items) {
+    std::atomic<int> highest{0};
+    at::parallel_for(0, items, 1, [&](int64_t, int64_t) {
+      int seen = highest.load();
+      const int mine = at::get_thread_num() + 1;
+      while (mine > seen && !highest.compare_exchange_weak(seen, mine)) {
+      }
+    });
+    return highest.load();
   });
   // The Python package's own settings (the backend choice) go through the same reader and policy.
   m.def("_config_choice", [](const std::string& name, const std::vector<std::string>& accepted,

@@ -109,6 +109,7 @@ GOLDEN_CALLS = {
     "lerp": lambda g, k: g(k["input"], k["end"], k["weight"]),
     "addcmul": lambda g, k: g(k["input_a"], k["input_b"], k["input_c"], value=k.get("value", 1)),
     "addcdiv": lambda g, k: g(k["input_a"], k["input_b"], k["input_c"], value=k.get("value", 1)),
+    "mac": lambda g, k: g(k["input_tensor_a"], k["input_tensor_b"], k["input_tensor_c"]),
     "clamp": lambda g, k: g(k["input_tensor"], min=k.get("min"), max=k.get("max")),
     **{op: _unary([]) for op in ["relu", "silu", "sigmoid", "tanh", "exp", "log", "log2", "log1p", "sqrt", "rsqrt",
                                  "reciprocal", "neg", "abs", "sign", "square", "erf", "floor", "ceil", "trunc",

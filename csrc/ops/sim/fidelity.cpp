@@ -6,6 +6,7 @@
 
 #include "core/derived_cache.h"
 #include "ops/sim/host.h"
+#include "ops/sim/isa_variants.h"
 #include "ops/sim/staging.h"
 
 namespace ttnn_device::ops::sim {
@@ -46,28 +47,12 @@ namespace {
   }
 }
 
-using BandFn = void (*)(const uint32_t*, uint32_t*, int64_t, int64_t, int64_t, uint32_t);
-#if defined(__x86_64__) && defined(__GNUC__)
-__attribute__((target("avx512f"))) void band_avx512(const uint32_t* t, uint32_t* r, int64_t n, int64_t w, int64_t tw,
-                                                    uint32_t m) {
-  untilize_cut_band(t, r, n, w, tw, m);
-}
-__attribute__((target("avx2"))) void band_avx2(const uint32_t* t, uint32_t* r, int64_t n, int64_t w, int64_t tw,
-                                               uint32_t m) {
-  untilize_cut_band(t, r, n, w, tw, m);
-}
-#endif
-void band_baseline(const uint32_t* t, uint32_t* r, int64_t n, int64_t w, int64_t tw, uint32_t m) {
-  untilize_cut_band(t, r, n, w, tw, m);
-}
-
-BandFn widest_band() {
-#if defined(__x86_64__) && defined(__GNUC__)
-  if (__builtin_cpu_supports("avx512f")) return band_avx512;
-  if (__builtin_cpu_supports("avx2")) return band_avx2;
-#endif
-  return band_baseline;
-}
+struct BandKernel {
+  [[gnu::always_inline]] static void run(const uint32_t* tiles, uint32_t* rows, int64_t band_rows, int64_t width,
+                                         int64_t tiles_wide, uint32_t mask) {
+    untilize_cut_band(tiles, rows, band_rows, width, tiles_wide, mask);
+  }
+};
 
 }  // namespace
 
@@ -88,7 +73,7 @@ at::Tensor read_cut(const TtTensor& activation, uint32_t mask) {
   at::Tensor out = staging_empty(shape, c10::kFloat);
   const auto* src = static_cast<const uint32_t*>(buffer->host_bytes());
   auto* dst = static_cast<uint32_t*>(out.data_ptr());
-  static const BandFn band = widest_band();
+  static const auto band = widest<BandKernel, const uint32_t*, uint32_t*, int64_t, int64_t, int64_t, uint32_t>();
   const int64_t bands = slices * tiles_high;
   auto run = [&](int64_t first, int64_t last) {
     for (int64_t b = first; b < last; ++b) {

@@ -10,6 +10,7 @@
 
 #include "ops/numerics.h"
 #include "ops/sim/host.h"
+#include "ops/sim/isa_variants.h"
 
 namespace ttnn_device::ops::sim {
 namespace {
@@ -149,28 +150,7 @@ template <bool kFlush>
   }
 }
 
-// Each kernel compiled for the widest vectors the CPU has: the extension is built for the baseline x86-64
-// (SSE2), where the flushed loop runs at a fraction of memory speed. Function-level targets keep the
-// rest of the build portable; the choice is made once, from what the CPU reports. `K::run` is always
-// inlined, so it compiles for the variant's target.
-#if defined(__x86_64__) && defined(__GNUC__)
-template <class K, class... Ts>
-__attribute__((target("avx512f"))) void avx512_variant(Ts... xs) { K::run(xs...); }
-template <class K, class... Ts>
-__attribute__((target("avx2"))) void avx2_variant(Ts... xs) { K::run(xs...); }
-#endif
-template <class K, class... Ts>
-void baseline_variant(Ts... xs) { K::run(xs...); }
-
-template <class K, class... Ts>
-auto widest() -> void (*)(Ts...) {
-#if defined(__x86_64__) && defined(__GNUC__)
-  if (__builtin_cpu_supports("avx512f")) return avx512_variant<K, Ts...>;
-  if (__builtin_cpu_supports("avx2")) return avx2_variant<K, Ts...>;
-#endif
-  return baseline_variant<K, Ts...>;
-}
-
+// The kernels as isa_variants.h compiles them.
 template <FlatOp kOp, bool kFlush>
 struct BinaryKernel {
   [[gnu::always_inline]] static void run(const float* a, const Second& b, float* out, int64_t first, int64_t last) {

@@ -7,6 +7,7 @@
 
 #include "ops/numerics.h"
 #include "ops/op_table.h"
+#include "ops/sim/isa_variants.h"
 #include "ops/sim/staging.h"
 
 namespace ttnn_device::ops::sim {
@@ -226,33 +227,17 @@ template <typename Bits, Bits kExponent, Bits kMantissa>
   }
 }
 
-// The scan built for the CPU's widest vectors (the extension's baseline is SSE2), chosen once.
 template <typename Bits, Bits kExponent, Bits kMantissa>
-using FlushFn = void (*)(Bits*, int64_t, int64_t, int64_t);
-#if defined(__x86_64__) && defined(__GNUC__)
-template <typename Bits, Bits kExponent, Bits kMantissa>
-__attribute__((target("avx512f,avx512bw"))) void flush_avx512(Bits* bits, int64_t n, int64_t first, int64_t last) {
-  flush_blocks<Bits, kExponent, kMantissa>(bits, n, first, last);
-}
-template <typename Bits, Bits kExponent, Bits kMantissa>
-__attribute__((target("avx2"))) void flush_avx2(Bits* bits, int64_t n, int64_t first, int64_t last) {
-  flush_blocks<Bits, kExponent, kMantissa>(bits, n, first, last);
-}
-#endif
-template <typename Bits, Bits kExponent, Bits kMantissa>
-void flush_baseline(Bits* bits, int64_t n, int64_t first, int64_t last) {
-  flush_blocks<Bits, kExponent, kMantissa>(bits, n, first, last);
-}
+struct FlushKernel {
+  [[gnu::always_inline]] static void run(Bits* bits, int64_t n, int64_t first, int64_t last) {
+    flush_blocks<Bits, kExponent, kMantissa>(bits, n, first, last);
+  }
+};
 
+// The scan built for the CPU's widest vectors, chosen once.
 template <typename Bits, Bits kExponent, Bits kMantissa>
 void flush_denormals(Bits* bits, int64_t n) {
-  static const FlushFn<Bits, kExponent, kMantissa> fn = [] {
-#if defined(__x86_64__) && defined(__GNUC__)
-    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw")) return flush_avx512<Bits, kExponent, kMantissa>;
-    if (__builtin_cpu_supports("avx2")) return flush_avx2<Bits, kExponent, kMantissa>;
-#endif
-    return flush_baseline<Bits, kExponent, kMantissa>;
-  }();
+  static const auto fn = widest<FlushKernel<Bits, kExponent, kMantissa>, Bits*, int64_t, int64_t, int64_t>();
   const int64_t blocks = (n + 511) / 512;
   if (blocks <= 64) return fn(bits, n, 0, blocks);  // small outputs: no task machinery
   at::parallel_for(0, blocks, 64, [&](int64_t first, int64_t last) { fn(bits, n, first, last); });
