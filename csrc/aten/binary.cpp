@@ -105,12 +105,14 @@ at::Tensor run(const BinaryOp& op, const at::Tensor& a, const at::Tensor& b, con
       return run(op, is_int64(a) ? a.to(promoted) : a, is_int64(b) ? b.to(promoted) : b, extra, dest, target);
     }
   }
+  const bool bitwise = std::strncmp(op.ttnn, "bitwise", 7) == 0;
+  const bool is_pow = &op == &kPow;
   if (op.result == ResultType::kBool && std::strncmp(op.ttnn, "logical", 7) == 0) promoted = c10::kFloat;
-  if (std::strncmp(op.ttnn, "bitwise", 7) == 0 && at::isFloatingType(promoted)) {
+  if (bitwise && at::isFloatingType(promoted)) {
     decline("bitwise ops on floating types");  // the CPU raises its own error
   }
   // Bitwise ops of bools are the logical ones (TT-NN's bitwise ops take integer types).
-  if (promoted == c10::kBool && std::strncmp(op.ttnn, "bitwise", 7) == 0) {
+  if (promoted == c10::kBool && bitwise) {
     const std::string name = op.ttnn;
     return run(name == "bitwise_and" ? kLogicalAnd : name == "bitwise_or" ? kLogicalOr : kLogicalXor, a, b, extra, dest, target);
   }
@@ -156,14 +158,14 @@ at::Tensor run(const BinaryOp& op, const at::Tensor& a, const at::Tensor& b, con
   }
   const DataType out_type = math_type(out_dtype);
   TtTensor result;
-  if (std::string(op.ttnn) == "pow" && std::holds_alternative<double>(va)) {
+  if (is_pow && std::holds_alternative<double>(va)) {
     // A number base (a position encoding's 10000 ** x): TT-NN's pow of a one-element tensor of it.
     if (!at::isFloatingType(out_dtype)) decline("an integer power of a number base");
     const c10::Device device = core::is_ttnn(a) ? a.device() : b.device();
     va = ops::call1("full", {{"shape", std::vector<int64_t>{1}}, {"fill_value", std::get<double>(va)}, {"dtype", out_type},
                              {"layout", Layout::TILE}, {"device", static_cast<int64_t>(device.index())}});
   }
-  if (std::string(op.ttnn) == "pow") {
+  if (is_pow) {
     ops::Args args;
     args.set("input_tensor", std::move(va)).set("exponent", std::move(vb)).set("dtype", out_type);
     result = ops::call1("pow", args);

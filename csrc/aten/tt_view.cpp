@@ -187,6 +187,11 @@ TtTensor cast(const TtTensor& t, DataType dtype) {
   return ops::call1("typecast", {{"input_tensor", t}, {"dtype", dtype}});
 }
 
+TtTensor cast(TtTensor&& t, DataType dtype) {
+  if (t.dtype == dtype) return std::move(t);  // the common case: no copy of the shape
+  return cast(static_cast<const TtTensor&>(t), dtype);
+}
+
 TtTensor resident_cast(const at::Tensor& parameter, DataType dtype) {
   TtTensor t = to_tt(parameter);
   core::DeviceBuffer* buffer = t.buffer();

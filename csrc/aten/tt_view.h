@@ -30,6 +30,7 @@ TtTensor to_tt(const at::Tensor& view, bool math = true);
 TtTensor to_tt_in(const at::Tensor& view, Layout layout, bool math = true);
 // Converts to the data type `dtype` if it differs (a counted typecast).
 TtTensor cast(const TtTensor& t, DataType dtype);
+TtTensor cast(TtTensor&& t, DataType dtype);
 // A whole-storage parameter (a norm's weights or statistics) in `dtype`: converted once and kept
 // beside the storage until its contents change, as TT-NN models prepare parameters once, so a
 // resident parameter costs no conversion per call.
