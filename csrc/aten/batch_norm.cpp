@@ -24,7 +24,7 @@ TtTensor call_binary(const char* op, const ops::Value& a, const ops::Value& b) {
 // Tensors of the input's sizes seen in its memory order (and stored shape), with the shape a [C] vector
 // takes to broadcast along the channel dim there, and the dims a per-channel reduction sums over.
 struct ChannelView {
-  std::vector<int64_t> order;
+  DimOrder order;
   std::vector<at::Tensor> views;      // the tensors given, as computed on
   std::vector<int64_t> vector_shape;  // a [C] vector's shape against the views
   std::vector<int64_t> reduce_dims;   // every dim but the channel's

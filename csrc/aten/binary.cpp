@@ -105,16 +105,16 @@ at::Tensor run(const BinaryOp& op, const at::Tensor& a, const at::Tensor& b, con
       return run(op, is_int64(a) ? a.to(promoted) : a, is_int64(b) ? b.to(promoted) : b, extra, dest, target);
     }
   }
-  const bool bitwise = std::strncmp(op.ttnn, "bitwise", 7) == 0;
+  const bool bitwise = &op == &kBitwiseAnd || &op == &kBitwiseOr || &op == &kBitwiseXor;
+  const bool logical = &op == &kLogicalAnd || &op == &kLogicalOr || &op == &kLogicalXor;
   const bool is_pow = &op == &kPow;
-  if (op.result == ResultType::kBool && std::strncmp(op.ttnn, "logical", 7) == 0) promoted = c10::kFloat;
+  if (logical) promoted = c10::kFloat;
   if (bitwise && at::isFloatingType(promoted)) {
     decline("bitwise ops on floating types");  // the CPU raises its own error
   }
   // Bitwise ops of bools are the logical ones (TT-NN's bitwise ops take integer types).
   if (promoted == c10::kBool && bitwise) {
-    const std::string name = op.ttnn;
-    return run(name == "bitwise_and" ? kLogicalAnd : name == "bitwise_or" ? kLogicalOr : kLogicalXor, a, b, extra, dest, target);
+    return run(&op == &kBitwiseAnd ? kLogicalAnd : &op == &kBitwiseOr ? kLogicalOr : kLogicalXor, a, b, extra, dest, target);
   }
   if (promoted == c10::kLong && int64_supports(op.ttnn)) return int64_result(op, a, b, extra, dest, target);
   const DataType compute = math_type(promoted);
@@ -123,13 +123,13 @@ at::Tensor run(const BinaryOp& op, const at::Tensor& a, const at::Tensor& b, con
     TORCH_CHECK(at::canCast(out_dtype, target->scalar_type()), "result type ", out_dtype,
                 " can't be cast to the desired output type ", target->scalar_type());
   }
-  const auto sizes = at::infer_size(a.sizes(), b.sizes());
+  const auto sizes = at::infer_size_dimvector(a.sizes(), b.sizes());
   if (dest == Dest::kSelf) {
     TORCH_CHECK(c10::IntArrayRef(sizes) == target->sizes(), "output with shape ", target->sizes(),
                 " doesn't match the broadcast shape ", c10::IntArrayRef(sizes));
   }
   // Compute in the memory order of the first ttnn operand that has the output's sizes.
-  std::vector<int64_t> order(sizes.size());
+  DimOrder order(sizes.size());
   std::iota(order.begin(), order.end(), 0);
   for (const at::Tensor* t : {&a, &b}) {
     if (core::is_ttnn(*t) && t->sizes() == c10::IntArrayRef(sizes)) {
@@ -140,8 +140,7 @@ at::Tensor run(const BinaryOp& op, const at::Tensor& a, const at::Tensor& b, con
   const int64_t rank = static_cast<int64_t>(sizes.size());
   auto ordered = [&](const at::Tensor& t) { return core::is_ttnn(t) ? in_order(t, rank, order) : Borrowed::borrowed(t); };
   const Borrowed oa = ordered(a), ob = ordered(b);
-  std::vector<int64_t> sizes_in_order;
-  sizes_in_order.reserve(order.size());
+  c10::DimVector sizes_in_order;
   for (int64_t d : order) sizes_in_order.push_back(sizes[d]);
   const auto viewed = in_stored_shape({&*oa, &*ob}, sizes_in_order);
   ops::Value va = operand(viewed ? (*viewed)[0] : *oa, compute), vb = operand(viewed ? (*viewed)[1] : *ob, compute);

@@ -4,6 +4,8 @@
 
 #include <pybind11/pybind11.h>
 
+#include "core/py_shape.h"
+
 namespace ttnn_device::aten {
 void bind_call_op(pybind11::module_& m);
 }

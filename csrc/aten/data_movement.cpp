@@ -21,12 +21,12 @@ std::vector<int64_t> cat_order(const std::vector<const at::Tensor*>& used, const
   std::vector<int64_t> identity(out.dim());
   std::iota(identity.begin(), identity.end(), 0);
   if (by_words || !out.is_non_overlapping_and_dense()) return identity;
-  std::vector<int64_t> order = memory_order(out);
+  const DimOrder order = memory_order(out);
   if (is_identity(order)) return identity;
   for (const at::Tensor* t : used) {
     if (t->numel() != 0 && (!t->is_non_overlapping_and_dense() || memory_order(*t) != order)) return identity;
   }
-  return order;
+  return {order.begin(), order.end()};
 }
 
 // The leading dims (before the cat dim `pos`) as the parts' TILE buffers store them, when one is stored

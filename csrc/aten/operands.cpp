@@ -10,8 +10,8 @@
 
 namespace ttnn_device::aten {
 
-std::vector<int64_t> memory_order(const at::Tensor& t) {
-  std::vector<int64_t> order(t.dim());
+DimOrder memory_order(const at::Tensor& t) {
+  DimOrder order(t.dim());
   std::iota(order.begin(), order.end(), 0);
   if (t.is_contiguous() || !t.is_non_overlapping_and_dense()) return order;
   std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) {
@@ -21,14 +21,14 @@ std::vector<int64_t> memory_order(const at::Tensor& t) {
   return order;
 }
 
-bool is_identity(const std::vector<int64_t>& order) {
+bool is_identity(c10::IntArrayRef order) {
   for (size_t i = 0; i < order.size(); ++i) {
     if (order[i] != static_cast<int64_t>(i)) return false;
   }
   return true;
 }
 
-Borrowed in_order(const at::Tensor& t, int64_t rank, const std::vector<int64_t>& order) {
+Borrowed in_order(const at::Tensor& t, int64_t rank, c10::IntArrayRef order) {
   const bool identity = is_identity(order);
   if (t.dim() >= rank && identity) return Borrowed::borrowed(t);
   at::Tensor aligned = t;
@@ -36,11 +36,11 @@ Borrowed in_order(const at::Tensor& t, int64_t rank, const std::vector<int64_t>&
   return Borrowed::owned(identity ? std::move(aligned) : aligned.permute(order));
 }
 
-std::optional<std::vector<int64_t>> tile_stored_shape(const at::Tensor& t) {
+std::optional<runtime::Shape> tile_stored_shape(const at::Tensor& t) {
   if (!core::is_ttnn(t) || t.numel() == 0 || !t.is_contiguous() || t.storage_offset() != 0) return std::nullopt;
   if (static_cast<size_t>(t.numel()) * t.element_size() != t.storage().nbytes()) return std::nullopt;
   const DataType natural = core::natural_format(t.scalar_type()).type;
-  return core::buffer_of(t).inspect([&](const runtime::TensorDesc& desc) -> std::optional<std::vector<int64_t>> {
+  return core::buffer_of(t).inspect([&](const runtime::TensorDesc& desc) -> std::optional<runtime::Shape> {
     if (desc.layout != Layout::TILE || desc.host_type != natural || ops::numel_of(desc.shape) != t.numel()) {
       return std::nullopt;
     }
@@ -139,7 +139,7 @@ ops::Value operand(const at::Scalar& s) {
   return s.toDouble();
 }
 
-std::vector<int64_t> strides_for(c10::IntArrayRef sizes, const std::vector<int64_t>& order) {
+std::vector<int64_t> strides_for(c10::IntArrayRef sizes, c10::IntArrayRef order) {
   std::vector<int64_t> strides(sizes.size());
   int64_t running = 1;
   for (size_t i = order.size(); i-- > 0;) {
@@ -150,12 +150,12 @@ std::vector<int64_t> strides_for(c10::IntArrayRef sizes, const std::vector<int64
 }
 
 at::Tensor wrap_in_order(TtTensor result, c10::ScalarType dtype, c10::IntArrayRef sizes,
-                         const std::vector<int64_t>& order) {
+                         c10::IntArrayRef order) {
   if (is_identity(order)) return wrap(std::move(result), dtype, sizes);
   return wrap(std::move(result), dtype, sizes, strides_for(sizes, order));
 }
 
-void write_in_order(const at::Tensor& dst, TtTensor result, const std::vector<int64_t>& order) {
+void write_in_order(const at::Tensor& dst, TtTensor result, c10::IntArrayRef order) {
   if (is_identity(order)) return write_into(dst, std::move(result));
   // dst viewed in that order is its logical order.
   write_into(dst.permute(order), std::move(result));

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <ATen/core/Tensor.h>
+#include <c10/util/DimVector.h>
 #include <c10/util/MaybeOwned.h>
 
 #include <optional>
@@ -15,9 +16,11 @@
 
 namespace ttnn_device::aten {
 
-// The dims of `t` outermost-in-memory first (identity unless t is dense and permuted).
-std::vector<int64_t> memory_order(const at::Tensor& t);
-bool is_identity(const std::vector<int64_t>& order);
+// The dims of `t` outermost-in-memory first (identity unless t is dense and permuted). Inline storage:
+// every elementwise op computes one.
+using DimOrder = c10::DimVector;
+DimOrder memory_order(const at::Tensor& t);
+bool is_identity(c10::IntArrayRef order);
 
 // Kernels borrow their operands where they can: copying a tensor that Python holds makes torch take the
 // GIL to keep its Python object alive, which costs more than a small op's math.
@@ -25,7 +28,7 @@ using Borrowed = c10::MaybeOwned<at::Tensor>;
 
 // `t` broadcast-aligned to `rank` dims (leading size-1 dims) and permuted by `order`: the operand as the
 // memory-order computation sees it (`t` itself, borrowed, when that changes nothing).
-Borrowed in_order(const at::Tensor& t, int64_t rank, const std::vector<int64_t>& order);
+Borrowed in_order(const at::Tensor& t, int64_t rank, c10::IntArrayRef order);
 
 // Elementwise kernels compute on their operands in the shape the main operand's TILE buffer is stored in
 // (a convolution's [1, 1, N*H*W, C] output read as [N, H, W, C], ...) when every operand can be viewed in
@@ -36,7 +39,7 @@ Borrowed in_order(const at::Tensor& t, int64_t rank, const std::vector<int64_t>&
 std::optional<std::vector<at::Tensor>> in_stored_shape(c10::ArrayRef<const at::Tensor*> operands,
                                                        c10::IntArrayRef sizes);
 // The shape a dense whole-storage tensor's TILE buffer is stored in (its elements read as stored), if any.
-std::optional<std::vector<int64_t>> tile_stored_shape(const at::Tensor& t);
+std::optional<runtime::Shape> tile_stored_shape(const at::Tensor& t);
 // `t` as a TT tensor in TILE for an op that treats every row alike and works along t's last `kept` dims
 // (row-wise softmax and norms, a product with a 2-d weight): in the shape its TILE buffer is stored in
 // when that keeps those dims and only re-factors the ones before them (no re-tiling; the result, in that
@@ -52,7 +55,7 @@ std::optional<std::vector<int64_t>> stored_form(c10::IntArrayRef operand, c10::I
 // in the shape its TILE buffer is stored in. Wrap the result with wrap_in_order(.., order).
 struct OrderedOperands {
   std::vector<TtTensor> tensors;
-  std::vector<int64_t> order;
+  DimOrder order;
 };
 OrderedOperands ordered_operands(std::initializer_list<const at::Tensor*> tensors, DataType type);
 
@@ -62,10 +65,10 @@ ops::Value operand(const at::Scalar& s);
 
 // The result of a memory-order computation as a torch tensor of `sizes` with the strides of that order.
 at::Tensor wrap_in_order(TtTensor result, c10::ScalarType dtype, c10::IntArrayRef sizes,
-                         const std::vector<int64_t>& order);
+                         c10::IntArrayRef order);
 // The strides of a dense tensor of `sizes` laid out in `order` (outermost first).
-std::vector<int64_t> strides_for(c10::IntArrayRef sizes, const std::vector<int64_t>& order);
+std::vector<int64_t> strides_for(c10::IntArrayRef sizes, c10::IntArrayRef order);
 // Writes a memory-order result into a destination of the op's output sizes.
-void write_in_order(const at::Tensor& dst, TtTensor result, const std::vector<int64_t>& order);
+void write_in_order(const at::Tensor& dst, TtTensor result, c10::IntArrayRef order);
 
 }  // namespace ttnn_device::aten

@@ -34,8 +34,10 @@ struct Reduction {
     } else {
       for (int64_t d = 0; d < t.dim(); ++d) dims.push_back(d);
     }
-    order = memory_layout ? memory_order(t) : std::vector<int64_t>{};
-    if (order.empty()) {
+    if (memory_layout) {
+      const DimOrder in_memory = memory_order(t);
+      order.assign(in_memory.begin(), in_memory.end());
+    } else {
       for (int64_t d = 0; d < t.dim(); ++d) order.push_back(d);
     }
     for (int64_t d : dims) memory_dims.push_back(std::find(order.begin(), order.end(), d) - order.begin());

@@ -26,15 +26,17 @@ TtTensor storage_tensor(const at::Tensor& view, DataType type, int64_t storage_e
   core::DeviceBuffer& buffer = core::buffer_of(view);
   TtTensor base;
   base.storage = view.storage();
-  base.shape = {storage_elements};
+  bool stored_shape = false;
   const bool typed = buffer.inspect([&](const runtime::TensorDesc& desc) {
     if (desc.data_type == DataType::RAW || desc.host_type != ops::host_type_for(type)) return false;
     base.layout = desc.layout;
     base.dtype = desc.data_type;
     base.host_type = desc.host_type;
-    if (ops::numel_of(desc.shape) == storage_elements) base.shape = desc.shape;
+    stored_shape = ops::numel_of(desc.shape) == storage_elements;
+    if (stored_shape) base.shape = desc.shape;
     return true;
   });
+  if (!stored_shape) base.shape = {storage_elements};
   if (!typed) {
     // Untyped bytes, or a storage typed as another element type: TT-NN can read them as `type` only
     // where the bytes are the elements themselves.

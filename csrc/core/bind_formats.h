@@ -4,6 +4,8 @@
 
 #include <pybind11/pybind11.h>
 
+#include "core/py_shape.h"
+
 namespace ttnn_device::core {
 
 // Adds _encode(shape, layout, data_type, host_type, data, raw_element_size=1) -> bytes and

@@ -8,6 +8,9 @@
 #include <iterator>
 #include <map>
 #include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
 #include <sstream>
 
 #include "core/block_pool.h"
@@ -186,12 +189,22 @@ void set_address_window_limit(uint64_t bytes) {
   address_window_limit.store(bytes == 0 || bytes > full ? full : bytes);
 }
 
-c10::DataPtr CachingAllocator::allocate(size_t bytes) {
-  const c10::DeviceIndex device = current_device();
+c10::DataPtr CachingAllocator::allocate(size_t bytes) { return allocate_on(current_device(), bytes, std::nullopt); }
+
+c10::DataPtr CachingAllocator::allocate_formatted(c10::DeviceIndex device, size_t bytes, TensorDesc desc) {
+  desc.validate();
+  if (desc.logical_bytes() != bytes) {
+    throw std::invalid_argument("a physical format for " + std::to_string(desc.logical_bytes()) +
+                                " logical bytes cannot describe a storage of " + std::to_string(bytes) + " bytes");
+  }
+  return allocate_on(device, bytes, std::move(desc));
+}
+
+c10::DataPtr CachingAllocator::allocate_on(c10::DeviceIndex device, size_t bytes, std::optional<TensorDesc> desc) {
   check_device_index(device);
   const c10::Device torch_device(c10::DeviceType::PrivateUse1, device);
   if (bytes == 0) return c10::DataPtr(nullptr, torch_device);
-  Block block = acquire_block(device, bytes);
+  Block block = acquire_block(device, desc ? desc->physical_bytes() : bytes);
   auto& p = pool(device);
   DeviceBuffer* buffer;
   uint64_t address;
@@ -205,7 +218,8 @@ c10::DataPtr CachingAllocator::allocate(size_t bytes) {
       throw;
     }
     p.next_address = address + address_span(bytes);
-    buffer = new DeviceBuffer(device, address, bytes, block);
+    buffer = desc ? new DeviceBuffer(device, address, bytes, block, std::move(*desc))
+                  : new DeviceBuffer(device, address, bytes, block);
     p.spare_nodes.insert(p.buffers, address, buffer);
     p.requested_bytes.increase(bytes);
   }

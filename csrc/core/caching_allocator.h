@@ -6,13 +6,19 @@
 
 #include "core/device_buffer.h"
 
+#include <optional>
 #include <vector>
 
 namespace ttnn_device::core {
 
 class CachingAllocator final : public c10::DeviceAllocator {
  public:
+  CachingAllocator() = default;
   c10::DataPtr allocate(size_t bytes) override;
+  // A storage of `bytes` logical bytes on `device` (not the current one: no device guard needed) whose
+  // buffer already has physical format `desc`: an op's output, allocated at its physical size at once.
+  // Throws std::invalid_argument when `desc` does not describe `bytes` logical bytes.
+  c10::DataPtr allocate_formatted(c10::DeviceIndex device, size_t bytes, TensorDesc desc);
   c10::DeleterFnPtr raw_deleter() const override { return nullptr; }
   void copy_data(void* dest, const void* src, std::size_t count) const override;
   bool initialized() override { return true; }
@@ -22,6 +28,9 @@ class CachingAllocator final : public c10::DeviceAllocator {
   void resetAccumulatedStats(c10::DeviceIndex device) override;
   void resetPeakStats(c10::DeviceIndex device) override;
   std::pair<size_t, size_t> getMemoryInfo(c10::DeviceIndex device) override;
+
+ private:
+  c10::DataPtr allocate_on(c10::DeviceIndex device, size_t bytes, std::optional<TensorDesc> desc);
 };
 
 CachingAllocator& caching_allocator();

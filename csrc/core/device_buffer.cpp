@@ -49,11 +49,14 @@ uint64_t next_generation() { return generations.fetch_add(1, std::memory_order_r
 }  // namespace
 
 DeviceBuffer::DeviceBuffer(int device, uint64_t address, uint64_t logical_bytes, Block block)
+    : DeviceBuffer(device, address, logical_bytes, block, raw_desc(logical_bytes)) {}
+
+DeviceBuffer::DeviceBuffer(int device, uint64_t address, uint64_t logical_bytes, Block block, TensorDesc desc)
     : device_(device),
       address_(address),
       logical_bytes_(logical_bytes),
       block_(block),
-      desc_(raw_desc(logical_bytes)),
+      desc_(std::move(desc)),
       generation_(next_generation()) {}
 
 DeviceBuffer::~DeviceBuffer() { release_block(device_, block_); }

@@ -24,6 +24,9 @@ class DeviceBuffer {
   // A new buffer of `logical_bytes` untyped bytes (RAW, ROW_MAJOR). `address` is the stable
   // device address torch sees as the storage's data pointer.
   DeviceBuffer(int device, uint64_t address, uint64_t logical_bytes, Block block);
+  // A new buffer already in physical format `desc` (whose logical bytes are `logical_bytes`), its
+  // contents not yet written: a fresh op output, formatted without a second block or lock.
+  DeviceBuffer(int device, uint64_t address, uint64_t logical_bytes, Block block, TensorDesc desc);
   ~DeviceBuffer();
   DeviceBuffer(const DeviceBuffer&) = delete;
   DeviceBuffer& operator=(const DeviceBuffer&) = delete;

@@ -9,6 +9,7 @@
 
 #include <atomic>
 
+#include "core/py_shape.h"
 #include "core/bind_formats.h"
 #include "core/caching_allocator.h"
 #include "core/device_state.h"

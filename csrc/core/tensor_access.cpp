@@ -74,14 +74,18 @@ at::Tensor mirrored_view(const at::Tensor& device_tensor) {
   auto mirror = buffer.host_mirror();
   if (!mirror.bytes) return {};
   if (mirror.created) count_device_to_host(buffer.logical_bytes());
-  // The CPU tensor keeps the mirror alive however long the op holds on to it.
-  auto* keep = new std::shared_ptr<const uint8_t[]>(mirror.bytes);
-  const int64_t elements = static_cast<int64_t>(buffer.logical_bytes() / device_tensor.element_size());
-  at::Tensor base = at::from_blob(
-      const_cast<uint8_t*>(mirror.bytes.get()), {elements}, [keep](void*) { delete keep; },
-      device_tensor.options().device(c10::kCPU));
-  return with_view_bits(base.as_strided(device_tensor.sizes(), device_tensor.strides(), device_tensor.storage_offset()),
-                        device_tensor);
+  // One CPU tensor with the device tensor's geometry over the mirror's bytes, made directly (a fallback
+  // makes one per operand per call); its storage keeps the mirror alive however long the op holds on.
+  using Kept = std::shared_ptr<const uint8_t[]>;
+  c10::DataPtr data(const_cast<uint8_t*>(mirror.bytes.get()), new Kept(mirror.bytes),
+                    [](void* kept) { delete static_cast<Kept*>(kept); }, c10::Device(c10::kCPU));
+  c10::Storage storage(c10::Storage::use_byte_size_t(), buffer.logical_bytes(), std::move(data), /*allocator=*/nullptr,
+                       /*resizable=*/false);
+  at::Tensor view = at::detail::make_tensor<c10::TensorImpl>(std::move(storage), c10::DispatchKeySet(c10::DispatchKey::CPU),
+                                                             device_tensor.dtype());
+  view.unsafeGetTensorImpl()->set_sizes_and_strides(device_tensor.sizes(), device_tensor.strides(),
+                                                      device_tensor.storage_offset());
+  return with_view_bits(std::move(view), device_tensor);
 }
 
 at::Tensor host_input(const at::Tensor& tensor) {

@@ -3,6 +3,8 @@
 
 #include <pybind11/pybind11.h>
 
+#include "core/py_shape.h"
+
 namespace ttnn_device::ops {
 void bind_ops(pybind11::module_& m);
 }

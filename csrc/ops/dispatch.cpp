@@ -40,6 +40,7 @@ const std::string& active_backend() {
 struct OpCounter {
   static constexpr int kChecked = 24;
   const OpSpec* spec;
+  bool conversion = false;  // a layout or data type conversion, counted like a transfer
   Impl impl;
   GenericImpl generic;
   std::atomic<uint64_t> calls{0};
@@ -66,6 +67,7 @@ OpCounter& find_slot(const char* op) {
   if (it != c.by_op.end()) return *it->second;
   auto entry = std::make_unique<OpCounter>();
   entry->spec = &op_spec(op);
+  entry->conversion = entry->spec->op == "to_layout" || entry->spec->op == "typecast";
   {
     Registry& r = registry();
     std::lock_guard<std::mutex> rlock(r.mutex);
@@ -117,8 +119,6 @@ void check_params(OpCounter& counter, const Args& args) {
   }
 }
 
-bool is_conversion(const std::string& op) { return op == "to_layout" || op == "typecast"; }
-
 }  // namespace
 
 void register_impls(const char* backend, std::initializer_list<ImplEntry> entries) {
@@ -141,7 +141,7 @@ std::vector<TtTensor> call(const char* op, const Args& args) {
   }
   counter.calls.fetch_add(1, std::memory_order_relaxed);
   uint64_t converted_bytes = 0;
-  if (is_conversion(counter.spec->op)) {
+  if (counter.conversion) {
     const char* input = counter.spec->op == "to_layout" ? "tensor" : "input_tensor";
     const TtTensor& t = args.tensor(input);
     converted_bytes = t.buffer() ? t.buffer()->logical_bytes() : 0;

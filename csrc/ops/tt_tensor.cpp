@@ -1,6 +1,5 @@
 #include "ops/tt_tensor.h"
 
-#include <c10/core/DeviceGuard.h>
 #include <c10/util/Exception.h>
 
 #include <sstream>
@@ -74,9 +73,9 @@ TtTensor allocate(c10::Device device, const Shape& shape, Layout layout, DataTyp
   t.host_type = host_type;
   const int64_t n = numel_of(shape);
   const size_t bytes = static_cast<size_t>(n) * host_element_size(host_type);
-  c10::DeviceGuard guard(device);
-  t.storage = c10::Storage(c10::Storage::use_byte_size_t(), bytes, &core::caching_allocator(), /*resizable=*/true);
-  if (core::DeviceBuffer* buffer = t.buffer()) buffer->format_uninitialized(desc_for(shape, layout, dtype, host_type));
+  core::CachingAllocator& allocator = core::caching_allocator();
+  c10::DataPtr data = allocator.allocate_formatted(device.index(), bytes, desc_for(shape, layout, dtype, host_type));
+  t.storage = c10::Storage(c10::Storage::use_byte_size_t(), bytes, std::move(data), &allocator, /*resizable=*/true);
   return t;
 }
 

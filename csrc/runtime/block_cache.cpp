@@ -1,5 +1,7 @@
 #include "runtime/block_cache.h"
 
+#include <iterator>
+
 namespace ttnn_device::runtime {
 
 void BlockCacheStat::increase(uint64_t amount) {
@@ -29,8 +31,11 @@ Block BlockCache::acquire(uint64_t bytes) {
   std::lock_guard<std::mutex> lock(mutex_);
   const uint64_t wanted = round_request(bytes);
   Block block;
-  // Best fit among cached blocks, wasting at most an eighth.
-  auto it = cached_.lower_bound(wanted);
+  // Best fit among cached blocks, wasting at most an eighth. Of blocks of exactly the size wanted, the one
+  // freed last: its memory is the likeliest still to be in the host's caches (an op's output written
+  // right after its predecessor's result was freed).
+  auto it = cached_.upper_bound(wanted);
+  if (it != cached_.begin() && std::prev(it)->first == wanted) --it;
   if (it != cached_.end() && it->first <= wanted + wanted / 8) {
     block = it->second;
     spare_nodes_.erase(cached_, it);

@@ -6,10 +6,9 @@
 #include <vector>
 
 #include "runtime/data_type.h"
+#include "runtime/shape.h"
 
 namespace ttnn_device::runtime {
-
-using Shape = std::vector<int64_t>;
 
 struct TensorDesc {
   // Logical shape of the buffer's elements, in row-major order (a torch storage's elements, linearly).

@@ -4,6 +4,8 @@
 
 #include <pybind11/pybind11.h>
 
+#include "core/py_shape.h"
+
 namespace ttnn_device::ops::hw {
 void bind_hardware(pybind11::module_& m);
 }

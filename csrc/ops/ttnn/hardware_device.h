@@ -11,6 +11,7 @@
 #include <atomic>
 #include <memory>
 
+#include "core/py_shape.h"
 #include "ops/ttnn/transfer_queue.h"
 #include "runtime/device.h"
 

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/py_shape.h"
 #include "ops/tt_tensor.h"
 
 namespace ttnn_device::ops::hw {

@@ -8,6 +8,7 @@
 
 #include <string>
 
+#include "core/py_shape.h"
 #include "runtime/data_type.h"
 
 namespace ttnn_device::ops::hw {
