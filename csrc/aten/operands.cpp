@@ -90,7 +90,7 @@ std::optional<std::vector<int64_t>> stored_form(c10::IntArrayRef operand, c10::I
 
 std::optional<std::vector<at::Tensor>> in_stored_shape(c10::ArrayRef<const at::Tensor*> operands,
                                                        c10::IntArrayRef sizes) {
-  std::optional<std::vector<int64_t>> stored;
+  std::optional<runtime::Shape> stored;
   for (const at::Tensor* t : operands) {
     if (core::is_ttnn(*t) && t->sizes() == sizes) {
       stored = tile_stored_shape(*t);

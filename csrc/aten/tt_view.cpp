@@ -220,12 +220,11 @@ at::Tensor wrap(TtTensor result, c10::ScalarType dtype, c10::IntArrayRef sizes, 
   if (ops::host_type_for(result.dtype) != want && !(result.numel() == 0)) result = cast(result, want);
   TORCH_CHECK(result.numel() == c10::multiply_integers(sizes), "ttnn: a result of ", ops::describe(result),
               " cannot be a tensor of sizes ", sizes);
-  c10::Storage storage = result.storage;
-  if (result.numel() == 0 || !storage) {
+  if (result.numel() == 0 || !result.storage) {
     return at::empty(sizes, at::TensorOptions().dtype(dtype).device(c10::Device(c10::DeviceType::PrivateUse1,
                                                                                  c10::impl::getDeviceGuardImpl(c10::DeviceType::PrivateUse1)->getDevice().index())));
   }
-  at::Tensor out = at::detail::make_tensor<c10::TensorImpl>(std::move(storage),
+  at::Tensor out = at::detail::make_tensor<c10::TensorImpl>(std::move(result.storage),
                                                             c10::DispatchKeySet(c10::DispatchKey::PrivateUse1),
                                                             caffe2::TypeMeta::fromScalarType(dtype));
   if (strides) {

@@ -57,14 +57,37 @@ DeviceBuffer::DeviceBuffer(int device, uint64_t address, uint64_t logical_bytes,
       logical_bytes_(logical_bytes),
       block_(block),
       desc_(std::move(desc)),
+      format_version_(next_generation()),
       generation_(next_generation()) {}
+
+void DeviceBuffer::set_format(TensorDesc desc) {
+  desc_ = std::move(desc);
+  format_version_.store(next_generation(), std::memory_order_release);
+}
+
+const TensorDesc& DeviceBuffer::format_snapshot() const {
+  struct Snapshot {
+    const DeviceBuffer* buffer = nullptr;
+    uint64_t version = 0;
+    TensorDesc desc;
+  };
+  // A few entries, so an op's operands and output (buffers a few hundred bytes apart in the heap) seldom
+  // evict each other: the address is hashed (Fibonacci hashing) into one of eight.
+  thread_local std::array<Snapshot, 8> snapshots;
+  const uint64_t hash = (static_cast<uint64_t>(reinterpret_cast<uintptr_t>(this)) >> 4) * 0x9E3779B97F4A7C15ull;
+  Snapshot& s = snapshots[hash >> 61];
+  if (s.buffer != this || s.version != format_version_.load(std::memory_order_acquire)) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    s.desc = desc_;
+    s.version = format_version_.load(std::memory_order_relaxed);
+    s.buffer = this;
+  }
+  return s.desc;
+}
 
 DeviceBuffer::~DeviceBuffer() { release_block(device_, block_); }
 
-TensorDesc DeviceBuffer::desc() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return desc_;
-}
+TensorDesc DeviceBuffer::desc() const { return format_snapshot(); }
 
 uint64_t DeviceBuffer::physical_bytes() const {
   std::lock_guard<std::mutex> lock(mutex_);
@@ -279,7 +302,7 @@ void DeviceBuffer::set_element_type(DataType host_type, uint32_t raw_element_siz
   desc.raw_element_size = raw_element_size;
   if (desc.logical_bytes() != logical_bytes_) return;  // the shape does not describe the whole storage
   device_at(device_).reinterpret(block_, desc_, desc);
-  desc_ = desc;
+  set_format(std::move(desc));
 }
 
 void DeviceBuffer::relayout(const TensorDesc& desc) {
@@ -301,7 +324,7 @@ void DeviceBuffer::relayout(const TensorDesc& desc) {
   }
   release_block(device_, block_);
   block_ = fresh;
-  desc_ = desc;
+  set_format(desc);
   changed();
 }
 
@@ -320,7 +343,7 @@ void DeviceBuffer::format_uninitialized(TensorDesc desc) {
   } else {
     device_at(device_).discard_contents(block_);  // a tensor held there has the old format
   }
-  desc_ = std::move(desc);
+  set_format(std::move(desc));
   changed();
 }
 
@@ -364,21 +387,22 @@ bool DeviceBuffer::holds_logical_bytes() const {
 bool DeviceBuffer::arranged_as(const runtime::Shape& shape, Layout layout, DataType data_type) const {
   int64_t numel = 1;
   for (int64_t d : shape) numel *= d;
-  std::lock_guard<std::mutex> lock(mutex_);
+  const TensorDesc& desc = format_snapshot();
   if (layout == Layout::ROW_MAJOR) {
     // Plain row-major bytes are the elements in order, whatever shape they were stored under.
-    return bytes_are_logical() && logical_bytes_ == static_cast<uint64_t>(numel) * runtime::element_size(data_type) &&
-           (desc_.data_type == data_type || desc_.data_type == DataType::RAW);
+    const bool logical = desc.layout == Layout::ROW_MAJOR && desc.data_type == desc.host_type;
+    return logical && logical_bytes_ == static_cast<uint64_t>(numel) * runtime::element_size(data_type) &&
+           (desc.data_type == data_type || desc.data_type == DataType::RAW);
   }
-  if (desc_.layout != Layout::TILE || desc_.data_type != data_type || desc_.host_type != data_type ||
-      desc_.numel() != numel) {
+  if (desc.layout != Layout::TILE || desc.data_type != data_type || desc.host_type != data_type ||
+      desc.numel() != numel) {
     return false;
   }
   // Tiles follow the last two dims; the outer dims only count tiles, so their factoring does not matter.
   auto dim = [](const runtime::Shape& s, size_t from_end) {
     return s.size() > from_end ? s[s.size() - 1 - from_end] : int64_t{1};
   };
-  return dim(desc_.shape, 0) == dim(shape, 0) && dim(desc_.shape, 1) == dim(shape, 1);
+  return dim(desc.shape, 0) == dim(shape, 0) && dim(desc.shape, 1) == dim(shape, 1);
 }
 
 void DeviceBuffer::changed() {

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <cstddef>
+#include <array>
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -35,11 +37,12 @@ class DeviceBuffer {
   uint64_t address() const { return address_; }
   uint64_t logical_bytes() const { return logical_bytes_; }
   TensorDesc desc() const;
-  // `look(desc)` under the buffer's lock, for a caller that needs a few fields without a copy.
+  // `look(desc)`, for a caller that needs a few fields without a copy. Every operand of every op is
+  // inspected, so this reads a per-thread copy of the format, taken under the lock and valid while the
+  // format's version is unchanged, instead of locking each time. `look` must not inspect another buffer.
   template <typename Look>
   auto inspect(Look&& look) const {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return look(static_cast<const TensorDesc&>(desc_));
+    return look(format_snapshot());
   }
   uint64_t physical_bytes() const;
 
@@ -108,6 +111,8 @@ class DeviceBuffer {
   }
 
  private:
+  const TensorDesc& format_snapshot() const;  // this thread's copy of desc_ at its current version
+  void set_format(TensorDesc desc);           // with mutex_ held: desc_ and a new format version
   bool bytes_are_logical() const;  // physical bytes == logical bytes
   bool byte_ranges() const;        // ... and the device addresses bytes: ranges move alone
   using Staging = std::unique_ptr<uint8_t[]>;
@@ -127,6 +132,9 @@ class DeviceBuffer {
   mutable std::mutex mutex_;
   Block block_;
   TensorDesc desc_;
+  // Process-unique, renewed with every change of desc_ (set_format): a (buffer, version) pair names one
+  // format for good, even after the buffer's address is reused.
+  std::atomic<uint64_t> format_version_;
   uint64_t generation_;  // renewed by every change of contents
   mutable uint64_t last_mirror_request_ = UINT64_MAX;
   mutable std::shared_ptr<const uint8_t[]> mirror_;

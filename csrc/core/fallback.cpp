@@ -1,12 +1,14 @@
 #include "core/fallback.h"
 
 #include <ATen/ATen.h>
+#include <ATen/EmptyTensor.h>
 #include <ATen/MemoryOverlap.h>
 #include <c10/core/DeviceGuard.h>
 #include <c10/util/Exception.h>
 
 #include <mutex>
 #include <set>
+#include <unordered_map>
 
 #include "core/device_state.h"
 #include "core/generator.h"
@@ -35,9 +37,15 @@ FallbackState& state() {
   return *instance;
 }
 
-std::string op_name(const c10::OperatorHandle& op) {
-  const auto& name = op.schema().operator_name();
-  return name.overload_name.empty() ? name.name : name.name + "." + name.overload_name;
+// "aten::hypot.out": built once per operator and thread, not per call.
+const std::string& op_name(const c10::OperatorHandle& op) {
+  thread_local std::unordered_map<const c10::FunctionSchema*, std::string> names;
+  const c10::FunctionSchema* schema = &op.schema();
+  auto it = names.find(schema);
+  if (it != names.end()) return it->second;
+  const auto& name = schema->operator_name();
+  return names.emplace(schema, name.overload_name.empty() ? name.name : name.name + "." + name.overload_name)
+      .first->second;
 }
 
 at::Tensor to_cpu(const at::Tensor& tensor) {
@@ -141,7 +149,8 @@ enum class Use { kRead, kReadWrite, kWriteOnly };
 
 at::Tensor cpu_stand_in(const at::Tensor& t, Use use) {
   if (!is_ttnn(t)) return t;
-  if (use == Use::kWriteOnly) return at::empty_strided(t.sizes(), t.strides(), t.options().device(c10::kCPU));
+  // The CPU's allocator directly, not through the dispatcher: this runs for every out= of every fallback.
+  if (use == Use::kWriteOnly) return at::Tensor(at::detail::empty_strided_cpu(t.sizes(), t.strides(), t.scalar_type()));
   return use == Use::kRead ? host_input(t) : to_cpu(t);
 }
 
@@ -224,7 +233,7 @@ void reset_fallback_counts() {
 }
 
 void cpu_fallback(const c10::OperatorHandle& op, c10::DispatchKeySet /*keys*/, torch::jit::Stack* stack) {
-  const std::string name = op_name(op);
+  const std::string& name = op_name(op);
   note_fallback(name);
   const auto& schema = op.schema();
   const auto& arguments = schema.arguments();

@@ -5,6 +5,10 @@
 #include <stdexcept>
 
 namespace ttnn_device::ops {
+namespace {
+// Names are string literals: the same literal is usually the same pointer, which settles it at once.
+bool same_name(const char* a, const char* b) { return a == b || std::strcmp(a, b) == 0; }
+}  // namespace
 
 Args::Args() { items_.reserve(kTypical); }
 
@@ -15,7 +19,7 @@ Args::Args(std::initializer_list<std::pair<const char*, Value>> items) {
 
 Args& Args::set(const char* name, Value value) {
   for (auto& item : items_) {
-    if (std::strcmp(item.first, name) == 0) {
+    if (same_name(item.first, name)) {
       item.second = std::move(value);
       return *this;
     }
@@ -26,7 +30,7 @@ Args& Args::set(const char* name, Value value) {
 
 const Value* Args::find(const char* name) const {
   for (const auto& item : items_) {
-    if (std::strcmp(item.first, name) == 0) {
+    if (same_name(item.first, name)) {
       return std::holds_alternative<std::monostate>(item.second) ? nullptr : &item.second;
     }
   }

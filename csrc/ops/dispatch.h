@@ -13,6 +13,13 @@
 namespace ttnn_device::ops {
 
 using Impl = std::vector<TtTensor> (*)(const Args& args);
+// An op's one result, moved in (a braced list would copy it: its storage's refcount and its shape).
+inline std::vector<TtTensor> single(TtTensor result) {
+  std::vector<TtTensor> out;
+  out.reserve(1);
+  out.push_back(std::move(result));
+  return out;
+}
 
 // Backends register one implementation per op (a static table per op family).
 struct ImplEntry {

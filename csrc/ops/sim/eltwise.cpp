@@ -58,7 +58,7 @@ constexpr FlatOp kNone = FlatOp::kNone;
 template <BinaryFn fn, bool kCompare, FlatOp kFlat>
 std::vector<TtTensor> binary(const char* op, const Args& args) {
   if constexpr (kFlat != kNone) {
-    if (auto done = flat_binary(kFlat, op, args)) return {std::move(*done)};
+    if (auto done = flat_binary(kFlat, op, args)) return single(std::move(*done));
   }
   const TtTensor& main = main_tensor(args, "input_tensor_a", "input_tensor_b");
   const DataType dtype = output_dtype(args, main.dtype);
@@ -176,7 +176,7 @@ std::vector<TtTensor> addc_impl(const Args& args) {
 
 // mac: a * b + c in fp32, the product rounded before the sum (TT-NN's golden), stored in a's data type.
 std::vector<TtTensor> mac_impl(const Args& args) {
-  if (auto done = flat_mac(args)) return {std::move(*done)};
+  if (auto done = flat_mac(args)) return single(std::move(*done));
   const TtTensor& main = args.tensor("input_tensor_a");
   auto value = [&](const char* name) { return read_operand(args, name).to(c10::kFloat); };
   at::Tensor result = at::mul(value("input_tensor_a"), value("input_tensor_b")).add_(value("input_tensor_c"));
@@ -196,7 +196,7 @@ std::vector<TtTensor> clamp_impl(const Args& args) {
   const bool has_min = args.has("min"), has_max = args.has("max");
   if ((!has_min || !args.is_tensor("min")) && (!has_max || !args.is_tensor("max"))) {
     if (auto done = on_stored_elements(main, output_layout("clamp", main.layout), main.dtype, args, clamp_numbers)) {
-      return {std::move(*done)};
+      return single(std::move(*done));
     }
   }
   // views: the input, then min and max where given
@@ -223,11 +223,11 @@ using UnaryOutFn = void (*)(at::Tensor& out, const at::Tensor& x, const Args& ar
 template <UnaryOutFn fn, bool kFloatMath, FlatOp kFlat = kNone>
 std::vector<TtTensor> unary(const char* op, const Args& args) {
   if constexpr (kFlat != kNone) {
-    if (auto done = flat_unary(kFlat, op, args)) return {std::move(*done)};
+    if (auto done = flat_unary(kFlat, op, args)) return single(std::move(*done));
   }
   const TtTensor& main = args.tensor("input_tensor");
   if (auto done = on_stored_elements(main, output_layout(op, main.layout), output_dtype(args, main.dtype), args, fn)) {
-    return {std::move(*done)};
+    return single(std::move(*done));
   }
   auto in_math_type = [](const at::Tensor& x) {
     return kFloatMath || at::isFloatingType(x.scalar_type()) ? x.to(c10::kFloat) : x;
