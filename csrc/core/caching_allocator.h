@@ -13,7 +13,6 @@ namespace ttnn_device::core {
 
 class CachingAllocator final : public c10::DeviceAllocator {
  public:
-  CachingAllocator() = default;
   c10::DataPtr allocate(size_t bytes) override;
   // A storage of `bytes` logical bytes on `device` (not the current one: no device guard needed) whose
   // buffer already has physical format `desc`: an op's output, allocated at its physical size at once.

@@ -94,8 +94,8 @@ uint64_t DeviceBuffer::physical_bytes() const {
   return desc_.physical_bytes();
 }
 
-bool DeviceBuffer::bytes_are_logical() const {
-  return desc_.layout == Layout::ROW_MAJOR && desc_.data_type == desc_.host_type;
+bool DeviceBuffer::bytes_are_logical(const TensorDesc& desc) {
+  return desc.layout == Layout::ROW_MAJOR && desc.data_type == desc.host_type;
 }
 
 // Byte ranges move on their own only where the device's memory is addressable bytes; a backend holding
@@ -390,8 +390,7 @@ bool DeviceBuffer::arranged_as(const runtime::Shape& shape, Layout layout, DataT
   const TensorDesc& desc = format_snapshot();
   if (layout == Layout::ROW_MAJOR) {
     // Plain row-major bytes are the elements in order, whatever shape they were stored under.
-    const bool logical = desc.layout == Layout::ROW_MAJOR && desc.data_type == desc.host_type;
-    return logical && logical_bytes_ == static_cast<uint64_t>(numel) * runtime::element_size(data_type) &&
+    return bytes_are_logical(desc) && logical_bytes_ == static_cast<uint64_t>(numel) * runtime::element_size(data_type) &&
            (desc.data_type == data_type || desc.data_type == DataType::RAW);
   }
   if (desc.layout != Layout::TILE || desc.data_type != data_type || desc.host_type != data_type ||

@@ -4,9 +4,9 @@
 // plain or block-float), so the format stays invisible to torch (docs/design.md, invariant 2).
 #pragma once
 
-#include <cstddef>
 #include <array>
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -113,7 +113,8 @@ class DeviceBuffer {
  private:
   const TensorDesc& format_snapshot() const;  // this thread's copy of desc_ at its current version
   void set_format(TensorDesc desc);           // with mutex_ held: desc_ and a new format version
-  bool bytes_are_logical() const;  // physical bytes == logical bytes
+  static bool bytes_are_logical(const TensorDesc& desc);  // physical bytes == logical bytes
+  bool bytes_are_logical() const { return bytes_are_logical(desc_); }
   bool byte_ranges() const;        // ... and the device addresses bytes: ranges move alone
   using Staging = std::unique_ptr<uint8_t[]>;
   Staging read_all_logical() const;

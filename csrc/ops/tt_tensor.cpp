@@ -41,7 +41,6 @@ c10::ScalarType torch_type(DataType host_type) {
 
 size_t host_element_size(DataType host_type) { return runtime::element_size(host_type); }
 
-namespace {
 runtime::TensorDesc desc_for(const Shape& shape, Layout layout, DataType dtype, DataType host_type) {
   runtime::TensorDesc desc;
   desc.shape = shape.empty() ? Shape{1} : shape;
@@ -50,7 +49,6 @@ runtime::TensorDesc desc_for(const Shape& shape, Layout layout, DataType dtype, 
   desc.host_type = host_type;
   return desc;
 }
-}  // namespace
 
 TtTensor whole_storage(const c10::Storage& storage, const Shape& shape) {
   TtTensor t;

@@ -31,6 +31,8 @@ struct TtTensor {
 int64_t numel_of(const Shape& shape);
 // The TT tensor of a whole storage in its current physical format, read with `shape` (same element count).
 TtTensor whole_storage(const c10::Storage& storage, const Shape& shape);
+// The buffer format a new tensor of that shape, layout and data types gets (rank 0 is stored as [1]).
+runtime::TensorDesc desc_for(const Shape& shape, Layout layout, DataType dtype, DataType host_type);
 // A new tensor whose contents are not yet written, on `device`, in the given format.
 TtTensor allocate(c10::Device device, const Shape& shape, Layout layout, DataType dtype, DataType host_type);
 // The element type torch reads a TT data type as (block floats read as FLOAT32).

@@ -283,10 +283,7 @@ bool allocate_output(FlatCall& call) {
   call.buffer = call.out.buffer();
   call.values = call.buffer ? static_cast<float*>(call.buffer->host_bytes()) : nullptr;
   // The output's format is the one it was just given: its size needs no look under the buffer's lock.
-  runtime::TensorDesc format;
-  format.shape = main.shape.empty() ? Shape{1} : main.shape;
-  format.layout = main.layout;
-  format.data_type = format.host_type = DataType::FLOAT32;
+  const runtime::TensorDesc format = desc_for(main.shape, main.layout, DataType::FLOAT32, DataType::FLOAT32);
   call.stored = static_cast<int64_t>(format.physical_bytes() / sizeof(float));
   return call.values != nullptr;
 }
