@@ -112,8 +112,14 @@ at::Tensor& cat_out(const at::ITensorListRef& tensors_ref, int64_t dim, at::Tens
     if (dtype != t.scalar_type()) part = cast(part, math_type(dtype));
     parts.push_back(part);
   }
-  // One layout for all parts (TT-NN's concat takes inputs of one layout).
-  const Layout layout = parts.front().layout;
+  // One layout for all parts (TT-NN's concat takes inputs of one layout): the one most elements are in, so
+  // the fewest are converted (a DenseNet block joins one pooled ROW_MAJOR input to many TILE features).
+  int64_t tiled = 0, total = 0;
+  for (const TtTensor& p : parts) {
+    total += p.numel();
+    if (p.layout == Layout::TILE) tiled += p.numel();
+  }
+  const Layout layout = 2 * tiled == total ? parts.front().layout : 2 * tiled > total ? Layout::TILE : Layout::ROW_MAJOR;
   for (auto& p : parts) {
     if (p.layout != layout) p = ops::call1("to_layout", {{"tensor", p}, {"layout", layout}});
   }

@@ -1,6 +1,8 @@
 // Normalisation kernels: softmax, log_softmax, weight norm, layer norm (and its gradient), group norm.
 // Batch norm has its own file (batch_norm.cpp).
 #include <ATen/ATen.h>
+#include <ATen/core/grad_mode.h>
+#include <ATen/ops/layer_norm_native.h>
 #include <torch/library.h>
 
 #include <memory>
@@ -88,13 +90,14 @@ std::tuple<at::Tensor, at::Tensor> weight_norm_interface(const at::Tensor& v, co
 }
 
 // layer norm over the trailing `normalized_shape` dims: TT-NN normalises the last dim, so those dims are
-// flattened into one; mean and rstd (which backward needs) come from TT-NN's reductions.
-std::tuple<at::Tensor, at::Tensor, at::Tensor> native_layer_norm(const at::Tensor& x, c10::SymIntArrayRef shape_sym,
-                                                                 const std::optional<at::Tensor>& weight,
-                                                                 const std::optional<at::Tensor>& bias, double eps) {
+// flattened into one. `rows` is the input as TT-NN normalises it ([..., inner]), `out` TT-NN's result.
+struct LayerNormRows {
+  TtTensor rows, out;
+};
+LayerNormRows layer_norm_rows(const at::Tensor& x, c10::IntArrayRef normalized, const std::optional<at::Tensor>& weight,
+                              const std::optional<at::Tensor>& bias, double eps) {
   device_of({&x, weight ? &*weight : nullptr, bias ? &*bias : nullptr});
   check_float(x);
-  const auto normalized = C10_AS_INTARRAYREF_SLOW(shape_sym);
   if (normalized.empty()) decline("layer norm over no dims (torch raises)");
   const int64_t axis = x.dim() - static_cast<int64_t>(normalized.size());
   if (axis < 0 || x.numel() == 0) decline("layer norm of an empty or too small tensor");
@@ -108,11 +111,20 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor> native_layer_norm(const at::Tenso
   if (normalized.size() != 1) {
     t = ops::call1("reshape", {{"input_tensor", t}, {"shape", std::vector<int64_t>{outer, inner}}});
   }
-  const std::vector<int64_t> along = {t.rank() - 1};
   ops::Args args{{"input_tensor", t}, {"epsilon", eps}};
   if (weight && weight->defined()) args.set("weight", to_tt(weight->reshape({inner})));
   if (bias && bias->defined()) args.set("bias", to_tt(bias->reshape({inner})));
-  TtTensor out = ops::call1("layer_norm", args);
+  return {t, ops::call1("layer_norm", args)};
+}
+
+// native_layer_norm: the normalised values and the mean and rstd (which backward needs), from TT-NN's
+// reductions.
+std::tuple<at::Tensor, at::Tensor, at::Tensor> native_layer_norm(const at::Tensor& x, c10::SymIntArrayRef shape_sym,
+                                                                 const std::optional<at::Tensor>& weight,
+                                                                 const std::optional<at::Tensor>& bias, double eps) {
+  const auto normalized = C10_AS_INTARRAYREF_SLOW(shape_sym);
+  const auto [t, out] = layer_norm_rows(x, normalized, weight, bias, eps);
+  const std::vector<int64_t> along = {t.rank() - 1};
   // The statistics (which the gradient needs) are computed in fp32 and rounded once to the input's dtype,
   // as the CPU computes them: rounding var, var + eps and the rsqrt each to bfloat16 doubles the gradient's
   // error against the CPU's.
@@ -122,9 +134,31 @@ std::tuple<at::Tensor, at::Tensor, at::Tensor> native_layer_norm(const at::Tenso
   TtTensor var = ops::call1("var", {{"input_tensor", wide}, {"dim", along}, {"keepdim", true}, {"correction", int64_t{0}}});
   TtTensor rstd = cast(ops::call1("rsqrt", {{"input_tensor", call_binary("add", var, eps)}}), stat_type);
   std::vector<int64_t> stat_sizes(x.sizes().begin(), x.sizes().end());
-  for (int64_t d = axis; d < x.dim(); ++d) stat_sizes[d] = 1;
+  for (int64_t d = x.dim() - static_cast<int64_t>(normalized.size()); d < x.dim(); ++d) stat_sizes[d] = 1;
   return {wrap(out, x.scalar_type(), x.sizes()), wrap(mean, x.scalar_type(), stat_sizes),
           wrap(rstd, x.scalar_type(), stat_sizes)};
+}
+
+// layer_norm where no gradient is recorded (see layer_norm_autograd): the normalised values alone. The
+// statistics native_layer_norm also returns cost two more passes over the input, for a backward that
+// will not run.
+at::Tensor layer_norm_values(const at::Tensor& x, c10::SymIntArrayRef shape_sym, const std::optional<at::Tensor>& weight,
+                             const std::optional<at::Tensor>& bias, double eps, bool /*cudnn_enable*/) {
+  return wrap(layer_norm_rows(x, C10_AS_INTARRAYREF_SLOW(shape_sym), weight, bias, eps).out, x.scalar_type(),
+              x.sizes());
+}
+
+// aten::layer_norm at the autograd key: where a gradient may be recorded (backward or forward mode) it is PyTorch's own composite
+// (native_layer_norm, whose statistics backward saves); elsewhere it goes below autograd to
+// layer_norm_values. Without this kernel PyTorch always decomposes layer_norm into native_layer_norm.
+at::Tensor layer_norm_autograd(const at::Tensor& x, c10::SymIntArrayRef shape, const std::optional<at::Tensor>& weight,
+                               const std::optional<at::Tensor>& bias, double eps, bool cudnn_enable) {
+  auto recorded = [](const std::optional<at::Tensor>& t) {
+    return t && t->defined() && ((at::GradMode::is_enabled() && t->requires_grad()) || t->_fw_grad(0).defined());
+  };
+  if (recorded(x) || recorded(weight) || recorded(bias)) return at::native::layer_norm_symint(x, shape, weight, bias, eps, cudnn_enable);
+  at::AutoDispatchBelowADInplaceOrView below_autograd;
+  return at::_ops::layer_norm::call(x, shape, weight, bias, eps, cudnn_enable);
 }
 
 // layer norm's gradient over rows of the normalised elements (as the forward flattens them), in fp32, with
@@ -279,9 +313,12 @@ TORCH_LIBRARY_IMPL(aten, PrivateUse1, m) {
   m.impl("native_group_norm_backward",
          TORCH_FN((Native<ATEN_OP(native_group_norm_backward), &native_group_norm_backward, true>::call)));
   m.impl("native_layer_norm", TORCH_FN((Native<ATEN_OP(native_layer_norm), &native_layer_norm, true>::call)));
+  m.impl("layer_norm", TORCH_FN((Native<ATEN_OP(layer_norm), &layer_norm_values, true>::call)));
   m.impl("native_layer_norm_backward",
          TORCH_FN((Native<ATEN_OP(native_layer_norm_backward), &native_layer_norm_backward, true>::call)));
 }
+
+TORCH_LIBRARY_IMPL(aten, AutogradPrivateUse1, m) { m.impl("layer_norm", TORCH_FN(layer_norm_autograd)); }
 
 }  // namespace
 }  // namespace ttnn_device::aten

@@ -5,9 +5,14 @@
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
 
+#include <ATen/Parallel.h>
+#include <c10/core/WrapDimMinimal.h>
+
 #include <algorithm>
+#include <cstring>
 #include <optional>
 
+#include "core/device_buffer.h"
 #include "ops/dispatch.h"
 #include "ops/reshape_rule.h"
 #include "ops/view_plan.h"
@@ -110,9 +115,96 @@ std::vector<TtTensor> slice_write_impl(const Args& args) {
   return {dst};
 }
 
+// Whether `t`'s buffer holds its elements as a new tensor of its shape in its format would, pages (tiles,
+// or ROW_MAJOR rows) in order, in this process's memory.
+bool stored_as_shaped(const TtTensor& t) {
+  const core::DeviceBuffer* buffer = t.buffer();
+  if (!buffer || !buffer->host_bytes()) return false;
+  return buffer->inspect([&](const runtime::TensorDesc& d) {
+    return d.layout == t.layout && d.data_type == t.dtype && d.host_type == t.host_type && d.numel() == t.numel() &&
+           (t.layout == Layout::ROW_MAJOR || same_tiles(d.shape, t.shape));
+  });
+}
+
+// concat as the card's concat moves data: stored pages copied, nothing decoded or encoded. Each input then
+// splits into `outer` runs of bytes, the output being each run index's runs back to back: runs of
+// everything from `dim` on when `dim` lies above the tiled dims (any dim of a ROW_MAJOR tensor); of whole
+// tile rows or tile columns when `dim` is a tiled dim that every input but the last fills with whole
+// tiles (the last one's padding is the output's). Empty where that does not hold: mixed formats, empty
+// inputs, partial tiles inside the output.
+std::optional<TtTensor> concat_stored(const std::vector<TtTensor>& tensors, int64_t dim) {
+  const TtTensor& first = tensors.front();
+  const int64_t rank = first.rank();
+  if (rank == 0 || (first.layout == Layout::TILE && rank < 2)) return std::nullopt;
+  dim = c10::maybe_wrap_dim(dim, rank);
+  for (size_t i = 0; i < tensors.size(); ++i) {
+    const TtTensor& t = tensors[i];
+    if (t.layout != first.layout || t.dtype != first.dtype || t.host_type != first.host_type || t.rank() != rank ||
+        t.numel() == 0 || !stored_as_shaped(t)) {
+      return std::nullopt;
+    }
+    const bool tiled_dim = first.layout == Layout::TILE && dim >= rank - 2;
+    if (tiled_dim && i + 1 < tensors.size() && t.shape[dim] % 32 != 0) return std::nullopt;
+  }
+  Shape shape = first.shape;
+  shape[dim] = 0;
+  for (const TtTensor& t : tensors) shape[dim] += t.shape[dim];
+  auto tiles = [](int64_t n) { return (n + 31) / 32; };
+  auto product = [](const Shape& s, int64_t from, int64_t to) {
+    int64_t n = 1;
+    for (int64_t d = from; d < to; ++d) n *= s[d];
+    return n;
+  };
+  const runtime::TensorDesc out_desc = desc_for(shape, first.layout, first.dtype, first.host_type);
+  const int64_t page = static_cast<int64_t>(out_desc.page_bytes());
+  // The bytes of one run of `t`, and the number of runs (the same for every input).
+  int64_t outer = 0;
+  auto run_bytes = [&](const Shape& s) -> int64_t {
+    if (first.layout == Layout::ROW_MAJOR) {
+      outer = product(s, 0, dim);
+      return product(s, dim, rank) * (page / shape[rank - 1]);  // the output's page: a row of its width
+    }
+    const int64_t plane = tiles(s[rank - 2]) * tiles(s[rank - 1]) * page;
+    if (dim < rank - 2) {
+      outer = product(s, 0, dim);
+      return product(s, dim, rank - 2) * plane;
+    }
+    if (dim == rank - 2) {
+      outer = product(s, 0, rank - 2);
+      return plane;
+    }
+    outer = product(s, 0, rank - 2) * tiles(s[rank - 2]);
+    return tiles(s[rank - 1]) * page;
+  };
+  std::vector<int64_t> runs;
+  int64_t out_run = 0;
+  for (const TtTensor& t : tensors) out_run += runs.emplace_back(run_bytes(t.shape));
+  TORCH_INTERNAL_ASSERT(static_cast<size_t>(outer * out_run) == out_desc.physical_bytes(), "concat: run sizes");
+  TtTensor out = allocate(first.device(), shape, first.layout, first.dtype, first.host_type);
+  core::DeviceBuffer* out_buffer = out.buffer();
+  if (!out_buffer || !out_buffer->host_bytes()) return std::nullopt;
+  auto* dst = static_cast<uint8_t*>(out_buffer->host_bytes());
+  std::vector<const uint8_t*> srcs;
+  for (const TtTensor& t : tensors) srcs.push_back(static_cast<const uint8_t*>(t.buffer()->host_bytes()));
+  auto copy = [&](int64_t begin, int64_t end) {
+    for (int64_t o = begin; o < end; ++o) {
+      uint8_t* to = dst + o * out_run;
+      for (size_t i = 0; i < srcs.size(); ++i) {
+        std::memcpy(to, srcs[i] + o * runs[i], runs[i]);
+        to += runs[i];
+      }
+    }
+  };
+  // About 1 MiB per task: smaller copies are not worth waking a thread for.
+  at::parallel_for(0, outer, std::max<int64_t>(1, (int64_t{1} << 20) / std::max<int64_t>(out_run, 1)), copy);
+  out_buffer->contents_changed();
+  return out;
+}
+
 std::vector<TtTensor> concat_impl(const Args& args) {
   const auto& tensors = args.tensors("tensors");
   TORCH_CHECK(!tensors.empty(), "concat of no tensors");
+  if (auto stored = concat_stored(tensors, args.integer("dim"))) return {*stored};
   std::vector<at::Tensor> values;
   for (const auto& t : tensors) values.push_back(read(t));
   const TtTensor& first = tensors.front();
