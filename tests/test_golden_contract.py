@@ -77,6 +77,8 @@ def cases():
                 yield op, dtype, shape, dict(input_tensor=x), (x,), {}
             x = rand(shape, dtype, seed)
             yield "softmax", dtype, shape, dict(input_tensor=x, dim=-1), (x,), dict(dim=-1)
+            for dim in (0, len(shape) - 1):
+                yield "moreh_logsoftmax", dtype, shape, dict(input_tensor=x, dim=dim), (x, dim), {}
             for dim in (0, -1):
                 for keepdim in (False, True):
                     for op in ("sum", "mean", "max", "min"):

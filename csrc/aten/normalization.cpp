@@ -1,13 +1,13 @@
 // Normalisation kernels: softmax, log_softmax, weight norm, layer norm (and its gradient), group norm.
 // Batch norm has its own file (batch_norm.cpp).
 #include <ATen/ATen.h>
-#include <ATen/core/grad_mode.h>
 #include <ATen/ops/layer_norm_native.h>
 #include <torch/library.h>
 
 #include <memory>
 #include <tuple>
 
+#include "aten/gradient_recorded.h"
 #include "aten/operands.h"
 #include "core/tensor_access.h"
 #include "ops/dispatch.h"
@@ -53,20 +53,19 @@ at::Tensor safe_softmax(const at::Tensor& x, int64_t dim, std::optional<c10::Sca
   return wrap(result, x.scalar_type(), x.sizes());
 }
 
-// log_softmax as x - max - log(sum(exp(x - max))): the shifted form keeps large negative logits exact
-// where log(softmax(x)) would underflow.
+// log_softmax through TT-NN's moreh_logsoftmax, which computes the shifted form x - max - log(sum(exp(x -
+// max))) in one op: log(softmax(x)) would underflow for large negative logits.
 at::Tensor log_softmax(const at::Tensor& x, int64_t dim, bool half_to_float) {
   device_of({&x});
   check_float(x);
   if (half_to_float) decline("log_softmax with half_to_float");
   if (x.dim() == 0 || x.numel() == 0) decline("log_softmax of a 0-d or empty tensor");
   dim = c10::maybe_wrap_dim(dim, x.dim());
-  TtTensor t = to_tt_in(x, Layout::TILE);
-  const std::vector<int64_t> along = {dim};
-  TtTensor shifted = call_binary("subtract", t, ops::call1("max", {{"input_tensor", t}, {"dim", along}, {"keepdim", true}}));
-  TtTensor total = ops::call1("sum", {{"input_tensor", ops::call1("exp", {{"input_tensor", shifted}})}, {"dim", along}, {"keepdim", true}});
-  TtTensor result = call_binary("subtract", shifted, ops::call1("log", {{"input_tensor", total}}));
-  return wrap(result, x.scalar_type(), x.sizes());
+  // Along the last dim, the rows may be factored as the input is stored (as for softmax).
+  const bool last = dim == x.dim() - 1;
+  TtTensor t = last ? rows_as_stored(x, 1) : to_tt_in(x, Layout::TILE);
+  if (last) dim = t.rank() - 1;
+  return wrap(ops::call1("moreh_logsoftmax", {{"input_tensor", t}, {"dim", dim}}), x.scalar_type(), x.sizes());
 }
 
 // weight norm: w = v * g / ||v||, the norm over every dim but `dim` (kept as size 1, as g is shaped).
@@ -153,10 +152,7 @@ at::Tensor layer_norm_values(const at::Tensor& x, c10::SymIntArrayRef shape_sym,
 // layer_norm_values. Without this kernel PyTorch always decomposes layer_norm into native_layer_norm.
 at::Tensor layer_norm_autograd(const at::Tensor& x, c10::SymIntArrayRef shape, const std::optional<at::Tensor>& weight,
                                const std::optional<at::Tensor>& bias, double eps, bool cudnn_enable) {
-  auto recorded = [](const std::optional<at::Tensor>& t) {
-    return t && t->defined() && ((at::GradMode::is_enabled() && t->requires_grad()) || t->_fw_grad(0).defined());
-  };
-  if (recorded(x) || recorded(weight) || recorded(bias)) return at::native::layer_norm_symint(x, shape, weight, bias, eps, cudnn_enable);
+  if (gradient_recorded({&x, optional_ptr(weight), optional_ptr(bias)})) return at::native::layer_norm_symint(x, shape, weight, bias, eps, cudnn_enable);
   at::AutoDispatchBelowADInplaceOrView below_autograd;
   return at::_ops::layer_norm::call(x, shape, weight, bias, eps, cudnn_enable);
 }

@@ -3,9 +3,11 @@
 // as NCHW tensors with channels-last strides over TT-NN's [1, 1, N*OH*OW, C] output buffer, so a chain
 // of convolutions never permutes.
 #include <ATen/ATen.h>
+#include <ATen/ops/max_pool2d_native.h>
 #include <torch/library.h>
 
 #include "aten/cpu_convolution.h"
+#include "aten/gradient_recorded.h"
 #include "aten/operands.h"
 #include "aten/vision_shapes.h"
 #include "ops/dispatch.h"
@@ -64,25 +66,48 @@ int64_t pool_out(int64_t in, int64_t k, int64_t s, int64_t p, int64_t d, bool ce
   return out;
 }
 
-std::tuple<at::Tensor, at::Tensor> max_pool2d_with_indices(const at::Tensor& x, c10::IntArrayRef kernel,
-                                                           c10::IntArrayRef stride_in, c10::IntArrayRef padding_in,
-                                                           c10::IntArrayRef dilation_in, bool ceil_mode) {
+// A max pool's values and, with `with_indices`, the flat index of each maximum in its H*W plane.
+std::tuple<at::Tensor, at::Tensor> max_pool(const at::Tensor& x, c10::IntArrayRef kernel, c10::IntArrayRef stride_in,
+                                            c10::IntArrayRef padding_in, c10::IntArrayRef dilation_in, bool ceil_mode,
+                                            bool with_indices) {
   device_of({&x});
   if (x.dim() == 3) {  // unbatched [C, H, W]: a batch of one
-    auto [values, indices] = ::ttnn_device::aten::max_pool2d_with_indices(x.unsqueeze(0), kernel, stride_in, padding_in, dilation_in, ceil_mode);
-    return {values.squeeze(0), indices.squeeze(0)};
+    auto [values, indices] = max_pool(x.unsqueeze(0), kernel, stride_in, padding_in, dilation_in, ceil_mode, with_indices);
+    return {values.squeeze(0), with_indices ? indices.squeeze(0) : indices};
   }
   ops::Args args = pool_args(x);
   const auto k = pair(kernel, kernel), stride = pair(stride_in, kernel), padding = pair(padding_in, {0});
   const auto dilation = pair(dilation_in, {1});
   args.set("kernel_size", k).set("stride", stride).set("padding", padding).set("dilation", dilation);
-  args.set("ceil_mode", ceil_mode).set("return_indices", true);
+  args.set("ceil_mode", ceil_mode).set("return_indices", with_indices);
   auto outs = ops::call("max_pool2d", args);
   std::vector<int64_t> sizes = {x.size(0), x.size(1), pool_out(x.size(2), k[0], stride[0], padding[0], dilation[0], ceil_mode),
                                 pool_out(x.size(3), k[1], stride[1], padding[1], dilation[1], ceil_mode)};
   at::Tensor values = channels_last_result(outs[0], x.scalar_type(), sizes);
-  at::Tensor indices = wrap_int64(outs[1], sizes, channels_last_strides(sizes));
-  return {values, indices};
+  if (!with_indices) return {values, at::Tensor()};
+  return {values, wrap_int64(outs[1], sizes, channels_last_strides(sizes))};
+}
+
+std::tuple<at::Tensor, at::Tensor> max_pool2d_with_indices(const at::Tensor& x, c10::IntArrayRef kernel,
+                                                           c10::IntArrayRef stride, c10::IntArrayRef padding,
+                                                           c10::IntArrayRef dilation, bool ceil_mode) {
+  return max_pool(x, kernel, stride, padding, dilation, ceil_mode, /*with_indices=*/true);
+}
+
+// max_pool2d where no gradient is recorded (see max_pool2d_autograd): the values alone. The indices,
+// which only the backward reads, cost a pass of their own and an int64 output as large as the values.
+at::Tensor max_pool2d_values(const at::Tensor& x, c10::IntArrayRef kernel, c10::IntArrayRef stride,
+                             c10::IntArrayRef padding, c10::IntArrayRef dilation, bool ceil_mode) {
+  return std::get<0>(max_pool(x, kernel, stride, padding, dilation, ceil_mode, /*with_indices=*/false));
+}
+
+// aten::max_pool2d at the autograd key: PyTorch's composite (max_pool2d_with_indices, whose indices
+// backward saves) where a gradient may be recorded; elsewhere below autograd to max_pool2d_values.
+at::Tensor max_pool2d_autograd(const at::Tensor& x, c10::IntArrayRef kernel, c10::IntArrayRef stride,
+                               c10::IntArrayRef padding, c10::IntArrayRef dilation, bool ceil_mode) {
+  if (gradient_recorded({&x})) return at::native::max_pool2d(x, kernel, stride, padding, dilation, ceil_mode);
+  at::AutoDispatchBelowADInplaceOrView below_autograd;
+  return at::_ops::max_pool2d::call(x, kernel, stride, padding, dilation, ceil_mode);
 }
 
 at::Tensor avg_pool2d(const at::Tensor& x, c10::IntArrayRef kernel, c10::IntArrayRef stride_in,
@@ -118,9 +143,12 @@ at::Tensor adaptive_avg_pool2d(const at::Tensor& x, c10::SymIntArrayRef output_s
 TORCH_LIBRARY_IMPL(aten, PrivateUse1, m) {
   m.impl("convolution_overrideable", TORCH_FN(convolution_kernel));
   TTNN_NATIVE("max_pool2d_with_indices", ATEN_OP(max_pool2d_with_indices), &max_pool2d_with_indices);
+  TTNN_NATIVE("max_pool2d", ATEN_OP(max_pool2d), &max_pool2d_values);
   TTNN_NATIVE("avg_pool2d", ATEN_OP(avg_pool2d), &avg_pool2d);
   m.impl("_adaptive_avg_pool2d", TORCH_FN((Native<ATEN_OP(_adaptive_avg_pool2d), &adaptive_avg_pool2d, true>::call)));
 }
+
+TORCH_LIBRARY_IMPL(aten, AutogradPrivateUse1, m) { m.impl("max_pool2d", TORCH_FN(max_pool2d_autograd)); }
 
 }  // namespace
 

@@ -26,8 +26,8 @@ _REAL: dict = {}
 # When a list, every emulated op call is appended to it as (dotted name, keyword arguments): benchmarks
 # replay the same calls straight from Python to measure the backend's own overhead.
 TRACE: list | None = None
-_TILE_INPUTS = {"matmul", "linear", "softmax", "layer_norm", "rms_norm", "batch_norm", "gelu_bw"}
-_TILE_OUTPUT = {"gelu_bw", "conv2d", "conv_transpose2d", "matmul", "linear", "softmax", "layer_norm", "rms_norm", "batch_norm", "sum", "mean", "max", "min",
+_TILE_INPUTS = {"matmul", "linear", "softmax", "moreh_logsoftmax", "layer_norm", "rms_norm", "batch_norm", "gelu_bw"}
+_TILE_OUTPUT = {"gelu_bw", "conv2d", "conv_transpose2d", "matmul", "linear", "softmax", "moreh_logsoftmax", "layer_norm", "rms_norm", "batch_norm", "sum", "mean", "max", "min",
                 "prod", "var", "std"}
 _ROW_MAJOR_OUTPUT = {"argmax", "embedding", "arange", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d",
                      "adaptive_max_pool2d"}
@@ -128,6 +128,7 @@ GOLDEN_CALLS = {
     "linear": lambda g, k: g(k["input_tensor_a"], k["input_tensor_b"], transpose_a=k.get("transpose_a", False),
                              transpose_b=k.get("transpose_b", False), bias=_row(k.get("bias"))),
     "softmax": lambda g, k: g(k["input_tensor"], dim=k.get("dim", -1)),
+    "moreh_logsoftmax": lambda g, k: g(k["input_tensor"], k["dim"]),
     "layer_norm": lambda g, k: g(k["input_tensor"], epsilon=k.get("epsilon", 1e-12), weight=k.get("weight"),
                                  bias=k.get("bias")),
     "rms_norm": lambda g, k: g(k["input_tensor"], k.get("weight"), epsilon=k.get("epsilon", 1e-12),

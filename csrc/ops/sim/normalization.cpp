@@ -28,6 +28,13 @@ std::vector<TtTensor> softmax_impl(const Args& args) {
   return {store(result, x.device(), Layout::TILE, x.dtype)};
 }
 
+std::vector<TtTensor> log_softmax_impl(const Args& args) {
+  const TtTensor& x = args.tensor("input_tensor");
+  at::Tensor v = values_f32(x);
+  at::Tensor result = v.numel() == 0 ? v : at::log_softmax(v, args.integer("dim"));
+  return {store(result, x.device(), Layout::TILE, x.dtype)};
+}
+
 template <bool kRms>
 std::vector<TtTensor> norm_impl(const Args& args) {
   const TtTensor& x = args.tensor("input_tensor");
@@ -80,7 +87,8 @@ std::vector<TtTensor> batch_norm_impl(const Args& args) {
 }
 
 const bool registered = [] {
-  register_impls("sim", {{"softmax", softmax_impl}, {"layer_norm", norm_impl<false>}, {"rms_norm", norm_impl<true>},
+  register_impls("sim", {{"softmax", softmax_impl}, {"moreh_logsoftmax", log_softmax_impl},
+                         {"layer_norm", norm_impl<false>}, {"rms_norm", norm_impl<true>},
                          {"group_norm", group_norm_impl}, {"batch_norm", batch_norm_impl}});
   return true;
 }();

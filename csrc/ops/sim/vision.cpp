@@ -121,12 +121,16 @@ PoolInput pool_input(const Args& args) {
 
 std::vector<TtTensor> max_pool2d_impl(const Args& args) {
   auto [x, input] = pool_input(args);
-  auto [result, indices] = at::max_pool2d_with_indices(x, pair_of(args, "kernel_size", {}), pair_of(args, "stride", {}),
-                                                       pair_of(args, "padding", {0, 0}), pair_of(args, "dilation", {1, 1}),
-                                                       args.flag("ceil_mode", false));
-  std::vector<TtTensor> outs = {flat_nhwc(result, input->device(), Layout::ROW_MAJOR, input->dtype)};
-  if (args.flag("return_indices", false)) outs.push_back(flat_nhwc(indices, input->device(), Layout::ROW_MAJOR, DataType::UINT32));
-  return outs;
+  const auto kernel = pair_of(args, "kernel_size", {}), stride = pair_of(args, "stride", {});
+  const auto padding = pair_of(args, "padding", {0, 0}), dilation = pair_of(args, "dilation", {1, 1});
+  const bool ceil_mode = args.flag("ceil_mode", false);
+  if (!args.flag("return_indices", false)) {  // the values alone: no index bookkeeping
+    at::Tensor result = at::max_pool2d(x, kernel, stride, padding, dilation, ceil_mode);
+    return {flat_nhwc(result, input->device(), Layout::ROW_MAJOR, input->dtype)};
+  }
+  auto [result, indices] = at::max_pool2d_with_indices(x, kernel, stride, padding, dilation, ceil_mode);
+  return {flat_nhwc(result, input->device(), Layout::ROW_MAJOR, input->dtype),
+          flat_nhwc(indices, input->device(), Layout::ROW_MAJOR, DataType::UINT32)};
 }
 
 std::vector<TtTensor> avg_pool2d_impl(const Args& args) {

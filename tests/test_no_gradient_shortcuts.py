@@ -1,6 +1,7 @@
-"""layer_norm where no gradient is recorded computes the normalised values alone (no mean and rstd for a
-backward that will not run); where one is recorded, backward or forward mode, PyTorch's composite with
-native_layer_norm still serves. Each result against CPU PyTorch."""
+"""Where no gradient is recorded, layer_norm computes the normalised values alone (no mean and rstd) and
+max_pool2d the maxima alone (no indices), for a backward that will not run; where one is recorded,
+backward or forward mode, PyTorch's composites (native_layer_norm, max_pool2d_with_indices) still serve.
+Each result against CPU PyTorch."""
 
 from __future__ import annotations
 
@@ -60,3 +61,28 @@ def test_forward_mode_gradient_under_no_grad():
         dual = fwAD.make_dual(x.to("ttnn"), tangent.to("ttnn"))
         actual = fwAD.unpack_dual(F.layer_norm(dual, (64,), w.to("ttnn"), b.to("ttnn"))).tangent
     torch.testing.assert_close(actual.cpu(), expected, rtol=1e-4, atol=1e-4)
+
+
+POOLS = [dict(kernel_size=3, stride=2, padding=1), dict(kernel_size=2), dict(kernel_size=3, stride=2, ceil_mode=True),
+         dict(kernel_size=2, dilation=2)]
+
+
+@pytest.mark.parametrize("kwargs", POOLS, ids=["k3s2p1", "k2", "ceil", "dilated"])
+@pytest.mark.parametrize("shape", [(2, 5, 13, 11), (5, 13, 11)], ids=["batched", "unbatched"])
+def test_max_pool_values_alone_without_a_recorded_gradient(shape, kwargs):
+    x = torch.randn(shape, generator=torch.Generator().manual_seed(2))
+    with torch.no_grad(), ttnn_device.profile() as prof:
+        actual = F.max_pool2d(x.to("ttnn"), **kwargs)
+    assert [c.op for c in prof.calls if c.vocab] == ["aten::max_pool2d"]
+    assert torch.equal(actual.cpu(), F.max_pool2d(x, **kwargs))
+
+
+def test_max_pool_indices_kept_when_a_gradient_is_recorded():
+    x = torch.randn(2, 5, 13, 11, generator=torch.Generator().manual_seed(3))
+    on_device = x.to("ttnn").requires_grad_()
+    out = F.max_pool2d(on_device, 3, 2, 1)
+    out.square().sum().backward()
+    on_cpu = x.clone().requires_grad_()
+    F.max_pool2d(on_cpu, 3, 2, 1).square().sum().backward()
+    assert type(out.grad_fn).__name__ == "MaxPool2DWithIndicesBackward0"
+    assert torch.equal(on_device.grad.cpu(), on_cpu.grad)
