@@ -343,6 +343,22 @@ TEST(softmax_and_layer_norm) {
   }
   check_close("softmax", values(sm), e_sm, 1e-6f, 1e-5f);
   check_close("layer_norm", values(ln), e_ln, 1e-5f, 1e-5f);
+
+  // log-softmax along each dim: x - max - log(sum(exp(x - max))) over that dim.
+  for (int64_t dim : {0, 1}) {
+    TtTensor ls = ops::call1("moreh_logsoftmax", {{"input_tensor", t}, {"dim", dim}});
+    const int outer = dim == 0 ? cols : rows, inner = dim == 0 ? rows : cols;
+    Floats e_ls(x.size());
+    for (int o = 0; o < outer; ++o) {
+      auto at = [&](int i) { return dim == 0 ? i * cols + o : o * cols + i; };
+      float mx = x[at(0)];
+      for (int i = 1; i < inner; ++i) mx = std::max(mx, x[at(i)]);
+      double z = 0;
+      for (int i = 0; i < inner; ++i) z += std::exp(static_cast<double>(x[at(i)]) - mx);
+      for (int i = 0; i < inner; ++i) e_ls[at(i)] = static_cast<float>(x[at(i)] - mx - std::log(z));
+    }
+    check_close("moreh_logsoftmax", values(ls), e_ls, 1e-5f, 1e-5f);
+  }
 }
 
 // --- data movement --------------------------------------------------------------------------------------
@@ -367,6 +383,28 @@ TEST(permute_slice_concat_pad) {
                                      {"dim", int64_t{1}}});
   CHECK_EQ(c.shape, (Shape{1, 5}));
   check_exact("concat", values(c), {1, 2, 3, 4, 5});
+
+  // TILE pages joined as stored: along the width in whole tiles (the last part partial) and along a dim
+  // above the tiled two.
+  const Floats a = ramp(2 * 3 * 32, 0.5f, 1.0f), b2 = ramp(2 * 3 * 7, 0.25f, -1.0f);
+  TtTensor tc = ops::call1("concat", {{"tensors", std::vector<TtTensor>{tensor({2, 3, 32}, a, Layout::TILE),
+                                                                       tensor({2, 3, 7}, b2, Layout::TILE)}},
+                                      {"dim", int64_t{-1}}});
+  CHECK_EQ(tc.shape, (Shape{2, 3, 39}));
+  Floats e_tc;
+  for (int r = 0; r < 6; ++r) {
+    for (int k = 0; k < 32; ++k) e_tc.push_back(a[r * 32 + k]);
+    for (int k = 0; k < 7; ++k) e_tc.push_back(b2[r * 7 + k]);
+  }
+  check_exact("concat of tiles along the width", values(tc), e_tc);
+  const Floats half(b2.begin(), b2.begin() + 21);
+  TtTensor tb = ops::call1("concat", {{"tensors", std::vector<TtTensor>{tensor({2, 3, 7}, b2, Layout::TILE),
+                                                                       tensor({1, 3, 7}, half, Layout::TILE)}},
+                                      {"dim", int64_t{0}}});
+  CHECK_EQ(tb.shape, (Shape{3, 3, 7}));
+  Floats e_tb = b2;
+  e_tb.insert(e_tb.end(), half.begin(), half.end());
+  check_exact("concat of tiles along dim 0", values(tb), e_tb);
 
   TtTensor padded = ops::call1("pad", {{"input_tensor", tensor({1, 2}, {7, 8})},
                                        {"padding", std::vector<int64_t>{1, 0, 0, 2}}, {"value", 9.0}});
