@@ -63,7 +63,9 @@ std::vector<TtTensor> conv_impl(const Args& args) {
   // The activations as the chosen kernel takes them, from values read (untilized and cut in one pass in
   // tt numerics: read_cut).
   std::function<at::Tensor(const at::Tensor&)> arranged;
-  std::function<at::Tensor(const at::Tensor&, const at::Tensor&)> product;
+  // The product, with the bias added inside it where `bias` is defined (the host's kernels add it as
+  // they write each output: no pass of its own over the result).
+  std::function<at::Tensor(const at::Tensor&, const at::Tensor&, const at::Tensor& bias)> product;
   std::function<at::Tensor(uint32_t)> weights;
   if (kernel == ConvKernel::kMatmul) {
     // [N*OH*OW, Cin] rows (every stride-th pixel) times the [Cout, Cin] weight, transposed.
@@ -73,7 +75,9 @@ std::vector<TtTensor> conv_impl(const Args& args) {
       return picked.reshape({-1, cin});
     };
     weights = [&](uint32_t mask) { return weight_values(weight, mask).view({cout, cin}); };
-    product = [](const at::Tensor& xv, const at::Tensor& wv) { return at::mm(xv, wv.t()); };
+    product = [](const at::Tensor& xv, const at::Tensor& wv, const at::Tensor& bias) {
+      return bias.defined() ? at::addmm(bias, xv, wv.t()) : at::mm(xv, wv.t());
+    };
   } else {
     const bool nchw_kernel = kernel == ConvKernel::kNchw;
     arranged = [&, nchw_kernel](const at::Tensor& values) {
@@ -82,24 +86,33 @@ std::vector<TtTensor> conv_impl(const Args& args) {
     };
     const c10::MemoryFormat format = nchw_kernel ? c10::MemoryFormat::Contiguous : c10::MemoryFormat::ChannelsLast;
     weights = [&, format](uint32_t mask) { return weight_values(weight, mask, format); };
-    product = [&](const at::Tensor& xv, const at::Tensor& wv) {
+    product = [&](const at::Tensor& xv, const at::Tensor& wv, const at::Tensor& bias) {
       if (kTransposed) {
         const auto output_padding = pair_of(args, "output_padding", {0, 0});
-        return at::conv_transpose2d(xv, wv, {}, stride, padding, output_padding, groups, dilation);
+        return at::conv_transpose2d(xv, wv, bias, stride, padding, output_padding, groups, dilation);
       }
-      return at::conv2d(xv, wv, {}, stride, padding, dilation, groups);
+      return at::conv2d(xv, wv, bias, stride, padding, dilation, groups);
     };
   }
   // Weights through weight_values: decoded and cut once while unchanged (conv weights are resident).
   auto activations = [&](uint32_t mask) {
     return arranged(mask == kAllBits ? read(input).to(c10::kFloat) : read_cut(input, mask));
   };
-  at::Tensor result = numerics() == Numerics::kExact
-                          ? product(activations(kAllBits), weights(kAllBits))
-                          : fidelity_product(matmul_fidelity(input.dtype, weight.dtype), activations, weights, product);
-  if (auto b = args.optional_tensor("bias_tensor")) {
-    const at::Tensor bias = weight_values(*b, kAllBits);
-    result.add_(kernel == ConvKernel::kMatmul ? bias.reshape({1, -1}) : bias.reshape({1, -1, 1, 1}));
+  at::Tensor bias;
+  if (auto b = args.optional_tensor("bias_tensor")) bias = weight_values(*b, kAllBits).reshape({-1});
+  const MathFidelity fidelity = matmul_fidelity(input.dtype, weight.dtype);
+  at::Tensor result;
+  if (numerics() == Numerics::kExact) {
+    result = product(activations(kAllBits), weights(kAllBits), bias);
+  } else if (fidelity != MathFidelity::kHiFi3) {  // one product: the bias goes inside it
+    result = fidelity_product(fidelity, activations, weights,
+                              [&](const at::Tensor& xv, const at::Tensor& wv) { return product(xv, wv, bias); });
+  } else {  // HiFi3 subtracts one product from another: the bias goes on once, after
+    result = fidelity_product(fidelity, activations, weights,
+                              [&](const at::Tensor& xv, const at::Tensor& wv) { return product(xv, wv, at::Tensor()); });
+    if (bias.defined()) {
+      result.add_(kernel == ConvKernel::kMatmul ? bias.reshape({1, -1}) : bias.reshape({1, -1, 1, 1}));
+    }
   }
   if (kernel == ConvKernel::kMatmul) {
     return {store(result.reshape({1, 1, result.size(0), result.size(1)}), input.device(), Layout::TILE, dtype)};
