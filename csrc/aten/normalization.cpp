@@ -147,12 +147,15 @@ at::Tensor layer_norm_values(const at::Tensor& x, c10::SymIntArrayRef shape_sym,
               x.sizes());
 }
 
-// aten::layer_norm at the autograd key: where a gradient may be recorded (backward or forward mode) it is PyTorch's own composite
-// (native_layer_norm, whose statistics backward saves); elsewhere it goes below autograd to
-// layer_norm_values. Without this kernel PyTorch always decomposes layer_norm into native_layer_norm.
+// aten::layer_norm at the autograd key: where a gradient may be recorded (backward or forward mode) it is
+// PyTorch's own composite (native_layer_norm, whose statistics backward saves); elsewhere it goes below
+// autograd to layer_norm_values. Without this kernel PyTorch always decomposes layer_norm into
+// native_layer_norm.
 at::Tensor layer_norm_autograd(const at::Tensor& x, c10::SymIntArrayRef shape, const std::optional<at::Tensor>& weight,
                                const std::optional<at::Tensor>& bias, double eps, bool cudnn_enable) {
-  if (gradient_recorded({&x, optional_ptr(weight), optional_ptr(bias)})) return at::native::layer_norm_symint(x, shape, weight, bias, eps, cudnn_enable);
+  if (gradient_recorded({&x, optional_ptr(weight), optional_ptr(bias)})) {
+    return at::native::layer_norm_symint(x, shape, weight, bias, eps, cudnn_enable);
+  }
   at::AutoDispatchBelowADInplaceOrView below_autograd;
   return at::_ops::layer_norm::call(x, shape, weight, bias, eps, cudnn_enable);
 }

@@ -4,7 +4,6 @@
 // as a view too.
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
-
 #include <ATen/Parallel.h>
 #include <c10/core/WrapDimMinimal.h>
 
@@ -137,13 +136,13 @@ std::optional<TtTensor> concat_stored(const std::vector<TtTensor>& tensors, int6
   const int64_t rank = first.rank();
   if (rank == 0 || (first.layout == Layout::TILE && rank < 2)) return std::nullopt;
   dim = c10::maybe_wrap_dim(dim, rank);
+  const bool tiled_dim = first.layout == Layout::TILE && dim >= rank - 2;
   for (size_t i = 0; i < tensors.size(); ++i) {
     const TtTensor& t = tensors[i];
     if (t.layout != first.layout || t.dtype != first.dtype || t.host_type != first.host_type || t.rank() != rank ||
         t.numel() == 0 || !stored_as_shaped(t)) {
       return std::nullopt;
     }
-    const bool tiled_dim = first.layout == Layout::TILE && dim >= rank - 2;
     if (tiled_dim && i + 1 < tensors.size() && t.shape[dim] % 32 != 0) return std::nullopt;
   }
   Shape shape = first.shape;
