@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <tuple>
+#include <utility>
 
 #include "aten/gradient_recorded.h"
 #include "aten/operands.h"
@@ -23,17 +24,23 @@ void check_float(const at::Tensor& x) {
   if (x.scalar_type() != c10::kFloat && x.scalar_type() != c10::kBFloat16) decline("normalising a non-float tensor");
 }
 
+// A TILE tensor of x for an op along `dim`, and the dim in it: along the last dim the rows may be factored
+// as the input is stored (rows_as_stored), so no re-tiling is needed.
+std::pair<TtTensor, int64_t> along_dim(const at::Tensor& x, int64_t dim) {
+  dim = c10::maybe_wrap_dim(dim, x.dim());
+  if (dim != x.dim() - 1) return {to_tt_in(x, Layout::TILE), dim};
+  TtTensor t = rows_as_stored(x, 1);
+  const int64_t last = t.rank() - 1;
+  return {std::move(t), last};
+}
+
 at::Tensor softmax(const at::Tensor& x, int64_t dim, bool half_to_float) {
   device_of({&x});
   check_float(x);
   if (half_to_float) decline("softmax with half_to_float");
   if (x.dim() == 0) decline("softmax of a 0-d tensor");
-  dim = c10::maybe_wrap_dim(dim, x.dim());
-  // Along the last dim, the rows may be factored as the input is stored.
-  const bool last = dim == x.dim() - 1;
-  TtTensor t = last ? rows_as_stored(x, 1) : to_tt_in(x, Layout::TILE);
-  if (last) dim = t.rank() - 1;
-  return wrap(ops::call1("softmax", {{"input_tensor", t}, {"dim", dim}, {"numeric_stable", true}}), x.scalar_type(),
+  const auto [t, along] = along_dim(x, dim);
+  return wrap(ops::call1("softmax", {{"input_tensor", t}, {"dim", along}, {"numeric_stable", true}}), x.scalar_type(),
               x.sizes());
 }
 
@@ -60,12 +67,8 @@ at::Tensor log_softmax(const at::Tensor& x, int64_t dim, bool half_to_float) {
   check_float(x);
   if (half_to_float) decline("log_softmax with half_to_float");
   if (x.dim() == 0 || x.numel() == 0) decline("log_softmax of a 0-d or empty tensor");
-  dim = c10::maybe_wrap_dim(dim, x.dim());
-  // Along the last dim, the rows may be factored as the input is stored (as for softmax).
-  const bool last = dim == x.dim() - 1;
-  TtTensor t = last ? rows_as_stored(x, 1) : to_tt_in(x, Layout::TILE);
-  if (last) dim = t.rank() - 1;
-  return wrap(ops::call1("moreh_logsoftmax", {{"input_tensor", t}, {"dim", dim}}), x.scalar_type(), x.sizes());
+  const auto [t, along] = along_dim(x, dim);
+  return wrap(ops::call1("moreh_logsoftmax", {{"input_tensor", t}, {"dim", along}}), x.scalar_type(), x.sizes());
 }
 
 // weight norm: w = v * g / ||v||, the norm over every dim but `dim` (kept as size 1, as g is shaped).

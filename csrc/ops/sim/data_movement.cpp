@@ -150,30 +150,20 @@ std::optional<TtTensor> concat_stored(const std::vector<TtTensor>& tensors, int6
   for (const TtTensor& t : tensors) shape[dim] += t.shape[dim];
   auto tiles = [](int64_t n) { return (n + 31) / 32; };
   auto product = [](const Shape& s, int64_t from, int64_t to) {
-    int64_t n = 1;
-    for (int64_t d = from; d < to; ++d) n *= s[d];
-    return n;
+    return c10::multiply_integers(s.begin() + from, s.begin() + to);
   };
   const runtime::TensorDesc out_desc = desc_for(shape, first.layout, first.dtype, first.host_type);
   const int64_t page = static_cast<int64_t>(out_desc.page_bytes());
-  // The bytes of one run of `t`, and the number of runs (the same for every input).
-  int64_t outer = 0;
+  const bool rows = first.layout == Layout::ROW_MAJOR;
+  // Runs per input (the same for every input: the dims before `dim` agree), then the bytes of one run.
+  const int64_t outer = rows || dim < rank - 2 ? product(shape, 0, dim)
+                        : dim == rank - 2     ? product(shape, 0, rank - 2)
+                                              : product(shape, 0, rank - 2) * tiles(shape[rank - 2]);
   auto run_bytes = [&](const Shape& s) -> int64_t {
-    if (first.layout == Layout::ROW_MAJOR) {
-      outer = product(s, 0, dim);
-      return product(s, dim, rank) * (page / shape[rank - 1]);  // the output's page: a row of its width
-    }
+    if (rows) return product(s, dim, rank) * (page / shape[rank - 1]);  // the output's page: a row of its width
     const int64_t plane = tiles(s[rank - 2]) * tiles(s[rank - 1]) * page;
-    if (dim < rank - 2) {
-      outer = product(s, 0, dim);
-      return product(s, dim, rank - 2) * plane;
-    }
-    if (dim == rank - 2) {
-      outer = product(s, 0, rank - 2);
-      return plane;
-    }
-    outer = product(s, 0, rank - 2) * tiles(s[rank - 2]);
-    return tiles(s[rank - 1]) * page;
+    if (dim < rank - 2) return product(s, dim, rank - 2) * plane;
+    return dim == rank - 2 ? plane : tiles(s[rank - 1]) * page;
   };
   std::vector<int64_t> runs;
   int64_t out_run = 0;

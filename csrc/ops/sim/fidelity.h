@@ -52,4 +52,22 @@ at::Tensor fidelity_product(MathFidelity fidelity, Activations&& activations, We
   return product(activations(kAllBits), weights(kAllBits));
 }
 
+// A product with a bias (matmul's linear, a convolution's bias) in the numerics in force: `product(x, w,
+// true)` computes x w with the bias added inside it, `product(x, w, false)` without. Exact numerics and
+// every fidelity of one product take the bias inside; HiFi3 subtracts one product from another, so its
+// products go without and `add_bias(result)` adds it once, after.
+template <class Activations, class Weights, class Product, class AddBias>
+at::Tensor biased_product(MathFidelity fidelity, Activations&& activations, Weights&& weights, Product&& product,
+                          AddBias&& add_bias) {
+  if (numerics() == Numerics::kExact) return product(activations(kAllBits), weights(kAllBits), true);
+  if (fidelity != MathFidelity::kHiFi3) {
+    return fidelity_product(fidelity, activations, weights,
+                            [&](const at::Tensor& x, const at::Tensor& w) { return product(x, w, true); });
+  }
+  at::Tensor result = fidelity_product(fidelity, activations, weights,
+                                       [&](const at::Tensor& x, const at::Tensor& w) { return product(x, w, false); });
+  add_bias(result);
+  return result;
+}
+
 }  // namespace ttnn_device::ops::sim

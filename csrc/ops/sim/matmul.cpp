@@ -56,16 +56,14 @@ at::Tensor product(const Args& args, const at::Tensor* bias = nullptr) {
     at::Tensor w = weight_values(tb, mask);
     return transpose_b ? w.transpose(-1, -2) : w;
   };
-  auto with_bias = [bias](const at::Tensor& x, const at::Tensor& w) { return matmul_plus(x, w, bias); };
-  if (numerics() == Numerics::kExact) return with_bias(activations(kAllBits), weights(kAllBits));
-  const MathFidelity fidelity = matmul_fidelity(ta.dtype, tb.dtype);
-  if (fidelity != MathFidelity::kHiFi3) return fidelity_product(fidelity, activations, weights, with_bias);
-  // HiFi3 subtracts one product from another: the bias goes on once, after.
-  at::Tensor result = fidelity_product(fidelity, activations, weights, [](const at::Tensor& x, const at::Tensor& w) {
-    return at::matmul(x, w);
-  });
-  if (bias) add_bias(result, *bias);
-  return result;
+  return biased_product(
+      matmul_fidelity(ta.dtype, tb.dtype), activations, weights,
+      [bias](const at::Tensor& x, const at::Tensor& w, bool with_bias) {
+        return matmul_plus(x, w, with_bias ? bias : nullptr);
+      },
+      [bias](at::Tensor& result) {
+        if (bias) add_bias(result, *bias);
+      });
 }
 
 std::vector<TtTensor> matmul_impl(const Args& args) {

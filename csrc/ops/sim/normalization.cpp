@@ -20,18 +20,13 @@ at::Tensor per_channel(const at::Tensor& p, const at::Tensor& like) {
   return p.reshape(shape);
 }
 
+// softmax (dim -1 unless given) or TT-NN's moreh_logsoftmax (dim required), in fp32 along `dim`.
+template <bool kLog>
 std::vector<TtTensor> softmax_impl(const Args& args) {
   const TtTensor& x = args.tensor("input_tensor");
   at::Tensor v = values_f32(x);
-  const int64_t dim = args.integer("dim", -1);
-  at::Tensor result = v.numel() == 0 ? v : at::softmax(v, dim);
-  return {store(result, x.device(), Layout::TILE, x.dtype)};
-}
-
-std::vector<TtTensor> log_softmax_impl(const Args& args) {
-  const TtTensor& x = args.tensor("input_tensor");
-  at::Tensor v = values_f32(x);
-  at::Tensor result = v.numel() == 0 ? v : at::log_softmax(v, args.integer("dim"));
+  const int64_t dim = kLog ? args.integer("dim") : args.integer("dim", -1);
+  at::Tensor result = v.numel() == 0 ? v : kLog ? at::log_softmax(v, dim) : at::softmax(v, dim);
   return {store(result, x.device(), Layout::TILE, x.dtype)};
 }
 
@@ -87,7 +82,7 @@ std::vector<TtTensor> batch_norm_impl(const Args& args) {
 }
 
 const bool registered = [] {
-  register_impls("sim", {{"softmax", softmax_impl}, {"moreh_logsoftmax", log_softmax_impl},
+  register_impls("sim", {{"softmax", softmax_impl<false>}, {"moreh_logsoftmax", softmax_impl<true>},
                          {"layer_norm", norm_impl<false>}, {"rms_norm", norm_impl<true>},
                          {"group_norm", group_norm_impl}, {"batch_norm", batch_norm_impl}});
   return true;

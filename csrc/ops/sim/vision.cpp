@@ -100,20 +100,14 @@ std::vector<TtTensor> conv_impl(const Args& args) {
   };
   at::Tensor bias;
   if (auto b = args.optional_tensor("bias_tensor")) bias = weight_values(*b, kAllBits).reshape({-1});
-  const MathFidelity fidelity = matmul_fidelity(input.dtype, weight.dtype);
-  at::Tensor result;
-  if (numerics() == Numerics::kExact) {
-    result = product(activations(kAllBits), weights(kAllBits), bias);
-  } else if (fidelity != MathFidelity::kHiFi3) {  // one product: the bias goes inside it
-    result = fidelity_product(fidelity, activations, weights,
-                              [&](const at::Tensor& xv, const at::Tensor& wv) { return product(xv, wv, bias); });
-  } else {  // HiFi3 subtracts one product from another: the bias goes on once, after
-    result = fidelity_product(fidelity, activations, weights,
-                              [&](const at::Tensor& xv, const at::Tensor& wv) { return product(xv, wv, at::Tensor()); });
-    if (bias.defined()) {
-      result.add_(kernel == ConvKernel::kMatmul ? bias.reshape({1, -1}) : bias.reshape({1, -1, 1, 1}));
-    }
-  }
+  at::Tensor result = biased_product(
+      matmul_fidelity(input.dtype, weight.dtype), activations, weights,
+      [&](const at::Tensor& xv, const at::Tensor& wv, bool with_bias) {
+        return product(xv, wv, with_bias ? bias : at::Tensor());
+      },
+      [&](at::Tensor& r) {
+        if (bias.defined()) r.add_(kernel == ConvKernel::kMatmul ? bias.reshape({1, -1}) : bias.reshape({1, -1, 1, 1}));
+      });
   if (kernel == ConvKernel::kMatmul) {
     return {store(result.reshape({1, 1, result.size(0), result.size(1)}), input.device(), Layout::TILE, dtype)};
   }
