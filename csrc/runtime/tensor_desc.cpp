@@ -88,9 +88,14 @@ void encode_tiles(const TensorDesc& d, const uint8_t* in, uint8_t* out, formats:
       kernel(block, row_stride, page);
       return;
     }
+    // Each byte of the block written once: the rows' elements, then zeros to the right and below.
     alignas(64) uint8_t padded[kTileElements * kMaxKernelElement];
-    std::memset(padded, 0, kTileElements * es);
-    for (int64_t r = 0; r < rows; ++r) std::memcpy(padded + r * kTileWidth * es, block + r * row_stride, cols * es);
+    const size_t kept = static_cast<size_t>(cols) * es, full = kTileWidth * es;
+    for (int64_t r = 0; r < rows; ++r) {
+      std::memcpy(padded + r * full, block + r * row_stride, kept);
+      if (kept < full) std::memset(padded + r * full + kept, 0, full - kept);
+    }
+    std::memset(padded + rows * full, 0, (kTileWidth - rows) * full);
     kernel(padded, kTileWidth * es, page);
   });
 }
@@ -183,6 +188,15 @@ void TensorDesc::validate() const {
   }
 }
 
+namespace {
+// Past the caches, pages go out with non-temporal stores (TileCodec::encode_streaming).
+bool streaming(const TensorDesc& desc, const uint8_t* out) {
+  constexpr size_t kStreamingBytes = size_t{8} << 20;
+  return desc.physical_bytes() >= kStreamingBytes && reinterpret_cast<uintptr_t>(out) % 64 == 0 &&
+         desc.page_bytes() % 64 == 0;
+}
+}  // namespace
+
 void encode(const TensorDesc& desc, const void* logical, void* physical) {
   desc.validate();
   const auto* in = static_cast<const uint8_t*>(logical);
@@ -202,12 +216,24 @@ void encode(const TensorDesc& desc, const void* logical, void* physical) {
     formats::tilize(in, grid_of(desc.shape), desc.host_element_size(), out);
     return;
   }
-  // Past the caches, pages go out with non-temporal stores (TileCodec::encode_streaming).
-  constexpr size_t kStreamingBytes = size_t{8} << 20;
-  const bool streaming = desc.physical_bytes() >= kStreamingBytes && reinterpret_cast<uintptr_t>(out) % 64 == 0 &&
-                         desc.page_bytes() % 64 == 0;
   const formats::TileCodec& codec = formats::tile_codec();
-  encode_tiles(desc, in, out, streaming ? codec.encode_streaming[kind] : codec.encode[kind]);
+  encode_tiles(desc, in, out, streaming(desc, out) ? codec.encode_streaming[kind] : codec.encode[kind]);
+}
+
+bool can_encode_flushing(const TensorDesc& desc) {
+  return desc.layout == Layout::TILE && desc.data_type == desc.host_type &&
+         (desc.data_type == DataType::FLOAT32 || desc.data_type == DataType::BFLOAT16);
+}
+
+void encode_flushing(const TensorDesc& desc, const void* logical, void* physical) {
+  if (!can_encode_flushing(desc)) throw std::invalid_argument("no flushing encode for " + describe(desc));
+  auto* out = static_cast<uint8_t*>(physical);
+  if (desc.numel() == 0) return;
+  const int kind = static_cast<int>(desc.data_type == DataType::FLOAT32 ? formats::FlushKind::kFloat32
+                                                                        : formats::FlushKind::kBfloat16);
+  const formats::TileCodec& codec = formats::tile_codec();
+  encode_tiles(desc, static_cast<const uint8_t*>(logical), out,
+               streaming(desc, out) ? codec.encode_flushing_streaming[kind] : codec.encode_flushing[kind]);
 }
 
 void decode(const TensorDesc& desc, const void* physical, void* logical) {

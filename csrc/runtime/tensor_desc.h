@@ -38,6 +38,11 @@ struct TensorDesc {
 
 // Logical row-major elements of desc.host_type -> physical bytes of desc (tilized, packed; padding 0).
 void encode(const TensorDesc& desc, const void* logical, void* physical);
+// encode() as the card's packer writes an op's results, denormals (exponent bits 0, mantissa not 0)
+// flushed to +0 on the way, in the same pass. Only for the formats can_encode_flushing() accepts: TILE
+// FLOAT32 and BFLOAT16 held verbatim.
+bool can_encode_flushing(const TensorDesc& desc);
+void encode_flushing(const TensorDesc& desc, const void* logical, void* physical);
 // Physical bytes -> logical row-major elements of desc.host_type.
 void decode(const TensorDesc& desc, const void* physical, void* logical);
 

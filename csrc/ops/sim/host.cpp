@@ -9,6 +9,7 @@
 #include "ops/op_table.h"
 #include "ops/sim/isa_variants.h"
 #include "ops/sim/staging.h"
+#include "runtime/tensor_desc.h"
 
 namespace ttnn_device::ops::sim {
 
@@ -156,6 +157,16 @@ void Output::flush_physical() {
   finish_numerics(elements);
 }
 
+bool Output::encode_flushing(const at::Tensor& values) {
+  core::DeviceBuffer* buffer = tensor_.buffer();
+  if (numerics() != Numerics::kTt || !buffer || !buffer->host_bytes()) return false;
+  const runtime::TensorDesc desc = buffer->desc();
+  if (!runtime::can_encode_flushing(desc)) return false;
+  runtime::encode_flushing(desc, values.data_ptr(), buffer->host_bytes());
+  buffer->contents_changed();
+  return true;
+}
+
 TtTensor Output::finish() {
   core::DeviceBuffer* buffer = tensor_.buffer();
   if (!buffer) return tensor_;
@@ -165,13 +176,15 @@ TtTensor Output::finish() {
     return tensor_;
   }
   at::Tensor& v = values();
-  if (numerics() == Numerics::kTt) finish_numerics(v);
   if (direct_) {
+    if (numerics() == Numerics::kTt) finish_numerics(v);
     buffer->contents_changed();
-  } else {
-    at::Tensor dense = v.contiguous();
-    buffer->write(0, dense.nbytes(), dense.data_ptr());
+    return tensor_;
   }
+  at::Tensor dense = v.contiguous();
+  if (encode_flushing(dense)) return tensor_;
+  if (numerics() == Numerics::kTt) finish_numerics(dense);
+  buffer->write(0, dense.nbytes(), dense.data_ptr());
   return tensor_;
 }
 
@@ -184,8 +197,9 @@ TtTensor Output::finish_with(const at::Tensor& result) {
   const bool plain = tensor_.dtype == tensor_.host_type && buffer && buffer->host_bytes();
   if (!direct_ && !values_.defined() && plain && result.is_contiguous() &&
       result.scalar_type() == compute_type(tensor_.host_type) && result.sizes() == c10::IntArrayRef(tensor_.shape)) {
-    // Encoded straight from the result (no staging copy); denormals are flushed in the stored elements,
-    // which for a plain format is the same as flushing before encoding.
+    // Encoded straight from the result (no staging copy); denormals are flushed as it is encoded, or
+    // in the stored elements, which for a plain format is the same as flushing before encoding.
+    if (encode_flushing(result)) return tensor_;
     buffer->write(0, result.nbytes(), result.data_ptr());
     flush_physical();
     return tensor_;

@@ -62,6 +62,10 @@ class Output {
  private:
   at::TensorOptions options() const;
   void flush_physical();  // tt numerics on the stored elements (plain formats)
+  // Encodes contiguous host-type `values` with tt numerics' flush in the same pass, where the format has
+  // such an encoder (TILE FLOAT32 / BFLOAT16) and tt numerics are in force; false, with nothing written,
+  // elsewhere.
+  bool encode_flushing(const at::Tensor& values);
 
   TtTensor tensor_;
   at::Tensor values_;

@@ -6,6 +6,7 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <type_traits>
 
 #include "runtime/formats/bfloat16.h"
 #include "runtime/formats/block_float.h"
@@ -25,6 +26,24 @@ void copy_encode(const uint8_t* block, size_t row_stride, uint8_t* page) {
 template <size_t E>
 void copy_decode(const uint8_t* page, uint8_t* block, size_t row_stride) {
   untilize_tile(page, 32, 32, E, block, row_stride);
+}
+
+// Denormals (exponent bits 0, mantissa not 0) of a page of 1024 E-byte floats become +0.
+template <size_t E>
+void flush_page(uint8_t* page) {
+  using Bits = std::conditional_t<E == 4, uint32_t, uint16_t>;
+  constexpr Bits kExponent = E == 4 ? 0x7F800000u : 0x7F80u, kMantissa = E == 4 ? 0x007FFFFFu : 0x007Fu;
+  for (int i = 0; i < kTile; ++i) {
+    Bits bits;
+    std::memcpy(&bits, page + i * E, E);
+    if ((bits & kExponent) == 0 && (bits & kMantissa) != 0) std::memset(page + i * E, 0, E);
+  }
+}
+
+template <size_t E>
+void copy_encode_flushing(const uint8_t* block, size_t row_stride, uint8_t* page) {
+  copy_encode<E>(block, row_stride, page);
+  flush_page<E>(page);
 }
 
 // A block of host elements as a tile-order float32 tile (bfloat16 widens exactly).
@@ -99,6 +118,8 @@ const TileCodec kPortable = {
      bfp_encode<true, true>, bfp_encode<true, false>},
     {copy_decode<4>, copy_decode<2>, bf16_page_decode, bfp_decode<false, true>, bfp_decode<false, false>,
      bfp_decode<true, true>, bfp_decode<true, false>},
+    {copy_encode_flushing<4>, copy_encode_flushing<2>},
+    {copy_encode_flushing<4>, copy_encode_flushing<2>},
     run_bf16_from_f32,
     run_f32_from_bf16,
 };

@@ -28,6 +28,13 @@ enum class TileKind : int {
   kCount,
 };
 
+// The verbatim float kinds that also have kernels flushing denormals as they copy (TileCodec::encode_flushing).
+enum class FlushKind : int {
+  kFloat32 = 0,  // kCopy32 of FLOAT32 elements
+  kBfloat16,     // kCopy16 of BFLOAT16 elements
+  kCount,
+};
+
 using EncodeTileFn = void (*)(const uint8_t* block, size_t row_stride, uint8_t* page);
 using DecodeTileFn = void (*)(const uint8_t* page, uint8_t* block, size_t row_stride);
 using Bf16FromF32Fn = void (*)(const float* src, uint16_t* dst, int64_t n);
@@ -41,6 +48,12 @@ struct TileCodec {
   // traffic of a tilize). Pages must be 64-byte aligned. Tables without such stores repeat `encode`.
   EncodeTileFn encode_streaming[static_cast<int>(TileKind::kCount)];
   DecodeTileFn decode[static_cast<int>(TileKind::kCount)];
+  // Verbatim float tiles written as the card's packer writes an op's results: a denormal (exponent bits 0,
+  // mantissa not 0) becomes +0 on its way to the page, zeros keep their sign; by FlushKind, with cached
+  // and with non-temporal stores. One pass where a copy and then a flush of the page would read the
+  // output again (from memory, after streaming stores).
+  EncodeTileFn encode_flushing[static_cast<int>(FlushKind::kCount)];
+  EncodeTileFn encode_flushing_streaming[static_cast<int>(FlushKind::kCount)];
   Bf16FromF32Fn bf16_from_f32;
   F32FromBf16Fn f32_from_bf16;
 };

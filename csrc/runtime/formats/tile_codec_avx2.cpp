@@ -213,6 +213,30 @@ TTNN_AVX2 void copy_encode(const uint8_t* block, size_t row_stride, uint8_t* pag
   });
 }
 
+// Lanes of E-byte floats with their denormals (exponent bits 0, mantissa not 0) made +0.
+template <size_t E>
+TTNN_AVX2 inline __m256i flush_denormals(__m256i v) {
+  const __m256i zero = _mm256_setzero_si256();
+  __m256i no_exponent, no_mantissa;
+  if constexpr (E == 4) {
+    no_exponent = _mm256_cmpeq_epi32(_mm256_and_si256(v, set1(0x7F800000)), zero);
+    no_mantissa = _mm256_cmpeq_epi32(_mm256_and_si256(v, set1(0x007FFFFF)), zero);
+  } else {
+    no_exponent = _mm256_cmpeq_epi16(_mm256_and_si256(v, _mm256_set1_epi16(0x7F80)), zero);
+    no_mantissa = _mm256_cmpeq_epi16(_mm256_and_si256(v, _mm256_set1_epi16(0x007F)), zero);
+  }
+  return _mm256_andnot_si256(_mm256_andnot_si256(no_mantissa, no_exponent), v);
+}
+
+template <size_t HostE>
+TTNN_AVX2 void copy_encode_flushing(const uint8_t* block, size_t row_stride, uint8_t* page) {
+  each_face_row<HostE>(block, row_stride, [&](const uint8_t* host, int g) TTNN_AVX2 {
+    for (size_t b = 0; b < 16 * HostE; b += 32) {
+      store256(page + g * 16 * HostE + b, flush_denormals<HostE>(load256(host + b)));
+    }
+  });
+}
+
 template <size_t HostE>
 TTNN_AVX2 void copy_decode(const uint8_t* page, uint8_t* block, size_t row_stride) {
   each_face_row<HostE>(block, row_stride, [&](uint8_t* host, int g) TTNN_AVX2 {
@@ -254,6 +278,8 @@ const TileCodec kAvx2 = {
      bfp_encode<true, 7>, bfp_encode<true, 3>},
     {copy_decode<4>, copy_decode<2>, bf16_page_decode, bfp_decode<false, 7>, bfp_decode<false, 3>,
      bfp_decode<true, 7>, bfp_decode<true, 3>},
+    {copy_encode_flushing<4>, copy_encode_flushing<2>},
+    {copy_encode_flushing<4>, copy_encode_flushing<2>},
     run_bf16_from_f32,
     run_f32_from_bf16,
 };

@@ -292,6 +292,35 @@ TTNN_AVX512 void copy32_encode(const uint8_t* block, size_t row_stride, uint8_t*
   if constexpr (kStream) _mm_sfence();
 }
 
+// Lanes with their denormals (exponent bits 0, mantissa not 0) made +0.
+TTNN_AVX512 inline __m512i flush_denormals32(__m512i v) {
+  const __mmask16 denormal = _mm512_testn_epi32_mask(v, _mm512_set1_epi32(0x7F800000)) &
+                             _mm512_test_epi32_mask(v, _mm512_set1_epi32(0x007FFFFF));
+  return _mm512_maskz_mov_epi32(static_cast<__mmask16>(~denormal), v);
+}
+
+TTNN_AVX512 inline __m256i flush_denormals16(__m256i v) {
+  const __mmask16 denormal = _mm256_testn_epi16_mask(v, _mm256_set1_epi16(0x7F80)) &
+                             _mm256_test_epi16_mask(v, _mm256_set1_epi16(0x007F));
+  return _mm256_maskz_mov_epi16(static_cast<__mmask16>(~denormal), v);
+}
+
+template <bool kStream>
+TTNN_AVX512 void copy32_encode_flushing(const uint8_t* block, size_t row_stride, uint8_t* page) {
+  each_face_row<4>(block, row_stride, [&](const uint8_t* host, int g) TTNN_AVX512 {
+    put512<kStream>(page + g * 64, flush_denormals32(_mm512_loadu_si512(host)));
+  });
+  if constexpr (kStream) _mm_sfence();
+}
+
+template <bool kStream>
+TTNN_AVX512 void copy16_encode_flushing(const uint8_t* block, size_t row_stride, uint8_t* page) {
+  each_face_row<2>(block, row_stride, [&](const uint8_t* host, int g) TTNN_AVX512 {
+    put256<kStream>(page + g * 32, flush_denormals16(load256(host)));
+  });
+  if constexpr (kStream) _mm_sfence();
+}
+
 TTNN_AVX512 void copy32_decode(const uint8_t* page, uint8_t* block, size_t row_stride) {
   each_face_row<4>(block, row_stride, [&](uint8_t* host, int g) TTNN_AVX512 {
     _mm512_storeu_si512(host, _mm512_loadu_si512(page + g * 64));
@@ -352,6 +381,8 @@ const TileCodec kAvx512 = {
      bfp_encode<false, 3, true>, bfp_encode<true, 7, true>, bfp_encode<true, 3, true>},
     {copy32_decode, copy16_decode, bf16_page_decode, bfp_decode<false, 7>, bfp_decode<false, 3>,
      bfp_decode<true, 7>, bfp_decode<true, 3>},
+    {copy32_encode_flushing<false>, copy16_encode_flushing<false>},
+    {copy32_encode_flushing<true>, copy16_encode_flushing<true>},
     run_bf16_from_f32,
     run_f32_from_bf16,
 };
