@@ -24,7 +24,11 @@ struct Reduction {
   std::vector<int64_t> memory_dims;  // the reduced dims as the TT tensor numbers them
   TtTensor input;                    // x in memory order, in its math type
 
-  Reduction(const at::Tensor& t_in, at::OptionalIntArrayRef dims_in, bool memory_layout = true)
+  // `as_stored`: reduce in the shape x's TILE buffer is stored in where its dims group x's (memory-order)
+  // dims into runs that are all reduced or all kept (a channels-last [1, 1, H*W, C] convolution output
+  // averaged over H and W is reduced over its H*W dim): re-tiling to x's own shape would be a layout
+  // conversion. For reductions whose ops take the dims as a list (memory_dims then numbers stored dims).
+  Reduction(const at::Tensor& t_in, at::OptionalIntArrayRef dims_in, bool memory_layout = true, bool as_stored = false)
       : scalar(t_in.dim() == 0), x(t_in.dim() == 0 ? t_in.reshape({1}) : t_in) {
     const at::Tensor& t = x;
     device_of({&t});
@@ -41,7 +45,45 @@ struct Reduction {
       for (int64_t d = 0; d < t.dim(); ++d) order.push_back(d);
     }
     for (int64_t d : dims) memory_dims.push_back(std::find(order.begin(), order.end(), d) - order.begin());
-    input = to_tt(*in_order(t, t.dim(), order));
+    const Borrowed ordered = in_order(t, t.dim(), order);
+    if (as_stored && !scalar) {
+      if (auto viewed = in_stored_shape({&*ordered}, ordered->sizes())) {
+        if (auto grouped = stored_dims((*viewed)[0].sizes())) {
+          memory_dims = std::move(*grouped);
+          input = to_tt((*viewed)[0]);
+          return;
+        }
+      }
+    }
+    input = to_tt(*ordered);
+  }
+
+  // The dims of `stored` (a factoring of x's memory-order sizes) that the reduction covers, if each one
+  // groups memory-order dims of one kind (reduced or kept; size-1 dims fit either).
+  std::optional<std::vector<int64_t>> stored_dims(c10::IntArrayRef stored) const {
+    std::vector<std::pair<int64_t, bool>> spans;  // memory-order dims of size > 1: size, reduced
+    for (size_t m = 0; m < order.size(); ++m) {
+      const int64_t size = x.size(order[m]);
+      if (size != 1) {
+        spans.emplace_back(size, std::find(memory_dims.begin(), memory_dims.end(), static_cast<int64_t>(m)) != memory_dims.end());
+      }
+    }
+    std::vector<int64_t> out;
+    size_t next = 0;
+    for (size_t j = 0; j < stored.size(); ++j) {
+      if (stored[j] == 1) continue;
+      int64_t product = 1;
+      bool any_reduced = false, any_kept = false;
+      while (product < stored[j] && next < spans.size()) {
+        product *= spans[next].first;
+        (spans[next].second ? any_reduced : any_kept) = true;
+        ++next;
+      }
+      if (product != stored[j] || (any_reduced && any_kept)) return std::nullopt;
+      if (any_reduced) out.push_back(static_cast<int64_t>(j));
+    }
+    if (next != spans.size() || out.empty()) return std::nullopt;
+    return out;
   }
 
   ops::Args args(const TtTensor& t) const {
@@ -79,7 +121,7 @@ void check_ordered(const at::Tensor& x) {
 
 // sum, mean, max, min over dims.
 at::Tensor reduce(const char* op, const at::Tensor& x, at::OptionalIntArrayRef dims, bool keepdim) {
-  Reduction r(x, dims);
+  Reduction r(x, dims, true, true);
   return r.finish(ops::call1(op, r.args(r.input)), x.scalar_type(), keepdim);
 }
 
@@ -234,7 +276,7 @@ std::tuple<at::Tensor, at::Tensor> min_dim(const at::Tensor& x, int64_t dim, boo
 at::Tensor moment(const char* op, const at::Tensor& x, at::OptionalIntArrayRef dims,
                   const std::optional<at::Scalar>& correction, bool keepdim) {
   check_floating(x, std::nullopt, "a variance");
-  Reduction r(x, dims);
+  Reduction r(x, dims, true, true);
   ops::Args args = r.args(r.input);
   args.set("correction", correction ? correction->toDouble() : 1.0);
   return r.finish(ops::call1(op, args), x.scalar_type(), keepdim);
