@@ -42,11 +42,14 @@ inline float apply(float a, float b) {
 // How the second operand pairs with the first one's stored elements. Units of work: elements for
 // kSame and kNumber, tiles for kTileRow, rows for kRowMajorRow.
 struct Second {
-  enum Kind { kSame, kNumber, kTileRow, kRowMajorRow } kind = kSame;
-  const float* elements = nullptr;  // kSame: stored like the first; rows: one value per column, padded
+  enum Kind { kSame, kNumber, kTileRow, kRowMajorRow, kRepeat } kind = kSame;
+  // kSame: stored like the first; rows: one value per column, padded; kRepeat: stored like each block of
+  // `period` elements of the first (an operand broadcast over the first's leading dims)
+  const float* elements = nullptr;
   float number = 0.0f;
   int64_t tiles_wide = 1;  // kTileRow: tiles per tile row
   int64_t width = 1;       // kRowMajorRow: elements per row
+  int64_t period = 1;      // kRepeat: stored elements of the second operand
 };
 
 template <FlatOp kOp, bool kFlush>
@@ -86,6 +89,13 @@ template <FlatOp kOp, bool kFlush>
         span<kOp, kFlush>(a + row * b.width, b.elements, out + row * b.width, b.width);
       }
       return;
+    case Second::kRepeat:
+      for (int64_t at = first; at < last;) {
+        const int64_t within = at % b.period, n = std::min(last - at, b.period - within);
+        span<kOp, kFlush>(a + at, b.elements + within, out + at, n);
+        at += n;
+      }
+      return;
   }
 }
 
@@ -103,6 +113,7 @@ inline const float* values_at(const Second& s, int64_t at, const float* numbers,
       return s.elements + (at / kTile % s.tiles_wide) * 32 + (within / 256 % 2) * 16 + within % 16;
     }
     case Second::kRowMajorRow: run = s.width - at % s.width; return s.elements + at % s.width;
+    case Second::kRepeat: run = s.period - at % s.period; return s.elements + at % s.period;
   }
   run = 1;
   return numbers;
@@ -224,6 +235,28 @@ bool is_row_vector(const TtTensor& t, const TtTensor& like) {
   return true;
 }
 
+// The stored FLOAT32 elements of an operand broadcast over `like`'s leading dims only (its dims, less
+// leading 1s, are like's last ones, the tiled two among them in TILE): each block of like's stored
+// elements pairs with all of them, in order. nullptr otherwise; `period` their count.
+const float* repeated_elements(const TtTensor& t, const TtTensor& like, int64_t& period) {
+  if (t.dtype != DataType::FLOAT32 || t.host_type != DataType::FLOAT32 || t.layout != like.layout ||
+      t.numel() == 0 || t.rank() > like.rank()) {
+    return nullptr;
+  }
+  int64_t lead = 0;
+  while (lead < t.rank() && t.shape[lead] == 1) ++lead;
+  const int64_t kept = t.rank() - lead, offset = like.rank() - t.rank();
+  if (kept < (like.layout == Layout::TILE ? 2 : 1)) return nullptr;
+  for (int64_t d = lead; d < t.rank(); ++d) {
+    if (t.shape[d] != like.shape[offset + d]) return nullptr;
+  }
+  core::DeviceBuffer* buffer = t.buffer();
+  if (!buffer || !buffer->host_bytes() || !buffer->arranged_as(t.shape, t.layout, DataType::FLOAT32)) return nullptr;
+  period = static_cast<int64_t>(desc_for(t.shape, t.layout, DataType::FLOAT32, DataType::FLOAT32).physical_bytes() /
+                                sizeof(float));
+  return static_cast<const float*>(buffer->host_bytes());
+}
+
 // How `v` (the second operand's value) pairs with `main`'s stored elements, or empty when the flat loop
 // cannot pair them. `columns` holds a row vector's values (zero past the last column: tile padding).
 std::optional<Second> second_of(const Value* v, const TtTensor& main, std::vector<float>& columns) {
@@ -237,6 +270,10 @@ std::optional<Second> second_of(const Value* v, const TtTensor& main, std::vecto
   const auto* t = std::get_if<TtTensor>(v);
   if (!t) return std::nullopt;
   if ((s.elements = elements(t, main))) return s;
+  if ((s.elements = repeated_elements(*t, main, s.period))) {
+    s.kind = Second::kRepeat;
+    return s;
+  }
   if (!is_row_vector(*t, main) || !t->buffer()) return std::nullopt;
   const at::Tensor values = read(*t).reshape({-1});
   const int64_t width = main.shape.back();
@@ -304,7 +341,8 @@ std::optional<TtTensor> flat(FlatOp op, const char* name, const Args& args, cons
   if (!allocate_output(*call)) return std::nullopt;
   switch (b.kind) {
     case Second::kSame:
-    case Second::kNumber: run(op, call->a, b, call->values, call->stored, 1); break;
+    case Second::kNumber:
+    case Second::kRepeat: run(op, call->a, b, call->values, call->stored, 1); break;
     case Second::kTileRow: run(op, call->a, b, call->values, call->stored / kTile, kTile); break;
     case Second::kRowMajorRow: run(op, call->a, b, call->values, call->stored / b.width, b.width); break;
   }
