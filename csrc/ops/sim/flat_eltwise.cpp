@@ -40,7 +40,7 @@ inline float apply(float a, float b) {
 }
 
 // How the second operand pairs with the first one's stored elements. Units of work: elements for
-// kSame and kNumber, tiles for kTileRow, rows for kRowMajorRow.
+// kSame, kNumber and kRepeat, tiles for kTileRow, rows for kRowMajorRow.
 struct Second {
   enum Kind { kSame, kNumber, kTileRow, kRowMajorRow, kRepeat } kind = kSame;
   // kSame: stored like the first; rows: one value per column, padded; kRepeat: stored like each block of

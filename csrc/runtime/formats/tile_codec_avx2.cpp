@@ -205,14 +205,6 @@ TTNN_AVX2 inline __m256i round_bf16(__m256i u) {
   return _mm256_blendv_epi8(r, set1(0x7FC0), nan);
 }
 
-// Verbatim tiles: a face row is 64 or 32 bytes on both sides.
-template <size_t HostE>
-TTNN_AVX2 void copy_encode(const uint8_t* block, size_t row_stride, uint8_t* page) {
-  each_face_row<HostE>(block, row_stride, [&](const uint8_t* host, int g) TTNN_AVX2 {
-    for (size_t b = 0; b < 16 * HostE; b += 32) store256(page + g * 16 * HostE + b, load256(host + b));
-  });
-}
-
 // Lanes of E-byte floats with their denormals (exponent bits 0, mantissa not 0) made +0.
 template <size_t E>
 TTNN_AVX2 inline __m256i flush_denormals(__m256i v) {
@@ -228,11 +220,14 @@ TTNN_AVX2 inline __m256i flush_denormals(__m256i v) {
   return _mm256_andnot_si256(_mm256_andnot_si256(no_mantissa, no_exponent), v);
 }
 
-template <size_t HostE>
-TTNN_AVX2 void copy_encode_flushing(const uint8_t* block, size_t row_stride, uint8_t* page) {
+// Verbatim tiles: a face row is 64 or 32 bytes on both sides. kFlush: denormals made +0 on the way
+// (TileCodec::encode_flushing).
+template <size_t HostE, bool kFlush = false>
+TTNN_AVX2 void copy_encode(const uint8_t* block, size_t row_stride, uint8_t* page) {
   each_face_row<HostE>(block, row_stride, [&](const uint8_t* host, int g) TTNN_AVX2 {
     for (size_t b = 0; b < 16 * HostE; b += 32) {
-      store256(page + g * 16 * HostE + b, flush_denormals<HostE>(load256(host + b)));
+      const __m256i v = load256(host + b);
+      store256(page + g * 16 * HostE + b, kFlush ? flush_denormals<HostE>(v) : v);
     }
   });
 }
@@ -278,8 +273,8 @@ const TileCodec kAvx2 = {
      bfp_encode<true, 7>, bfp_encode<true, 3>},
     {copy_decode<4>, copy_decode<2>, bf16_page_decode, bfp_decode<false, 7>, bfp_decode<false, 3>,
      bfp_decode<true, 7>, bfp_decode<true, 3>},
-    {copy_encode_flushing<4>, copy_encode_flushing<2>},
-    {copy_encode_flushing<4>, copy_encode_flushing<2>},
+    {copy_encode<4, true>, copy_encode<2, true>},
+    {copy_encode<4, true>, copy_encode<2, true>},
     run_bf16_from_f32,
     run_f32_from_bf16,
 };

@@ -276,22 +276,6 @@ TTNN_AVX512 inline __m512i widen_bf16(__m256i h) { return _mm512_slli_epi32(_mm5
 TTNN_AVX512 inline __m256i load256(const uint8_t* p) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)); }
 TTNN_AVX512 inline void store256(uint8_t* p, __m256i v) { _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), v); }
 
-// Verbatim tiles: a face row is 64 (4-byte elements) or 32 bytes (2-byte elements) on both sides.
-template <bool kStream>
-TTNN_AVX512 void copy32_encode(const uint8_t* block, size_t row_stride, uint8_t* page) {
-  if constexpr (kStream) {
-    // Out of cache, 32 rows are read at once: ask for the next tile's lines of each (the block to the right).
-    for (int r = 0; r < 32; ++r) {
-      _mm_prefetch(reinterpret_cast<const char*>(block + r * row_stride + 128), _MM_HINT_T0);
-      _mm_prefetch(reinterpret_cast<const char*>(block + r * row_stride + 192), _MM_HINT_T0);
-    }
-  }
-  each_face_row<4>(block, row_stride, [&](const uint8_t* host, int g) TTNN_AVX512 {
-    put512<kStream>(page + g * 64, _mm512_loadu_si512(host));
-  });
-  if constexpr (kStream) _mm_sfence();
-}
-
 // Lanes with their denormals (exponent bits 0, mantissa not 0) made +0.
 TTNN_AVX512 inline __m512i flush_denormals32(__m512i v) {
   const __mmask16 denormal = _mm512_testn_epi32_mask(v, _mm512_set1_epi32(0x7F800000)) &
@@ -305,18 +289,20 @@ TTNN_AVX512 inline __m256i flush_denormals16(__m256i v) {
   return _mm256_maskz_mov_epi16(static_cast<__mmask16>(~denormal), v);
 }
 
-template <bool kStream>
-TTNN_AVX512 void copy32_encode_flushing(const uint8_t* block, size_t row_stride, uint8_t* page) {
+// Verbatim tiles: a face row is 64 (4-byte elements) or 32 bytes (2-byte elements) on both sides.
+// kFlush: denormals made +0 on the way (TileCodec::encode_flushing).
+template <bool kStream, bool kFlush = false>
+TTNN_AVX512 void copy32_encode(const uint8_t* block, size_t row_stride, uint8_t* page) {
+  if constexpr (kStream) {
+    // Out of cache, 32 rows are read at once: ask for the next tile's lines of each (the block to the right).
+    for (int r = 0; r < 32; ++r) {
+      _mm_prefetch(reinterpret_cast<const char*>(block + r * row_stride + 128), _MM_HINT_T0);
+      _mm_prefetch(reinterpret_cast<const char*>(block + r * row_stride + 192), _MM_HINT_T0);
+    }
+  }
   each_face_row<4>(block, row_stride, [&](const uint8_t* host, int g) TTNN_AVX512 {
-    put512<kStream>(page + g * 64, flush_denormals32(_mm512_loadu_si512(host)));
-  });
-  if constexpr (kStream) _mm_sfence();
-}
-
-template <bool kStream>
-TTNN_AVX512 void copy16_encode_flushing(const uint8_t* block, size_t row_stride, uint8_t* page) {
-  each_face_row<2>(block, row_stride, [&](const uint8_t* host, int g) TTNN_AVX512 {
-    put256<kStream>(page + g * 32, flush_denormals16(load256(host)));
+    const __m512i v = _mm512_loadu_si512(host);
+    put512<kStream>(page + g * 64, kFlush ? flush_denormals32(v) : v);
   });
   if constexpr (kStream) _mm_sfence();
 }
@@ -327,9 +313,12 @@ TTNN_AVX512 void copy32_decode(const uint8_t* page, uint8_t* block, size_t row_s
   });
 }
 
-template <bool kStream>
+template <bool kStream, bool kFlush = false>
 TTNN_AVX512 void copy16_encode(const uint8_t* block, size_t row_stride, uint8_t* page) {
-  each_face_row<2>(block, row_stride, [&](const uint8_t* host, int g) TTNN_AVX512 { put256<kStream>(page + g * 32, load256(host)); });
+  each_face_row<2>(block, row_stride, [&](const uint8_t* host, int g) TTNN_AVX512 {
+    const __m256i v = load256(host);
+    put256<kStream>(page + g * 32, kFlush ? flush_denormals16(v) : v);
+  });
   if constexpr (kStream) _mm_sfence();
 }
 
@@ -381,8 +370,8 @@ const TileCodec kAvx512 = {
      bfp_encode<false, 3, true>, bfp_encode<true, 7, true>, bfp_encode<true, 3, true>},
     {copy32_decode, copy16_decode, bf16_page_decode, bfp_decode<false, 7>, bfp_decode<false, 3>,
      bfp_decode<true, 7>, bfp_decode<true, 3>},
-    {copy32_encode_flushing<false>, copy16_encode_flushing<false>},
-    {copy32_encode_flushing<true>, copy16_encode_flushing<true>},
+    {copy32_encode<false, true>, copy16_encode<false, true>},
+    {copy32_encode<true, true>, copy16_encode<true, true>},
     run_bf16_from_f32,
     run_f32_from_bf16,
 };
