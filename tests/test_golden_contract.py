@@ -95,6 +95,14 @@ def cases():
             perm = list(reversed(range(len(shape))))
             yield "permute", dtype, shape, dict(input_tensor=x, dims=perm), (x, perm), {}
             yield "concat", dtype, shape, dict(tensors=[x, x], dim=len(shape) - 1), ([x, x],), dict(dim=len(shape) - 1)
+            if len(shape) == 4:  # [B, H, S, D] with D a multiple of 32
+                yield "transformer.concatenate_heads", dtype, shape, dict(input_tensor=x), (x,), {}
+                ragged = rand((2, 3, 45, 32), dtype, seed + 8)  # S not a multiple of a tile
+                yield "transformer.concatenate_heads", dtype, ragged.shape, dict(input_tensor=ragged), (ragged,), {}
+                rows = rand((2, 45, 3 * 64), dtype, seed + 9)  # a fused q, k, v projection of 2 heads of 32
+                split = dict(num_heads=2, transpose_key=False)
+                yield ("transformer.split_query_key_value_and_split_heads", dtype, rows.shape,
+                       dict(input_tensor=rows, **split), (rows,), split)
             yield "clamp", dtype, shape, dict(input_tensor=x, min=-0.5, max=0.7), (x,), dict(min=-0.5, max=0.7)
             p = rand(shape, dtype, seed + 6) > 0
             y = rand(shape, dtype, seed + 7)
@@ -195,7 +203,8 @@ def test_exact_numerics_match_the_golden_function(real_ttnn, case):
     golden = _golden(real_ttnn, op, golden_args, golden_kwargs)
     golden = golden[0] if isinstance(golden, (list, tuple)) else golden  # backward ops return a list
     # Reductions and normalisations accumulate in another order than the golden: a few roundings.
-    exact_ops = ("permute", "concat", "clamp", "where", "tril", "triu", "fmod", "hardtanh", "leaky_relu", "elu",
+    exact_ops = ("permute", "concat", "transformer.concatenate_heads", "transformer.split_query_key_value_and_split_heads",
+                 "clamp", "where", "tril", "triu", "fmod", "hardtanh", "leaky_relu", "elu",
                  "softplus", "lerp", "addcmul", "addcdiv", "mac", "repeat", "pad", "gather", "expand", "reshape", "argmax",
                  "scatter", "topk", "sort")
     ulps = 1 if op in BINARY or op in UNARY or op in exact_ops else 16 * math.ceil(math.log2(shape[-1] + 1))

@@ -165,8 +165,16 @@ sdpa_overrideable(const at::Tensor& query, const at::Tensor& key, const at::Tens
   auto wide = [&](const at::Tensor& t) { return t.scalar_type() == c10::kBFloat16 ? t.to(c10::kFloat) : t; };
   const double factor = scale ? *scale : 1.0 / std::sqrt(static_cast<double>(query.size(-1)));
   const int64_t rows = query.size(-2), block = query_block_rows(query, key);
-  at::Tensor q = wide(query) * factor;
-  at::Tensor k = wide(key), v = wide(value);
+  // Head views of a projection's rows (q, k and v cut from one fused qkv, or three): split by one TT-NN op
+  // into [B, H, S, D] tensors that the products read as stored.
+  at::Tensor q_heads = query, k_heads = key, v_heads = value;
+  if (auto split = heads_split(query, key, value)) {
+    q_heads = wrap((*split)[0], origin, query.sizes());
+    k_heads = wrap((*split)[1], origin, key.sizes());
+    v_heads = wrap((*split)[2], origin, value.sizes());
+  }
+  at::Tensor q = wide(q_heads) * factor;
+  at::Tensor k = wide(k_heads), v = wide(v_heads);
   if (k.size(-3) != q.size(-3)) {
     const int64_t group = q.size(-3) / k.size(-3);
     k = k.repeat_interleave(group, -3);

@@ -26,9 +26,17 @@ bool is_transposed_storage(const at::Tensor& t) {
   return t.dim() >= 2 && t.size(-1) > 1 && t.size(-2) > 1 && is_whole_storage(t.transpose(-1, -2));
 }
 
-// `t` in TILE; when it is the transpose of its last two dims of a whole storage, that storage instead.
+// Whether `t` is a view whose rows run down its last-but-one dim (an attention key seen as k^T): its
+// transpose keeps each stored row whole, so materialising that and passing it transposed moves rows,
+// where materialising `t` itself would transpose every element.
+bool has_transposed_rows(const at::Tensor& t) {
+  return t.dim() >= 2 && t.size(-1) > 1 && t.size(-2) > 1 && t.stride(-2) == 1 && t.stride(-1) != 1;
+}
+
+// `t` in TILE; when it is the transpose of its last two dims of a whole storage, that storage instead,
+// and when its rows are transposed, its transpose materialised (both passed with the transpose flag).
 MatmulOperand matmul_operand(const at::Tensor& t) {
-  if (is_transposed_storage(t)) return {to_tt_in(t.transpose(-1, -2), Layout::TILE), true};
+  if (is_transposed_storage(t) || has_transposed_rows(t)) return {to_tt_in(t.transpose(-1, -2), Layout::TILE), true};
   return {to_tt_in(t, Layout::TILE), false};
 }
 

@@ -167,6 +167,89 @@ TtTensor to_tt(const at::Tensor& view, bool math) {
   return t;
 }
 
+std::optional<TtTensor> heads_concatenated(const at::Tensor& view) {
+  if (view.dim() != 4 || view.storage_offset() != 0 || !core::is_ttnn(view)) return std::nullopt;
+  const int64_t batch = view.size(0), rows = view.size(1), heads = view.size(2), width = view.size(3);
+  if (heads < 2 || rows < 2 || width == 0 || width % 32 != 0) return std::nullopt;
+  // Strides of the [B, H, S, D] storage seen as [B, S, H, D] (a batch of one may have any outer stride).
+  if ((batch > 1 && view.stride(0) != heads * rows * width) || view.stride(1) != width ||
+      view.stride(2) != rows * width || view.stride(3) != 1) {
+    return std::nullopt;
+  }
+  const int64_t storage_elements = static_cast<int64_t>(view.storage().nbytes() / view.element_size());
+  if (storage_elements != view.numel()) return std::nullopt;
+  const DataType type = bits_type(view.scalar_type());
+  if (type != DataType::FLOAT32 && type != DataType::BFLOAT16) return std::nullopt;
+  const TtTensor base = storage_tensor(view, type, storage_elements);
+  // Stored with the same last two dims ([B * H, S, D] from a batched matmul, say): a free reshape.
+  if (base.layout != Layout::TILE || base.dtype != type || tiled_dims(base.shape) != std::make_pair(rows, width)) {
+    return std::nullopt;
+  }
+  return ops::call1("transformer.concatenate_heads", {{"input_tensor", reshape(base, {batch, heads, rows, width})}});
+}
+
+namespace {
+// A [B, H, S, D] view whose rows are rows of width `row` of its storage, heads side by side (strides
+// [S * row, D, row, 1]; a batch of one may have any outer stride), D a multiple of 32, as a projection's
+// output seen as heads. Returns `row`, or 0.
+int64_t head_view_row(const at::Tensor& t) {
+  if (t.dim() != 4 || t.size(1) < 1 || t.size(2) < 1 || t.size(3) == 0 || t.size(3) % 32 != 0) return 0;
+  const int64_t row = t.stride(2);
+  if (t.stride(3) != 1 || t.stride(1) != t.size(3) || row < t.size(1) * t.size(3)) return 0;
+  if (t.size(0) > 1 && t.stride(0) != t.size(2) * row) return 0;
+  return row;
+}
+
+// The storage of a head view as TT-NN rows [B, S, row]: a TILE FLOAT32/BFLOAT16 buffer holding exactly those
+// rows with the same tiles (a free reshape). nullopt otherwise.
+std::optional<TtTensor> head_rows(const at::Tensor& t, int64_t row) {
+  const DataType type = bits_type(t.scalar_type());
+  if (type != DataType::FLOAT32 && type != DataType::BFLOAT16) return std::nullopt;
+  const int64_t storage_elements = static_cast<int64_t>(t.storage().nbytes() / t.element_size());
+  if (storage_elements != t.size(0) * t.size(2) * row) return std::nullopt;
+  const TtTensor base = storage_tensor(t, type, storage_elements);
+  if (base.layout != Layout::TILE || base.dtype != type || tiled_dims(base.shape) != std::make_pair(t.size(2), row)) {
+    return std::nullopt;
+  }
+  return reshape(base, {t.size(0), t.size(2), row});
+}
+}  // namespace
+
+std::optional<std::array<TtTensor, 3>> heads_split(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v) {
+  for (const at::Tensor* t : {&q, &k, &v}) {
+    if (!core::is_ttnn(*t) || t->scalar_type() != q.scalar_type() || t->is_conj() || t->is_neg()) return std::nullopt;
+  }
+  const int64_t heads = q.size(1), kv_heads = k.size(1), width = q.size(3);
+  if (k.sizes() != v.sizes() || k.size(0) != q.size(0) || k.size(3) != width || k.size(2) != q.size(2)) {
+    return std::nullopt;  // TT-NN's split takes one sequence for q, k and v
+  }
+  const int64_t q_row = head_view_row(q), k_row = head_view_row(k), v_row = head_view_row(v);
+  if (q_row == 0 || k_row == 0 || v_row == 0) return std::nullopt;
+  ops::Args args{{"num_heads", heads}, {"num_kv_heads", kv_heads}, {"transpose_key", false}};
+  const bool fused = q.storage().is_alias_of(k.storage()) && q.storage().is_alias_of(v.storage());
+  if (fused) {
+    // One projection: q, k and v side by side in each row.
+    const int64_t row = (heads + 2 * kv_heads) * width;
+    if (q_row != row || k_row != row || v_row != row || q.storage_offset() != 0 ||
+        k.storage_offset() != heads * width || v.storage_offset() != (heads + kv_heads) * width) {
+      return std::nullopt;
+    }
+    auto rows = head_rows(q, row);
+    if (!rows) return std::nullopt;
+    args.set("input_tensor", *rows);
+  } else {
+    if (q_row != heads * width || k_row != kv_heads * width || v_row != kv_heads * width) return std::nullopt;
+    if (q.storage_offset() != 0 || k.storage_offset() != 0 || v.storage_offset() != 0) return std::nullopt;
+    auto q_rows = head_rows(q, q_row), k_rows = head_rows(k, k_row), v_rows = head_rows(v, v_row);
+    if (!q_rows || !k_rows || !v_rows) return std::nullopt;
+    args.set("input_tensor", *q_rows);
+    args.set("kv_input_tensor", ops::call1("concat", {{"tensors", std::vector<TtTensor>{*k_rows, *v_rows}},
+                                                      {"dim", int64_t{2}}}));
+  }
+  std::vector<TtTensor> split = ops::call("transformer.split_query_key_value_and_split_heads", args);
+  return std::array<TtTensor, 3>{split.at(0), split.at(1), split.at(2)};
+}
+
 TtTensor to_tt_in(const at::Tensor& view, Layout layout, bool math) {
   TtTensor t = to_tt(view, math);
   if (t.layout == layout || t.numel() == 0) return t;

@@ -6,6 +6,9 @@
 
 #include <ATen/core/Tensor.h>
 
+#include <array>
+#include <optional>
+
 #include "aten/native.h"
 #include "ops/tt_tensor.h"
 
@@ -28,6 +31,18 @@ TtTensor to_tt(const at::Tensor& view, bool math = true);
 // The same, in `layout`: a whole-storage view is converted in place once (the storage stays resident in
 // that layout, every alias sees it); anything else is converted for this call (a counted to_layout).
 TtTensor to_tt_in(const at::Tensor& view, Layout layout, bool math = true);
+// A [B, S, H, D] view of a whole TILE [B, H, S, D] storage (attention's context with its heads moved back
+// beside each other, as models view it before merging them into [B, S, H * D]) as TT-NN's
+// concatenate_heads of that storage: a TILE [B, S, H * D] tensor, the view's elements in memory order, one
+// tile copy instead of an untilize, a permute and a tilize. nullopt for any other view, for D not a multiple
+// of 32, and for formats other than FLOAT32 and BFLOAT16.
+std::optional<TtTensor> heads_concatenated(const at::Tensor& view);
+// Attention's q [B, H, S, D], k and v [B, Hkv, S, D] as head views of the rows a projection wrote: one fused
+// [B, S, (H + 2 Hkv) D] TILE storage (q, k and v side by side) or three [B, S, H(kv) D] TILE storages. Split by
+// TT-NN's split_query_key_value_and_split_heads (the separate k and v concatenated first) into three TILE
+// tensors of those shapes: tile copies instead of an untilize, a permute and a tilize per tensor. nullopt for
+// any other views, for D not a multiple of 32, and for formats other than FLOAT32 and BFLOAT16.
+std::optional<std::array<TtTensor, 3>> heads_split(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v);
 // Converts to the data type `dtype` if it differs (a counted typecast).
 TtTensor cast(const TtTensor& t, DataType dtype);
 TtTensor cast(TtTensor&& t, DataType dtype);

@@ -138,6 +138,8 @@ const Row kRows[] = {
   {"repeat", "ttnn.repeat", "data_movement", "input_tensor repeat_dims", kAll, kAnyLayout, "input", 0, ""},
   {"pad", "ttnn.pad", "data_movement", "input_tensor padding value", kAll, kAnyLayout, "input", 0, "constant padding, (before, after) per dim"},
   {"clone", "ttnn.clone", "data_movement", "input dtype", kAll, kAnyLayout, "input", 0, ""},
+  {"transformer.split_query_key_value_and_split_heads", "ttnn.transformer.split_query_key_value_and_split_heads", "data_movement", "input_tensor kv_input_tensor num_heads num_kv_heads transpose_key", "BFLOAT16 FLOAT32 BFLOAT8_B", "TILE", "TILE", 3, "input [B, S, (H + 2 Hkv) D], or q [B, S, H D] with kv [B, S, 2 Hkv D]; D a multiple of 32; q, k, v [B, H(kv), S, D] (k [B, Hkv, D, S] with transpose_key)"},
+  {"transformer.concatenate_heads", "ttnn.transformer.concatenate_heads", "data_movement", "input_tensor", "BFLOAT16 FLOAT32 BFLOAT8_B", "TILE", "TILE", 4, "[B, H, S, D] -> [B, S, H * D]; rank 4, D a multiple of 32 (no tile padding)"},
   {"tril", "ttnn.tril", "data_movement", "input_tensor diagonal", kAll, kAnyLayout, "input", 0, ""},
   {"triu", "ttnn.triu", "data_movement", "input_tensor diagonal", kAll, kAnyLayout, "input", 0, ""},
   {"embedding", "ttnn.embedding", "data_movement", "input_tensor weight dtype", "UINT32 BFLOAT16 INT32", kAnyLayout, "ROW_MAJOR", 0, "weight [V, H]; output [..., H]"},

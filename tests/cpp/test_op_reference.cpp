@@ -412,6 +412,46 @@ TEST(permute_slice_concat_pad) {
   check_exact("pad", values(padded), {9, 9, 9, 9, 7, 8, 9, 9});
 }
 
+// Attention's head moves: rows [B, S, (H + 2 Hkv) D] into heads [B, H, S, D] and heads back into rows. Head
+// size 32 and a sequence of 40 (a partial tile row), so whole tiles move and the padding rows too.
+TEST(split_heads_and_concatenate_heads) {
+  const int64_t b = 2, s = 40, d = 32, heads = 2, kv_heads = 1, row = (heads + 2 * kv_heads) * d;
+  const Floats x = ramp(b * s * row, 0.5f, -3.0f);
+  TtTensor rows = tensor({b, s, row}, x, Layout::TILE);
+  std::vector<TtTensor> qkv = ops::call("transformer.split_query_key_value_and_split_heads",
+                                        {{"input_tensor", rows}, {"num_heads", heads}, {"num_kv_heads", kv_heads},
+                                         {"transpose_key", false}});
+  CHECK_EQ(qkv.size(), size_t{3});
+  const int64_t first[3] = {0, heads, heads + kv_heads}, count[3] = {heads, kv_heads, kv_heads};
+  for (int part = 0; part < 3; ++part) {
+    CHECK_EQ(qkv[part].shape, (Shape{b, count[part], s, d}));
+    CHECK(qkv[part].layout == Layout::TILE);
+    Floats expected;
+    for (int64_t n = 0; n < b; ++n)
+      for (int64_t h = 0; h < count[part]; ++h)
+        for (int64_t i = 0; i < s; ++i)
+          for (int64_t j = 0; j < d; ++j) expected.push_back(x[(n * s + i) * row + (first[part] + h) * d + j]);
+    check_exact("split_query_key_value_and_split_heads", values(qkv[part]), expected);
+  }
+  // k transposed: [B, Hkv, D, S].
+  TtTensor kt = ops::call("transformer.split_query_key_value_and_split_heads",
+                          {{"input_tensor", rows}, {"num_heads", heads}, {"num_kv_heads", kv_heads}})[1];
+  CHECK_EQ(kt.shape, (Shape{b, kv_heads, d, s}));
+  Floats e_kt;
+  for (int64_t n = 0; n < b; ++n)
+    for (int64_t j = 0; j < d; ++j)
+      for (int64_t i = 0; i < s; ++i) e_kt.push_back(x[(n * s + i) * row + heads * d + j]);
+  check_exact("split_query_key_value_and_split_heads, k transposed", values(kt), e_kt);
+
+  TtTensor merged = ops::call1("transformer.concatenate_heads", {{"input_tensor", qkv[0]}});
+  CHECK_EQ(merged.shape, (Shape{b, s, heads * d}));
+  Floats e_merged;
+  for (int64_t n = 0; n < b; ++n)
+    for (int64_t i = 0; i < s; ++i)
+      for (int64_t j = 0; j < heads * d; ++j) e_merged.push_back(x[(n * s + i) * row + j]);
+  check_exact("concatenate_heads", values(merged), e_merged);
+}
+
 TEST(typecast_to_bfloat16_rounds_to_nearest_even_and_to_layout_keeps_values) {
   // 1 + 2^-8 is halfway between two bfloat16 values: ties go to the even one (1.0); 1 + 3*2^-8 goes up.
   const Floats x = {1.0f + 1.0f / 256, 1.0f + 3.0f / 256, -2.5f, 1e30f};

@@ -29,6 +29,7 @@ TRACE: list | None = None
 _TILE_INPUTS = {"matmul", "linear", "softmax", "moreh_logsoftmax", "layer_norm", "rms_norm", "batch_norm", "gelu_bw"}
 _TILE_OUTPUT = {"gelu_bw", "conv2d", "conv_transpose2d", "matmul", "linear", "softmax", "moreh_logsoftmax", "layer_norm", "rms_norm", "batch_norm", "sum", "mean", "max", "min",
                 "prod", "var", "std"}
+_SAME_DTYPE_OUTPUTS = {"transformer.split_query_key_value_and_split_heads"}
 _ROW_MAJOR_OUTPUT = {"argmax", "embedding", "arange", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d",
                      "adaptive_max_pool2d"}
 _NOT_EMULATED: set[str] = set()
@@ -155,6 +156,10 @@ GOLDEN_CALLS = {
     "concat": lambda g, k: g(k["tensors"], dim=k.get("dim", 0)),
     "expand": lambda g, k: g(k["input_tensor"], k["output_shape"]),
     "repeat": lambda g, k: g(k["input_tensor"], k["repeat_dims"]),
+    "transformer.concatenate_heads": lambda g, k: g(k["input_tensor"]),
+    "transformer.split_query_key_value_and_split_heads": lambda g, k: g(
+        k["input_tensor"], k.get("kv_input_tensor"), num_heads=k["num_heads"], num_kv_heads=k.get("num_kv_heads"),
+        transpose_key=k.get("transpose_key", True)),
     "tril": lambda g, k: g(k["input_tensor"], k.get("diagonal", 0)),
     "triu": lambda g, k: g(k["input_tensor"], k.get("diagonal", 0)),
     "embedding": lambda g, k: g(k["input_tensor"], k["weight"]),
@@ -323,7 +328,8 @@ def _emulate(op, fn):
             layout = ttnn.TILE_LAYOUT
         if op in _ROW_MAJOR_OUTPUT:
             layout = ttnn.ROW_MAJOR_LAYOUT
-        dtypes = [dtype] + [ttnn.uint32] * (len(results) - 1)  # max_pool2d's indices are UINT32
+        # A second output is indices (UINT32: max_pool2d, topk, sort), except for the head split's k and v.
+        dtypes = [dtype] * len(results) if op in _SAME_DTYPE_OUTPUTS else [dtype] + [ttnn.uint32] * (len(results) - 1)
         stored = [_store(ttnn, torch.as_tensor(r), d, layout, device) for r, d in zip(results, dtypes)]
         if op == "experimental.slice_write":  # writes into output_tensor, as the device op does
             out = kwargs["output_tensor"]

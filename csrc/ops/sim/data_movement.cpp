@@ -46,6 +46,17 @@ std::vector<TtTensor> permute_impl(const Args& args) {
   return {store(read(x).permute(args.ints("dims")), x.device(), x.layout, x.dtype)};
 }
 
+// A tile view (tile_view) as [outer..., tile row, tile col, 1024]: each tile is a run of 1024 elements,
+// copied whole (the 16-element face rows of the tile view would make a copy crawl).
+at::Tensor whole_tiles(const at::Tensor& t) {
+  const int64_t outer = t.dim() - 6;
+  std::vector<int64_t> sizes(t.sizes().begin(), t.sizes().begin() + outer);
+  std::vector<int64_t> strides(t.strides().begin(), t.strides().begin() + outer);
+  sizes.insert(sizes.end(), {t.size(outer), t.size(outer + 3), 1024});
+  strides.insert(strides.end(), {t.stride(outer), t.stride(outer + 3), 1});
+  return t.as_strided(sizes, strides);
+}
+
 // A slice of a TILE tensor on tile boundaries (step 1; in its last two dims, starting on a tile and ending
 // on one or at the dim's end) takes the input's tiles whole, as the card's slice moves them: a copy of
 // those tiles, no untilize and re-tilize. Empty where that does not apply.
@@ -62,16 +73,6 @@ std::optional<TtTensor> slice_tiles(const TtTensor& x, const std::vector<int64_t
   if (!tiles) return std::nullopt;
   Output out(x.device(), shape, Layout::TILE, x.dtype, /*in_tiles=*/true);
   if (!out.in_tiles()) return std::nullopt;
-  // Both as [outer..., tile row, tile col, 1024]: each tile is a run of 1024 elements, copied whole
-  // (the 16-element face rows of the tile view would make the copy crawl).
-  auto whole_tiles = [](const at::Tensor& t) {
-    const int64_t outer = t.dim() - 6;
-    std::vector<int64_t> sizes(t.sizes().begin(), t.sizes().begin() + outer);
-    std::vector<int64_t> strides(t.strides().begin(), t.strides().begin() + outer);
-    sizes.insert(sizes.end(), {t.size(outer), t.size(outer + 3), 1024});
-    strides.insert(strides.end(), {t.stride(outer), t.stride(outer + 3), 1});
-    return t.as_strided(sizes, strides);
-  };
   at::Tensor v = whole_tiles(*tiles);
   for (int64_t d = 0; d < rank - 2; ++d) v = v.slice(d, starts[d], ends[d]);
   for (int64_t i = 0; i < 2; ++i) {
@@ -90,6 +91,88 @@ std::vector<TtTensor> slice_impl(const Args& args) {
   at::Tensor v = read(x);
   for (int64_t d = 0; d < static_cast<int64_t>(starts.size()); ++d) v = v.slice(d, starts[d], ends[d], steps[d]);
   return {store(v, x.device(), x.layout, x.dtype)};
+}
+
+// TT-NN's concatenate_heads: [B, H, S, D] -> [B, S, H * D], heads side by side again. With D a multiple of
+// 32 every output tile is one input tile (tile column c of head h lands in column h * D / 32 + c of the
+// same tile row), so plain formats move whole tiles, as the card's op does; block floats go through their
+// values.
+std::vector<TtTensor> concatenate_heads_impl(const Args& args) {
+  const TtTensor& x = args.tensor("input_tensor");
+  TORCH_CHECK(x.shape.size() == 4, "concatenate_heads takes a [batch, heads, sequence, head size] tensor, got ",
+              describe(x));
+  const int64_t batch = x.shape[0], heads = x.shape[1], rows = x.shape[2], width = x.shape[3];
+  TORCH_CHECK(width % 32 == 0, "concatenate_heads: the head size must be a multiple of 32, got ", width);
+  const Shape shape{batch, rows, heads * width};
+  if (auto tiles = tile_view(x)) {
+    Output out(x.device(), shape, Layout::TILE, x.dtype, /*in_tiles=*/true);
+    if (out.in_tiles()) {
+      whole_tiles(out.tiles())
+          .view({batch, (rows + 31) / 32, heads, width / 32, 1024})
+          .copy_(whole_tiles(*tiles).permute({0, 2, 1, 3, 4}));
+      return {out.finish()};
+    }
+  }
+  return {store(read(x).permute({0, 2, 1, 3}).reshape(shape), x.device(), Layout::TILE, x.dtype)};
+}
+
+// TT-NN's split_query_key_value_and_split_heads: rows [B, S, (H + 2 Hkv) D] of a fused projection (or q's
+// [B, S, H D] and a kv_input_tensor [B, S, 2 Hkv D]) into q [B, H, S, D], k and v [B, Hkv, S, D], k as
+// [B, Hkv, D, S] with transpose_key. With D a multiple of 32 each head's tiles are whole input tiles, so
+// plain formats move tiles (k transposed goes through its values, as block floats do).
+std::vector<TtTensor> split_heads_impl(const Args& args) {
+  const TtTensor& x = args.tensor("input_tensor");
+  const std::optional<TtTensor> kv = args.optional_tensor("kv_input_tensor");
+  const int64_t heads = args.integer("num_heads");
+  const int64_t kv_heads = args.integer("num_kv_heads", heads);
+  const bool transpose_key = args.flag("transpose_key", true);
+  auto check_rows = [&](const TtTensor& t) {
+    TORCH_CHECK(t.shape.size() == 3, "split_query_key_value_and_split_heads takes [batch, sequence, hidden] rows, got ",
+                describe(t));
+  };
+  check_rows(x);
+  if (kv) {
+    check_rows(*kv);
+    TORCH_CHECK(kv->shape[0] == x.shape[0] && kv->shape[1] == x.shape[1] && kv->dtype == x.dtype,
+                "split_query_key_value_and_split_heads: kv_input_tensor ", describe(*kv), " does not match ", describe(x));
+  }
+  const int64_t batch = x.shape[0], rows = x.shape[1];
+  const int64_t hidden = x.shape[2] + (kv ? kv->shape[2] : 0);
+  TORCH_CHECK(heads > 0 && kv_heads > 0 && hidden % (heads + 2 * kv_heads) == 0,
+              "split_query_key_value_and_split_heads: hidden size ", hidden, " is not (num_heads + 2 * num_kv_heads) heads");
+  const int64_t width = hidden / (heads + 2 * kv_heads);
+  TORCH_CHECK(width % 32 == 0, "split_query_key_value_and_split_heads: the head size must be a multiple of 32, got ", width);
+  TORCH_CHECK(!kv || x.shape[2] == heads * width, "split_query_key_value_and_split_heads: with kv_input_tensor the input ",
+              "holds the query only (", heads, " heads of ", width, "), got ", describe(x));
+  // (source, first head column, heads) of q, k and v.
+  struct Part {
+    const TtTensor* from;
+    int64_t first, count;
+  };
+  const Part parts[3] = {{&x, 0, heads},
+                         {kv ? &*kv : &x, kv ? 0 : heads, kv_heads},
+                         {kv ? &*kv : &x, kv ? kv_heads : heads + kv_heads, kv_heads}};
+  std::vector<TtTensor> outputs;
+  for (int i = 0; i < 3; ++i) {
+    const Part& part = parts[i];
+    const bool transposed = i == 1 && transpose_key;
+    if (!transposed) {
+      if (auto tiles = tile_view(*part.from)) {
+        Output out(x.device(), {batch, part.count, rows, width}, Layout::TILE, x.dtype, /*in_tiles=*/true);
+        if (out.in_tiles()) {
+          const int64_t per_head = width / 32;
+          at::Tensor source = whole_tiles(*tiles).narrow(2, part.first * per_head, part.count * per_head);
+          whole_tiles(out.tiles()).copy_(source.unflatten(2, {part.count, per_head}).permute({0, 2, 1, 3, 4}));
+          outputs.push_back(out.finish());
+          continue;
+        }
+      }
+    }
+    at::Tensor values = read(*part.from).narrow(2, part.first * width, part.count * width);
+    at::Tensor split = values.unflatten(2, {part.count, width}).permute({0, 2, 1, 3});
+    outputs.push_back(store(transposed ? split.transpose(-1, -2) : split, x.device(), Layout::TILE, x.dtype));
+  }
+  return outputs;
 }
 
 // Writes input_tensor into output_tensor[start:end:step] (per dim), in place, and returns output_tensor.
@@ -327,7 +410,7 @@ const bool registered = [] {
       {"reshape", reshape_impl}, {"permute", permute_impl}, {"slice", slice_impl},
       {"experimental.slice_write", slice_write_impl}, {"concat", concat_impl}, {"typecast", typecast_impl},
       {"to_layout", to_layout_impl}, {"expand", expand_impl}, {"repeat", repeat_impl}, {"pad", pad_impl},
-      {"clone", clone_impl}, {"tril", triangle_impl<false>}, {"triu", triangle_impl<true>},
+      {"clone", clone_impl}, {"transformer.concatenate_heads", concatenate_heads_impl}, {"transformer.split_query_key_value_and_split_heads", split_heads_impl}, {"tril", triangle_impl<false>}, {"triu", triangle_impl<true>},
       {"embedding", embedding_impl}, {"gather", gather_impl},
       {"scatter", scatter_impl<false>}, {"scatter_add", scatter_impl<true>}, {"full", full_impl}, {"arange", arange_impl},
       {"rand", random_impl<false>}, {"randn", random_impl<true>},
