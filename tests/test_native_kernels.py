@@ -206,3 +206,21 @@ def test_resnet18_runs_with_no_op_on_the_cpu():
         assert ttnn_device.fallback_counts() == {}
         assert ttnn_device.transfer_counts()["host_to_device"]["count"] == 0
         torch.testing.assert_close(y.cpu(), expected, atol=1e-4, rtol=1e-4)
+
+
+@pytest.mark.parametrize("exponent", [3.0, 2.0, 0.5, -1.0, 1.7])
+@pytest.mark.parametrize("layout", ["TILE", "ROW_MAJOR"])
+def test_pow_of_a_number_exponent_equals_the_cpu(exponent, layout):
+    # A number exponent computes on the stored elements (a partial edge tile included): the same values.
+    x = torch.rand(3, 45, 70) + 0.25
+    d = ttnn_device.set_physical_format(x.to("ttnn"), layout)
+    check(torch.pow(d, exponent), torch.pow(x, exponent), atol=0, rtol=1e-6)
+    check(d ** exponent * 2, x ** exponent * 2, atol=0, rtol=1e-6)
+    previous = ttnn_device.get_numerics()
+    ttnn_device.set_numerics("tt")
+    try:  # tt numerics: as exact, except that denormal results become +0
+        tiny = torch.tensor([1e-20, 2.0, -3.0, 1e-13])
+        assert torch.equal(torch.pow(ttnn_device.set_physical_format(tiny.to("ttnn"), layout), 3.0).cpu(),
+                           torch.tensor([0.0, 8.0, -27.0, 0.0]))
+    finally:
+        ttnn_device.set_numerics(previous)

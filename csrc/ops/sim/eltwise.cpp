@@ -122,8 +122,16 @@ std::vector<TtTensor> divide_impl(const Args& args) {
   return {finish_elementwise("divide", args, main, result)};
 }
 
+void pow_number(at::Tensor& out, const at::Tensor& x, const Args& args) { at::pow_out(out, x, args.number("exponent")); }
+
 std::vector<TtTensor> pow_impl(const Args& args) {
   const TtTensor& main = args.tensor("input_tensor");
+  if (!args.is_tensor("exponent")) {  // a number exponent (GELU's tanh form cubes its input)
+    if (auto done = on_stored_elements(main, output_layout("pow", main.layout), output_dtype(args, main.dtype), args,
+                                       pow_number)) {
+      return single(std::move(*done));
+    }
+  }
   const auto t = math_type(output_dtype(args, main.dtype));
   at::Tensor a = read(main).to(t);
   at::Tensor result = args.is_tensor("exponent") ? at::pow(a, read(args.tensor("exponent")).to(t))
