@@ -79,3 +79,14 @@ def test_softmax_of_large_gaps_flushes_denormal_probabilities(numerics):
     got_exact = torch.softmax(xd, -1).cpu()
     assert torch.equal(got_exact, want)
     assert torch.equal(got_tt, flushed(want))
+
+
+@pytest.mark.parametrize("layout", ["TILE", "ROW_MAJOR"])
+@pytest.mark.parametrize("mode", ["tt", "exact"])
+def test_pow_of_a_number_exponent_flushes_denormal_results_in_tt_numerics(numerics, mode, layout):
+    # pow with a number exponent computes on the stored elements: the same rule as every other result.
+    numerics(mode)
+    x = torch.tensor([1e-20, 2.0, -3.0, 1e-13, -1e-13, 0.5])  # cubes: 0 (underflow), 8, -27, +-1e-39 (denormal), 0.125
+    got = torch.pow(ttnn_device.set_physical_format(x.to("ttnn"), layout), 3.0).cpu()
+    expected = torch.pow(x, 3.0)
+    assert torch.equal(got, flushed(expected) if mode == "tt" else expected)
