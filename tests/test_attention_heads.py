@@ -92,7 +92,7 @@ SDPA = torch.nn.functional.scaled_dot_product_attention
 
 
 def split_qkv_fused(x, b, s, heads, kv_heads, d):
-    """timm's and GPT-2's q, k, v: head views of one fused projection's rows."""
+    """timm's q, k, v (and torchvision's MultiheadAttention's): head views of one fused projection's rows."""
     q = x[..., : heads * d].view(b, s, heads, d).transpose(1, 2)
     k = x[..., heads * d: (heads + kv_heads) * d].view(b, s, kv_heads, d).transpose(1, 2)
     v = x[..., (heads + kv_heads) * d:].view(b, s, kv_heads, d).transpose(1, 2)
