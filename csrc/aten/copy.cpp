@@ -139,8 +139,7 @@ bool vocabulary_copy(const at::Tensor& src, const at::Tensor& dst) {
       write_into(as_words(dst), to_tt(as_words(pairs), /*math=*/false));
       return true;
     }
-    if (src.scalar_type() == dst.scalar_type() && dst.is_contiguous() && dst.storage_offset() == 0 &&
-        static_cast<size_t>(dst.numel()) * dst.element_size() == dst.storage().nbytes()) {
+    if (src.scalar_type() == dst.scalar_type() && is_whole_storage(dst)) {
       // Attention heads merged back (context.transpose(1, 2) made contiguous): one TT-NN op, whose
       // [B, S, H * D] buffer the destination takes whole.
       if (auto merged = heads_concatenated(values)) {

@@ -12,11 +12,6 @@
 namespace ttnn_device::aten {
 namespace {
 
-bool is_whole_storage(const at::Tensor& t) {
-  return t.is_contiguous() && t.storage_offset() == 0 &&
-         static_cast<size_t>(t.numel()) * t.element_size() == t.storage().nbytes();
-}
-
 struct MatmulOperand {
   TtTensor tensor;
   bool transposed = false;

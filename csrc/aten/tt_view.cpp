@@ -137,6 +137,11 @@ bool slices_whole_tiles(const TtTensor& base, const ops::ViewPlan& plan, int64_t
 
 }  // namespace
 
+bool is_whole_storage(const at::Tensor& t) {
+  return t.is_contiguous() && t.storage_offset() == 0 &&
+         static_cast<size_t>(t.numel()) * t.element_size() == t.storage().nbytes();
+}
+
 TtTensor to_tt(const at::Tensor& view, bool math) {
   const DataType type = math ? math_type(view.scalar_type()) : bits_type(view.scalar_type());
   if (!core::is_ttnn(view)) decline("an operand is not on the ttnn device");
@@ -167,6 +172,23 @@ TtTensor to_tt(const at::Tensor& view, bool math) {
   return t;
 }
 
+namespace {
+// The whole storage of `t` seen as `shape` (which has t's element count): a TILE FLOAT32/BFLOAT16 buffer
+// whose stored tiles are those of `shape` (the same last two dims), so the reshape is free. nullopt
+// otherwise, or where the storage holds more than `shape`'s elements.
+std::optional<TtTensor> stored_tiles_as(const at::Tensor& t, const std::vector<int64_t>& shape) {
+  const DataType type = bits_type(t.scalar_type());
+  if (type != DataType::FLOAT32 && type != DataType::BFLOAT16) return std::nullopt;
+  const int64_t storage_elements = static_cast<int64_t>(t.storage().nbytes() / t.element_size());
+  if (storage_elements != ops::numel_of(shape)) return std::nullopt;
+  const TtTensor base = storage_tensor(t, type, storage_elements);
+  if (base.layout != Layout::TILE || base.dtype != type || tiled_dims(base.shape) != tiled_dims(shape)) {
+    return std::nullopt;
+  }
+  return reshape(base, shape);
+}
+}  // namespace
+
 std::optional<TtTensor> heads_concatenated(const at::Tensor& view) {
   if (view.dim() != 4 || view.storage_offset() != 0 || !core::is_ttnn(view)) return std::nullopt;
   const int64_t batch = view.size(0), rows = view.size(1), heads = view.size(2), width = view.size(3);
@@ -176,16 +198,10 @@ std::optional<TtTensor> heads_concatenated(const at::Tensor& view) {
       view.stride(2) != rows * width || view.stride(3) != 1) {
     return std::nullopt;
   }
-  const int64_t storage_elements = static_cast<int64_t>(view.storage().nbytes() / view.element_size());
-  if (storage_elements != view.numel()) return std::nullopt;
-  const DataType type = bits_type(view.scalar_type());
-  if (type != DataType::FLOAT32 && type != DataType::BFLOAT16) return std::nullopt;
-  const TtTensor base = storage_tensor(view, type, storage_elements);
   // Stored with the same last two dims ([B * H, S, D] from a batched matmul, say): a free reshape.
-  if (base.layout != Layout::TILE || base.dtype != type || tiled_dims(base.shape) != std::make_pair(rows, width)) {
-    return std::nullopt;
-  }
-  return ops::call1("transformer.concatenate_heads", {{"input_tensor", reshape(base, {batch, heads, rows, width})}});
+  auto base = stored_tiles_as(view, {batch, heads, rows, width});
+  if (!base) return std::nullopt;
+  return ops::call1("transformer.concatenate_heads", {{"input_tensor", *base}});
 }
 
 namespace {
@@ -200,19 +216,8 @@ int64_t head_view_row(const at::Tensor& t) {
   return row;
 }
 
-// The storage of a head view as TT-NN rows [B, S, row]: a TILE FLOAT32/BFLOAT16 buffer holding exactly those
-// rows with the same tiles (a free reshape). nullopt otherwise.
-std::optional<TtTensor> head_rows(const at::Tensor& t, int64_t row) {
-  const DataType type = bits_type(t.scalar_type());
-  if (type != DataType::FLOAT32 && type != DataType::BFLOAT16) return std::nullopt;
-  const int64_t storage_elements = static_cast<int64_t>(t.storage().nbytes() / t.element_size());
-  if (storage_elements != t.size(0) * t.size(2) * row) return std::nullopt;
-  const TtTensor base = storage_tensor(t, type, storage_elements);
-  if (base.layout != Layout::TILE || base.dtype != type || tiled_dims(base.shape) != std::make_pair(t.size(2), row)) {
-    return std::nullopt;
-  }
-  return reshape(base, {t.size(0), t.size(2), row});
-}
+// The storage of a head view as TT-NN rows [B, S, row] (stored_tiles_as).
+std::optional<TtTensor> head_rows(const at::Tensor& t, int64_t row) { return stored_tiles_as(t, {t.size(0), t.size(2), row}); }
 }  // namespace
 
 std::optional<std::array<TtTensor, 3>> heads_split(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v) {
@@ -253,8 +258,7 @@ std::optional<std::array<TtTensor, 3>> heads_split(const at::Tensor& q, const at
 TtTensor to_tt_in(const at::Tensor& view, Layout layout, bool math) {
   TtTensor t = to_tt(view, math);
   if (t.layout == layout || t.numel() == 0) return t;
-  const bool whole = view.is_contiguous() && view.storage_offset() == 0 &&
-                     static_cast<size_t>(view.numel()) * view.element_size() == view.storage().nbytes();
+  const bool whole = is_whole_storage(view);
   TtTensor converted = ops::call1("to_layout", {{"tensor", t}, {"layout", layout}});
   if (whole && t.storage.is_alias_of(view.storage()) && converted.storage.use_count() == 1 &&
       converted.dtype == t.dtype) {
@@ -280,8 +284,7 @@ TtTensor cast(TtTensor&& t, DataType dtype) {
 TtTensor resident_cast(const at::Tensor& parameter, DataType dtype) {
   TtTensor t = to_tt(parameter);
   core::DeviceBuffer* buffer = t.buffer();
-  const bool whole = parameter.is_contiguous() && parameter.storage_offset() == 0 &&
-                     static_cast<size_t>(parameter.numel()) * parameter.element_size() == parameter.storage().nbytes();
+  const bool whole = is_whole_storage(parameter);
   if (t.dtype == dtype || !buffer || !whole) return cast(t, dtype);
   // Kept with the parameter's storage (freed with it), valid while its contents and shape are unchanged.
   struct Cast {

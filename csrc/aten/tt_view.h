@@ -25,6 +25,9 @@ DataType math_type(c10::ScalarType dtype);
 DataType bits_type(c10::ScalarType dtype);
 bool has_math_type(c10::ScalarType dtype);
 
+// Whether `t` is its whole storage, dense and in order (a tensor the storage was made for).
+bool is_whole_storage(const at::Tensor& t);
+
 // The TT tensor of a view (any sizes, strides, offset) with the elements read as `as` (bits_type or
 // math_type of its dtype). Declines what the vocabulary cannot express.
 TtTensor to_tt(const at::Tensor& view, bool math = true);

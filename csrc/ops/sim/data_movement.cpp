@@ -57,6 +57,21 @@ at::Tensor whole_tiles(const at::Tensor& t) {
   return t.as_strided(sizes, strides);
 }
 
+// A TILE tensor of `shape` and x's data type whose whole tiles are `arrange(whole_tiles(x's tile view))` (a
+// view of x's tiles in the output's tile order), copied tile by tile as the card's data movement moves them:
+// no untilize and re-tilize. nullopt where x or the output is not held as plain tiles.
+template <class Arrange>
+std::optional<TtTensor> moved_tiles(const TtTensor& x, const Shape& shape, Arrange&& arrange) {
+  if (x.layout != Layout::TILE) return std::nullopt;
+  auto tiles = tile_view(x);
+  if (!tiles) return std::nullopt;
+  Output out(x.device(), shape, Layout::TILE, x.dtype, /*in_tiles=*/true);
+  if (!out.in_tiles()) return std::nullopt;
+  const at::Tensor source = arrange(whole_tiles(*tiles));
+  whole_tiles(out.tiles()).view(source.sizes()).copy_(source);
+  return out.finish();
+}
+
 // A slice of a TILE tensor on tile boundaries (step 1; in its last two dims, starting on a tile and ending
 // on one or at the dim's end) takes the input's tiles whole, as the card's slice moves them: a copy of
 // those tiles, no untilize and re-tilize. Empty where that does not apply.
@@ -69,18 +84,14 @@ std::optional<TtTensor> slice_tiles(const TtTensor& x, const std::vector<int64_t
     if (steps[d] != 1 || starts[d] < 0 || ends[d] > x.shape[d] || starts[d] >= ends[d]) return std::nullopt;
     shape[d] = ends[d] - starts[d];
   }
-  auto tiles = tile_view(x);
-  if (!tiles) return std::nullopt;
-  Output out(x.device(), shape, Layout::TILE, x.dtype, /*in_tiles=*/true);
-  if (!out.in_tiles()) return std::nullopt;
-  at::Tensor v = whole_tiles(*tiles);
-  for (int64_t d = 0; d < rank - 2; ++d) v = v.slice(d, starts[d], ends[d]);
-  for (int64_t i = 0; i < 2; ++i) {
-    const int64_t d = rank - 2 + i;
-    v = v.slice(d, starts[d] / 32, (ends[d] + 31) / 32);
-  }
-  whole_tiles(out.tiles()).copy_(v);
-  return out.finish();
+  return moved_tiles(x, shape, [&](at::Tensor v) {
+    for (int64_t d = 0; d < rank - 2; ++d) v = v.slice(d, starts[d], ends[d]);
+    for (int64_t i = 0; i < 2; ++i) {
+      const int64_t d = rank - 2 + i;
+      v = v.slice(d, starts[d] / 32, (ends[d] + 31) / 32);
+    }
+    return v;
+  });
 }
 
 std::vector<TtTensor> slice_impl(const Args& args) {
@@ -104,15 +115,9 @@ std::vector<TtTensor> concatenate_heads_impl(const Args& args) {
   const int64_t batch = x.shape[0], heads = x.shape[1], rows = x.shape[2], width = x.shape[3];
   TORCH_CHECK(width % 32 == 0, "concatenate_heads: the head size must be a multiple of 32, got ", width);
   const Shape shape{batch, rows, heads * width};
-  if (auto tiles = tile_view(x)) {
-    Output out(x.device(), shape, Layout::TILE, x.dtype, /*in_tiles=*/true);
-    if (out.in_tiles()) {
-      whole_tiles(out.tiles())
-          .view({batch, (rows + 31) / 32, heads, width / 32, 1024})
-          .copy_(whole_tiles(*tiles).permute({0, 2, 1, 3, 4}));
-      return {out.finish()};
-    }
-  }
+  // [B, H, tile row, tile col, 1024] -> [B, tile row, H, tile col, 1024]
+  auto moved = moved_tiles(x, shape, [](const at::Tensor& tiles) { return tiles.permute({0, 2, 1, 3, 4}); });
+  if (moved) return {std::move(*moved)};
   return {store(read(x).permute({0, 2, 1, 3}).reshape(shape), x.device(), Layout::TILE, x.dtype)};
 }
 
@@ -157,15 +162,16 @@ std::vector<TtTensor> split_heads_impl(const Args& args) {
     const Part& part = parts[i];
     const bool transposed = i == 1 && transpose_key;
     if (!transposed) {
-      if (auto tiles = tile_view(*part.from)) {
-        Output out(x.device(), {batch, part.count, rows, width}, Layout::TILE, x.dtype, /*in_tiles=*/true);
-        if (out.in_tiles()) {
-          const int64_t per_head = width / 32;
-          at::Tensor source = whole_tiles(*tiles).narrow(2, part.first * per_head, part.count * per_head);
-          whole_tiles(out.tiles()).copy_(source.unflatten(2, {part.count, per_head}).permute({0, 2, 1, 3, 4}));
-          outputs.push_back(out.finish());
-          continue;
-        }
+      // [B, tile row, tile col, 1024], the part's heads' columns -> [B, head, tile row, tile col of the head, 1024]
+      const int64_t per_head = width / 32;
+      auto moved = moved_tiles(*part.from, {batch, part.count, rows, width}, [&](const at::Tensor& tiles) {
+        return tiles.narrow(2, part.first * per_head, part.count * per_head)
+            .unflatten(2, {part.count, per_head})
+            .permute({0, 2, 1, 3, 4});
+      });
+      if (moved) {
+        outputs.push_back(std::move(*moved));
+        continue;
       }
     }
     at::Tensor values = read(*part.from).narrow(2, part.first * width, part.count * width);
