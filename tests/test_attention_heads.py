@@ -165,3 +165,36 @@ def test_split_heads_op_equals_ttnn_golden_function(real_ttnn, form, transpose_k
     for ours_, theirs in zip(mine, golden):
         assert ttnn_device.physical_format(ours_)["layout"] == "TILE"
         assert torch.equal(ours_.cpu(), theirs)
+
+
+@pytest.mark.parametrize("move", ["concatenate_heads", "split", "slice"])
+def test_tile_moves_keep_every_bit_in_tt_numerics(move):
+    # Data movement computes nothing (the card's reader and writer kernels move the bytes), so tt numerics'
+    # denormal flush, which models the packer after math, leaves the moved values as they are: denormals,
+    # -0.0 and NaN payloads come out bit for bit as the CPU's own view of the same data.
+    g = torch.Generator().manual_seed(5)
+    x = torch.randn(2, 64, 4 * 32, generator=g)
+    x[0, :5, :7] = 1e-40
+    x[1, 3, :9] = -1e-41
+    x[1, 4, 0] = -0.0
+    x.view(torch.int32)[0, 7, 3] = 0x7FC01234  # a NaN with a payload
+    assert bool(((x != 0) & (x.abs() < torch.finfo(torch.float32).tiny)).any())
+    before = ttnn_device.get_numerics()
+    ttnn_device.set_numerics("tt")
+    try:
+        if move == "concatenate_heads":
+            heads = x.view(2, 64, 4, 32).transpose(1, 2).contiguous()
+            ops = vocab_ops(lambda: merged(tiled(heads)).cpu())
+            got, want = merged(tiled(heads)).cpu(), merged(heads)
+        elif move == "split":
+            got = ttnn_device._C._call_op(SPLIT, dict(input_tensor=tiled(x[..., :96].contiguous()), num_heads=1,
+                                                      num_kv_heads=1, transpose_key=False))
+            ops = [SPLIT]
+            got, want = torch.cat([t.cpu() for t in got], 1), x[..., :96].view(2, 64, 3, 32).transpose(1, 2)
+        else:
+            ops = vocab_ops(lambda: tiled(x)[:, 32:, 64:].contiguous())
+            got, want = tiled(x)[:, 32:, 64:].contiguous().cpu(), x[:, 32:, 64:]
+    finally:
+        ttnn_device.set_numerics(before)
+    assert any(op in ("transformer.concatenate_heads", SPLIT, "slice") for op in ops), ops
+    assert torch.equal(got.view(torch.int32), want.contiguous().view(torch.int32))

@@ -77,6 +77,11 @@ def cases():
                 yield op, dtype, shape, dict(input_tensor=x), (x,), {}
             x = rand(shape, dtype, seed)
             yield "softmax", dtype, shape, dict(input_tensor=x, dim=-1), (x,), dict(dim=-1)
+            yield "scale_mask_softmax", dtype, shape, dict(input_tensor=x, scale=0.125), (x, 0.125), {}
+            if len(shape) >= 2:  # a mask broadcast over the rows, as attention's padding masks are
+                mask = (rand(shape[-1:], torch.bfloat16, seed + 10) > 0.5).to(torch.bfloat16) * -1e4
+                yield ("scale_mask_softmax", dtype, shape, dict(input_tensor=x, scale=0.3, mask=mask),
+                       (x, 0.3, mask), {})
             for dim in (0, len(shape) - 1):
                 yield "moreh_logsoftmax", dtype, shape, dict(input_tensor=x, dim=dim), (x, dim), {}
             for dim in (0, -1):

@@ -16,7 +16,9 @@
 #include <limits>
 
 #include "aten/native.h"
+#include "aten/operands.h"
 #include "aten/tt_view.h"
+#include "ops/dispatch.h"
 
 namespace ttnn_device::aten {
 namespace {
@@ -140,6 +142,13 @@ int64_t fused_sdp_choice(const at::Tensor& q, const at::Tensor& k, const at::Ten
 constexpr int64_t kBlockScoreBytes = int64_t{4} << 20;
 constexpr int64_t kWholeScoreBytes = int64_t{8} << 20;
 
+// softmax(scores * scale) along the last dim: one TT-NN op (scale_mask_softmax).
+at::Tensor scaled_softmax(const at::Tensor& scores, double scale) {
+  TtTensor t = rows_as_stored(scores, 1);
+  return wrap(ops::call1("scale_mask_softmax", {{"input_tensor", t}, {"scale", scale}, {"numeric_stable", true}}),
+              scores.scalar_type(), scores.sizes());
+}
+
 int64_t query_block_rows(const at::Tensor& q, const at::Tensor& k) {
   const int64_t rows = q.size(-2);
   const int64_t row_bytes = q.numel() / std::max<int64_t>(rows, 1) / q.size(-1) * k.size(-2) * 4;
@@ -148,7 +157,8 @@ int64_t query_block_rows(const at::Tensor& q, const at::Tensor& k) {
 }
 
 // softmax(q k^T * scale + mask) v as the math path computes it, less its work that inference does not
-// need: q alone is scaled (the math path scales q and k by sqrt(scale) each, for its backward's sake), and
+// need: the scale is applied once, to the products inside the softmax, or to q where a mask comes between
+// (the math path scales q and k by sqrt(scale) each, for its backward's sake), and
 // where no row can be fully masked (no mask, or the causal one, which keeps each row's first key) the
 // plain softmax serves (with a mask, the safe softmax gives fully masked rows 0 as the math path does).
 // is_causal masks keys after the query's own index, counted from the top left, as the math path's
@@ -173,7 +183,16 @@ sdpa_overrideable(const at::Tensor& query, const at::Tensor& key, const at::Tens
     k_heads = wrap((*split)[1], origin, key.sizes());
     v_heads = wrap((*split)[2], origin, value.sizes());
   }
-  at::Tensor q = wide(q_heads) * factor;
+  std::optional<at::Tensor> bias;
+  if (attn_bias && attn_bias->defined()) bias = wide(*attn_bias);
+  if (is_causal) {  // -inf above the diagonal, 0 on and below it
+    bias = at::full({rows, key.size(-2)}, -std::numeric_limits<double>::infinity(), query.options().dtype(c10::kFloat))
+               .triu(1);
+  }
+  // Without a bias the scale goes into the softmax (TT-NN's scale_mask_softmax scales the products as it
+  // reads them, as the CPU's flash attention does): no pass of its own over q. A bias is added between
+  // the two, so q is scaled first there.
+  at::Tensor q = bias ? wide(q_heads) * factor : wide(q_heads);
   at::Tensor k = wide(k_heads), v = wide(v_heads);
   if (k.size(-3) != q.size(-3)) {
     const int64_t group = q.size(-3) / k.size(-3);
@@ -182,12 +201,6 @@ sdpa_overrideable(const at::Tensor& query, const at::Tensor& key, const at::Tens
   }
   // Blocks reuse k and v: made contiguous once (k^T is then passed as stored, transposed).
   if (block < rows) k = k.contiguous(), v = v.contiguous();
-  std::optional<at::Tensor> bias;
-  if (attn_bias && attn_bias->defined()) bias = wide(*attn_bias);
-  if (is_causal) {  // -inf above the diagonal, 0 on and below it
-    const auto options = q.options();
-    bias = at::full({rows, k.size(-2)}, -std::numeric_limits<double>::infinity(), options).triu(1);
-  }
   const bool safe = attn_bias && attn_bias->defined();
   auto attend = [&](const at::Tensor& q_rows, int64_t first) {
     at::Tensor scores = at::matmul(q_rows, k.transpose(-2, -1));
@@ -195,6 +208,7 @@ sdpa_overrideable(const at::Tensor& query, const at::Tensor& key, const at::Tens
       const bool per_row = bias->dim() >= 2 && bias->size(-2) == rows && q_rows.size(-2) < rows;
       scores.add_(per_row ? bias->narrow(-2, first, q_rows.size(-2)) : *bias);
     }
+    if (!bias) return at::matmul(scaled_softmax(scores, factor), v);
     at::Tensor probs = safe ? at::_safe_softmax(scores, -1) : at::_softmax(scores, -1, false);
     return at::matmul(probs, v);
   };

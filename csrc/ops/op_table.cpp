@@ -108,6 +108,7 @@ const Row kRows[] = {
   {"linear", "ttnn.linear", "matmul", "input_tensor_a input_tensor_b bias transpose_a transpose_b dtype", kFloat, "TILE", "TILE", 0, "bias a row vector [N] broadcast over rows"},
   // Normalisation.
   {"softmax", "ttnn.softmax", "normalization", "input_tensor dim numeric_stable", "BFLOAT16 FLOAT32 BFLOAT8_B", "TILE", "TILE", 0, "any dim; numeric_stable subtracts the max"},
+  {"scale_mask_softmax", "ttnn.scale_mask_softmax", "normalization", "input_tensor scale mask numeric_stable", "BFLOAT16 FLOAT32 BFLOAT8_B", "TILE", "TILE", 0, "softmax along the last dim of input * scale (+ mask, BFLOAT16/BFLOAT8_B, broadcast)"},
   {"moreh_logsoftmax", "ttnn.moreh_logsoftmax", "normalization", "input_tensor dim", "BFLOAT16 FLOAT32 BFLOAT8_B", "TILE", "TILE", 0, "log-softmax along any dim 0 <= dim < rank; output in the input's dtype"},
   {"layer_norm", "ttnn.layer_norm", "normalization", "input_tensor epsilon weight bias", "BFLOAT16 FLOAT32 BFLOAT8_B", "TILE", "TILE", 0, "over the last dim; biased variance"},
   {"rms_norm", "ttnn.rms_norm", "normalization", "input_tensor epsilon weight bias", "BFLOAT16 FLOAT32 BFLOAT8_B", "TILE", "TILE", 0, "over the last dim"},

@@ -26,8 +26,8 @@ _REAL: dict = {}
 # When a list, every emulated op call is appended to it as (dotted name, keyword arguments): benchmarks
 # replay the same calls straight from Python to measure the backend's own overhead.
 TRACE: list | None = None
-_TILE_INPUTS = {"matmul", "linear", "softmax", "moreh_logsoftmax", "layer_norm", "rms_norm", "batch_norm", "gelu_bw"}
-_TILE_OUTPUT = {"gelu_bw", "conv2d", "conv_transpose2d", "matmul", "linear", "softmax", "moreh_logsoftmax", "layer_norm", "rms_norm", "batch_norm", "sum", "mean", "max", "min",
+_TILE_INPUTS = {"matmul", "linear", "softmax", "scale_mask_softmax", "moreh_logsoftmax", "layer_norm", "rms_norm", "batch_norm", "gelu_bw"}
+_TILE_OUTPUT = {"gelu_bw", "conv2d", "conv_transpose2d", "matmul", "linear", "softmax", "scale_mask_softmax", "moreh_logsoftmax", "layer_norm", "rms_norm", "batch_norm", "sum", "mean", "max", "min",
                 "prod", "var", "std"}
 _SAME_DTYPE_OUTPUTS = {"transformer.split_query_key_value_and_split_heads"}
 _ROW_MAJOR_OUTPUT = {"argmax", "embedding", "arange", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d",
@@ -130,6 +130,7 @@ GOLDEN_CALLS = {
                              transpose_b=k.get("transpose_b", False), bias=_row(k.get("bias"))),
     "softmax": lambda g, k: g(k["input_tensor"], dim=k.get("dim", -1)),
     "moreh_logsoftmax": lambda g, k: g(k["input_tensor"], k["dim"]),
+    "scale_mask_softmax": lambda g, k: g(k["input_tensor"], k.get("scale"), k.get("mask")),
     "layer_norm": lambda g, k: g(k["input_tensor"], epsilon=k.get("epsilon", 1e-12), weight=k.get("weight"),
                                  bias=k.get("bias")),
     "rms_norm": lambda g, k: g(k["input_tensor"], k.get("weight"), epsilon=k.get("epsilon", 1e-12),

@@ -59,7 +59,8 @@ at::Tensor whole_tiles(const at::Tensor& t) {
 
 // A TILE tensor of `shape` and x's data type whose whole tiles are `arrange(whole_tiles(x's tile view))` (a
 // view of x's tiles in the output's tile order), copied tile by tile as the card's data movement moves them:
-// no untilize and re-tilize. nullopt where x or the output is not held as plain tiles.
+// no untilize and re-tilize, and every bit kept (no tt numerics flush: nothing computes). nullopt where x or
+// the output is not held as plain tiles.
 template <class Arrange>
 std::optional<TtTensor> moved_tiles(const TtTensor& x, const Shape& shape, Arrange&& arrange) {
   if (x.layout != Layout::TILE) return std::nullopt;
@@ -69,7 +70,7 @@ std::optional<TtTensor> moved_tiles(const TtTensor& x, const Shape& shape, Arran
   if (!out.in_tiles()) return std::nullopt;
   const at::Tensor source = arrange(whole_tiles(*tiles));
   whole_tiles(out.tiles()).view(source.sizes()).copy_(source);
-  return out.finish();
+  return out.finish_moved();
 }
 
 // A slice of a TILE tensor on tile boundaries (step 1; in its last two dims, starting on a tile and ending

@@ -3,6 +3,7 @@
 #include <ATen/Parallel.h>
 
 #include <algorithm>
+#include <bit>
 
 #include "core/derived_cache.h"
 #include "ops/sim/host.h"
@@ -27,10 +28,11 @@ at::Tensor cut_bits(const at::Tensor& x, uint32_t mask) {
 namespace {
 
 // One tile row band of a TILE FLOAT32 tensor (tiles [band * tiles_wide, +tiles_wide) of one slice) into
-// row-major rows, every element ANDed with `mask`. Face f of a tile holds rows (f / 2) * 16 .. +16 and
-// columns (f % 2) * 16 .. +16 of the tile, row by row.
-[[gnu::always_inline]] inline void untilize_cut_band(const uint32_t* tiles, uint32_t* rows, int64_t band_rows,
-                                                     int64_t width, int64_t tiles_wide, uint32_t mask) {
+// row-major rows, every element passed through `each` (a mask or a scale). Face f of a tile holds rows
+// (f / 2) * 16 .. +16 and columns (f % 2) * 16 .. +16 of the tile, row by row.
+template <class Each>
+[[gnu::always_inline]] inline void untilize_band(const uint32_t* tiles, uint32_t* rows, int64_t band_rows,
+                                                 int64_t width, int64_t tiles_wide, Each each) {
   for (int64_t tx = 0; tx < tiles_wide; ++tx) {
     const uint32_t* tile = tiles + tx * 1024;
     for (int64_t f = 0; f < 4; ++f) {
@@ -41,29 +43,43 @@ namespace {
         if (row >= band_rows || cols <= 0) continue;
         const uint32_t* src = tile + f * 256 + r * 16;
         uint32_t* dst = rows + row * width + col;
-        for (int64_t c = 0; c < cols; ++c) dst[c] = src[c] & mask;
+        for (int64_t c = 0; c < cols; ++c) dst[c] = each(src[c]);
       }
     }
   }
 }
 
-struct BandKernel {
-  [[gnu::always_inline]] static void run(const uint32_t* tiles, uint32_t* rows, int64_t band_rows, int64_t width,
-                                         int64_t tiles_wide, uint32_t mask) {
-    untilize_cut_band(tiles, rows, band_rows, width, tiles_wide, mask);
+struct CutBits {
+  uint32_t mask;
+  [[gnu::always_inline]] uint32_t operator()(uint32_t bits) const { return bits & mask; }
+};
+
+struct Scaled {
+  float factor;
+  [[gnu::always_inline]] uint32_t operator()(uint32_t bits) const {
+    return std::bit_cast<uint32_t>(std::bit_cast<float>(bits) * factor);
   }
 };
 
-}  // namespace
+template <class Each>
+struct BandKernel {
+  [[gnu::always_inline]] static void run(const uint32_t* tiles, uint32_t* rows, int64_t band_rows, int64_t width,
+                                         int64_t tiles_wide, Each each) {
+    untilize_band(tiles, rows, band_rows, width, tiles_wide, each);
+  }
+};
 
-at::Tensor read_cut(const TtTensor& activation, uint32_t mask) {
+// An activation's values as float32 in staging memory, each element passed through `each` as it is
+// untilized (one pass over a TILE FLOAT32 tensor's tiles); `otherwise(values)` serves other formats.
+template <class Each, class Otherwise>
+at::Tensor read_untilized(const TtTensor& activation, Each each, Otherwise&& otherwise) {
   core::DeviceBuffer* buffer = activation.buffer();
   const bool tiles = activation.layout == Layout::TILE && activation.dtype == DataType::FLOAT32 &&
                      activation.host_type == DataType::FLOAT32 && buffer && buffer->host_bytes() &&
                      buffer->arranged_as(activation.shape, Layout::TILE, DataType::FLOAT32);
   if (!tiles) {
     const at::Tensor values = read(activation);
-    return cut_bits(values.scalar_type() == c10::kFloat ? values : values.to(c10::kFloat), mask);
+    return otherwise(values.scalar_type() == c10::kFloat ? values : values.to(c10::kFloat));
   }
   const Shape& shape = activation.shape;
   const int64_t rank = activation.rank();
@@ -73,13 +89,13 @@ at::Tensor read_cut(const TtTensor& activation, uint32_t mask) {
   at::Tensor out = staging_empty(shape, c10::kFloat);
   const auto* src = static_cast<const uint32_t*>(buffer->host_bytes());
   auto* dst = static_cast<uint32_t*>(out.data_ptr());
-  static const auto band = widest<BandKernel, const uint32_t*, uint32_t*, int64_t, int64_t, int64_t, uint32_t>();
+  static const auto band = widest<BandKernel<Each>, const uint32_t*, uint32_t*, int64_t, int64_t, int64_t, Each>();
   const int64_t bands = slices * tiles_high;
   auto run = [&](int64_t first, int64_t last) {
     for (int64_t b = first; b < last; ++b) {
       const int64_t s = b / tiles_high, ty = b % tiles_high;
       const int64_t rows = std::min<int64_t>(32, height - ty * 32);
-      band(src + b * tiles_wide * 1024, dst + (s * height + ty * 32) * width, rows, width, tiles_wide, mask);
+      band(src + b * tiles_wide * 1024, dst + (s * height + ty * 32) * width, rows, width, tiles_wide, each);
     }
   };
   // About 64 tiles per task: smaller activations are not worth waking a thread for.
@@ -92,6 +108,19 @@ at::Tensor read_cut(const TtTensor& activation, uint32_t mask) {
   return out;
 }
 
+}  // namespace
+
+at::Tensor read_cut(const TtTensor& activation, uint32_t mask) {
+  return read_untilized(activation, CutBits{mask}, [&](const at::Tensor& values) { return cut_bits(values, mask); });
+}
+
+at::Tensor read_scaled(const TtTensor& activation, float factor) {
+  return read_untilized(activation, Scaled{factor}, [&](const at::Tensor& values) {
+    at::Tensor out = values.is_non_overlapping_and_dense() ? staging_empty_like(values) : at::empty_like(values);
+    return at::mul_out(out, values, at::scalar_tensor(factor));
+  });
+}
+
 at::Tensor weight_values(const TtTensor& weight, uint32_t mask, c10::MemoryFormat format) {
   core::DeviceBuffer* buffer = weight.buffer();
   const bool plain_float = weight.host_type == DataType::FLOAT32;
@@ -100,13 +129,14 @@ at::Tensor weight_values(const TtTensor& weight, uint32_t mask, c10::MemoryForma
     return read(weight).to(c10::kFloat);  // device memory as is: nothing to derive
   }
   auto derive = [&](bool kept) {
+    // Read once (an activation used as in1, e.g. attention's k and v): untilized and cut in one pass.
+    if (!kept && plain_float && contiguous) return read_cut(weight, mask);
     at::Tensor values = read(weight);
     if (!plain_float) {
       at::Tensor wide = values.to(c10::kFloat, /*non_blocking=*/false, /*copy=*/true, format);  // its own memory
       if (mask != kAllBits) cut_into(wide, wide, mask);
       return wide;
     }
-    if (!kept && contiguous) return mask == kAllBits ? values : cut_bits(values, mask);
     // A kept copy is the cache's own memory: never staging (reused by the next op) nor device memory.
     at::Tensor out = at::empty(values.sizes(), values.options().memory_format(format));
     if (mask == kAllBits) return out.copy_(values);

@@ -27,6 +27,9 @@ at::Tensor cut_bits(const at::Tensor& x, uint32_t mask);
 // An activation's values as float32 (logical shape, row-major, staging memory) with only the bits `mask`
 // keeps: a TILE FLOAT32 tensor is untilized and cut in one pass over its tiles, not decoded and then cut.
 at::Tensor read_cut(const TtTensor& activation, uint32_t mask);
+// An activation's values times `factor` (float32 math, as the card's multiply), in staging memory of
+// their own, scaled as they are untilized: one pass, as read_cut's.
+at::Tensor read_scaled(const TtTensor& activation, float factor);
 
 // A weight's values as float32 with only the bits `mask` keeps (kAllBits: all), laid out in `format` (the
 // one its consumer computes in: a channels-last convolution wants channels-last weights and would copy

@@ -188,6 +188,12 @@ TtTensor Output::finish() {
   return tensor_;
 }
 
+TtTensor Output::finish_moved() {
+  TORCH_CHECK(in_tiles(), "finish_moved: the output was not written through its tiles");
+  if (core::DeviceBuffer* buffer = tensor_.buffer()) buffer->contents_changed();
+  return tensor_;
+}
+
 TtTensor Output::finish_with(const at::Tensor& result) {
   if (in_tiles()) {
     tiles_.copy_(result);

@@ -56,6 +56,9 @@ class Output {
   bool in_tiles() const { return tiles_.defined(); }
   at::Tensor& tiles() { return tiles_; }
   TtTensor finish();
+  // Finishes an output written through tiles() with copies of stored tiles: data movement, which moves bits
+  // as they are (the card's reader and writer kernels), so tt numerics' flush does not apply.
+  TtTensor finish_moved();
   // Stores `result` (any dtype; converted) as the output.
   TtTensor finish_with(const at::Tensor& result);
 

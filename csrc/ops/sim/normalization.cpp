@@ -3,6 +3,7 @@
 #include <ATen/ATen.h>
 
 #include "ops/dispatch.h"
+#include "ops/sim/fidelity.h"
 #include "ops/sim/host.h"
 
 namespace ttnn_device::ops::sim {
@@ -27,6 +28,18 @@ std::vector<TtTensor> softmax_impl(const Args& args) {
   at::Tensor v = values_f32(x);
   const int64_t dim = kLog ? args.integer("dim") : args.integer("dim", -1);
   at::Tensor result = v.numel() == 0 ? v : kLog ? at::log_softmax(v, dim) : at::softmax(v, dim);
+  return {store(result, x.device(), Layout::TILE, x.dtype)};
+}
+
+// TT-NN's scale_mask_softmax: softmax along the last dim of input * scale + mask, in fp32; the scaled
+// logits are formed on the host, not stored (the card's op keeps them in its own buffers).
+std::vector<TtTensor> scale_mask_softmax_impl(const Args& args) {
+  const TtTensor& x = args.tensor("input_tensor");
+  // Scaled as they are untilized, into staging memory of our own, so a mask is added in place: no
+  // pass and no fresh buffer of their own.
+  at::Tensor v = args.has("scale") ? read_scaled(x, static_cast<float>(args.number("scale"))) : read_cut(x, kAllBits);
+  if (auto mask = optional_f32(args, "mask")) v.add_(*mask);
+  at::Tensor result = v.numel() == 0 ? v : at::softmax(v, -1);
   return {store(result, x.device(), Layout::TILE, x.dtype)};
 }
 
@@ -83,6 +96,7 @@ std::vector<TtTensor> batch_norm_impl(const Args& args) {
 
 const bool registered = [] {
   register_impls("sim", {{"softmax", softmax_impl<false>}, {"moreh_logsoftmax", softmax_impl<true>},
+                         {"scale_mask_softmax", scale_mask_softmax_impl},
                          {"layer_norm", norm_impl<false>}, {"rms_norm", norm_impl<true>},
                          {"group_norm", group_norm_impl}, {"batch_norm", batch_norm_impl}});
   return true;

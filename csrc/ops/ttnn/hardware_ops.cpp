@@ -44,6 +44,7 @@ const ExtraParam kExtras[] = {
   {"matmul", "compute_kernel_config", Extra::kExactComputeConfig},
   {"linear", "compute_kernel_config", Extra::kExactComputeConfig},
   {"softmax", "compute_kernel_config", Extra::kExactComputeConfig},
+  {"scale_mask_softmax", "compute_kernel_config", Extra::kExactComputeConfig},
   {"moreh_logsoftmax", "compute_kernel_config", Extra::kExactComputeConfig},
   {"layer_norm", "compute_kernel_config", Extra::kExactComputeConfig},
   {"rms_norm", "compute_kernel_config", Extra::kExactComputeConfig},
