@@ -19,8 +19,15 @@ void cut_into(at::Tensor& out, const at::Tensor& x, uint32_t mask) {
 }
 }  // namespace
 
+namespace {
+// An uninitialised tensor like x: staging memory where x is dense, else fresh memory of x's layout.
+at::Tensor staging_or_empty_like(const at::Tensor& x) {
+  return x.is_non_overlapping_and_dense() ? staging_empty_like(x) : at::empty_like(x);
+}
+}  // namespace
+
 at::Tensor cut_bits(const at::Tensor& x, uint32_t mask) {
-  at::Tensor out = x.is_non_overlapping_and_dense() ? staging_empty_like(x) : at::empty_like(x);
+  at::Tensor out = staging_or_empty_like(x);
   cut_into(out, x, mask);
   return out;
 }
@@ -116,7 +123,7 @@ at::Tensor read_cut(const TtTensor& activation, uint32_t mask) {
 
 at::Tensor read_scaled(const TtTensor& activation, float factor) {
   return read_untilized(activation, Scaled{factor}, [&](const at::Tensor& values) {
-    at::Tensor out = values.is_non_overlapping_and_dense() ? staging_empty_like(values) : at::empty_like(values);
+    at::Tensor out = staging_or_empty_like(values);
     return at::mul_out(out, values, at::scalar_tensor(factor));
   });
 }
