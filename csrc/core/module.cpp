@@ -5,7 +5,7 @@
 #include <pybind11/stl.h>
 #include <torch/csrc/Generator.h>
 #include <ATen/Parallel.h>
-#include <torch/extension.h>
+#include <torch/csrc/utils/pybind.h>
 
 #include <atomic>
 
