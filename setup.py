@@ -65,16 +65,24 @@ class BuildWithPrecompiledTorch(BuildExtension):
 
     def precompile(self, ext):
         import torch
+        from torch.utils.cpp_extension import get_cxx_compiler
 
+        # The compiler torch's ninja file runs. GCC only: clang would find the .gch and refuse it.
+        cxx = get_cxx_compiler()
+        version = subprocess.run([cxx, "--version"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        if version.returncode != 0 or "clang" in version.stdout.lower():
+            return None
         out_dir = os.path.abspath(os.path.join(self.build_temp, "precompiled"))
         header = os.path.join(out_dir, "precompiled.h")
         includes = [f"-I{d}" for d in list(ext.include_dirs) + list(self.compiler.include_dirs)]
-        command = (self.compiler.compiler_so + includes + list(ext.extra_compile_args) +
+        command = ([cxx] + self.compiler.compiler_so[1:] + includes + list(ext.extra_compile_args) +
                    ["-x", "c++-header", os.path.join(HERE, "csrc", "precompiled.h"), "-o", header + ".gch"])
         stamp = os.path.join(out_dir, "stamp")
         recipe = " ".join(command) + "\ntorch " + torch.__version__ + "\n"
-        if os.path.exists(header + ".gch") and os.path.exists(stamp) and open(stamp).read() == recipe:
-            return header
+        if os.path.exists(header + ".gch") and os.path.exists(stamp):
+            with open(stamp) as f:
+                if f.read() == recipe:
+                    return header
         os.makedirs(out_dir, exist_ok=True)
         print("precompiling csrc/precompiled.h", flush=True)
         done = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
