@@ -58,9 +58,11 @@ class BuildWithPrecompiledTorch(BuildExtension):
     text: slower, same objects."""
 
     def build_extension(self, ext):
-        header = self.precompile(ext)
-        if header:
-            ext.extra_compile_args = ext.extra_compile_args + ["-include", header, "-Winvalid-pch"]
+        # Once per extension object: a second call must not precompile with the first call's -include.
+        if "-Winvalid-pch" not in ext.extra_compile_args:
+            header = self.precompile(ext)
+            if header:
+                ext.extra_compile_args = ext.extra_compile_args + ["-include", header, "-Winvalid-pch"]
         super().build_extension(ext)
 
     def precompile(self, ext):
