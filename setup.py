@@ -16,6 +16,7 @@ os.environ.setdefault("TORCH_DEVICE_BACKEND_AUTOLOAD", "0")
 from torch.utils.cpp_extension import BuildExtension, CppExtension  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+PRECOMPILED_SOURCE = os.path.join(HERE, "csrc", "precompiled.h")
 
 
 def sources():
@@ -53,8 +54,8 @@ def parallel_args():
 class BuildWithPrecompiledTorch(BuildExtension):
     """torch's ninja build, with csrc/precompiled.h (ATen and the op registry) compiled once into a GCC
     precompiled header that every source then includes first: parsing those headers was half of each
-    source's compile time. The header is built with the sources' own flags, and again only when those flags
-    or torch's version change. If it cannot be used, GCC says so (-Winvalid-pch) and reads the header as
+    source's compile time. The header is built with the sources' own flags, and again only when those flags,
+    torch's version or the header's text change. If it cannot be used, GCC says so (-Winvalid-pch) and reads the header as
     text: slower, same objects."""
 
     def build_extension(self, ext):
@@ -78,9 +79,11 @@ class BuildWithPrecompiledTorch(BuildExtension):
         header = os.path.join(out_dir, "precompiled.h")
         includes = [f"-I{d}" for d in list(ext.include_dirs) + list(self.compiler.include_dirs)]
         command = ([cxx] + self.compiler.compiler_so[1:] + includes + list(ext.extra_compile_args) +
-                   ["-x", "c++-header", os.path.join(HERE, "csrc", "precompiled.h"), "-o", header + ".gch"])
+                   ["-x", "c++-header", PRECOMPILED_SOURCE, "-o", header + ".gch"])
         stamp = os.path.join(out_dir, "stamp")
-        recipe = " ".join(command) + "\ntorch " + torch.__version__ + "\n"
+        # GCC does not check a .gch against the header's text, so the text is part of what must match.
+        with open(PRECOMPILED_SOURCE) as f:
+            recipe = " ".join(command) + "\ntorch " + torch.__version__ + "\n" + f.read()
         if os.path.exists(header + ".gch") and os.path.exists(stamp):
             with open(stamp) as f:
                 if f.read() == recipe:
@@ -93,7 +96,7 @@ class BuildWithPrecompiledTorch(BuildExtension):
             return None
         # The sources include this path; GCC takes the .gch beside it, and the text if the .gch is refused.
         with open(header, "w") as text:
-            text.write(f'#include "{os.path.join(HERE, "csrc", "precompiled.h")}"\n')
+            text.write(f'#include "{PRECOMPILED_SOURCE}"\n')
         with open(stamp, "w") as f:
             f.write(recipe)
         return header
